@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { readStackState, type StackState } from './stack-state.js';
+
+/** Everything a CLI command or a worker needs to reach the database, Temporal and the raw data. */
+export interface MpctlConfig {
+  home: string;
+  databaseUrl?: string;
+  temporalAddress?: string;
+  namespace: string;
+  taskQueue: string;
+  uiUrl?: string;
+  dataRoots: string[];
+  /** True when data roots came from a flag, the environment or a config file, not the default. */
+  dataRootsExplicit: boolean;
+  temporalCliPath?: string;
+  tls?: TemporalTlsConfig;
+  apiKey?: string;
+  /** Where each setting came from, for `stack info` and error messages. */
+  sources: Partial<Record<ConfigKey, ConfigSource>>;
+  /** The running embedded stack found under `home`, if any. */
+  stack?: StackState;
+}
+
+export interface TemporalTlsConfig {
+  serverNameOverride?: string;
+  serverRootCaCertPath?: string;
+  clientCertPath?: string;
+  clientKeyPath?: string;
+}
+
+export type ConfigKey = 'databaseUrl' | 'temporalAddress' | 'namespace' | 'taskQueue' | 'dataRoots' | 'uiUrl' | 'temporalCliPath';
+export type ConfigSource = 'flag' | 'env' | 'file' | 'stack' | 'default';
+
+export type ConfigOverrides = Partial<{
+  home: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  dataRoots: string[];
+  temporalCliPath: string;
+}>;
+
+interface ConfigFile {
+  databaseUrl?: string;
+  temporalAddress?: string;
+  namespace?: string;
+  taskQueue?: string;
+  uiUrl?: string;
+  dataRoots?: string[];
+  temporalCliPath?: string;
+  tls?: TemporalTlsConfig;
+  apiKey?: string;
+}
+
+export const DEFAULT_NAMESPACE = 'default';
+export const DEFAULT_TASK_QUEUE = 'mpctl';
+export const CONFIG_FILE_NAME = 'mpctl.config.json';
+
+/** Resolves settings in the documented order: flags, then environment, then mpctl.config.json, then the running stack, then defaults. */
+export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): MpctlConfig {
+  const file = readConfigFile(env, cwd);
+  const fileDir = file.dir ?? cwd;
+  const home = path.resolve(cwd, overrides.home ?? env.MPCTL_HOME ?? '.mpctl');
+  const stack = readStackState(home);
+  const sources: MpctlConfig['sources'] = {};
+
+  const pick = <T>(key: ConfigKey, flag: T | undefined, envValue: T | undefined, fileValue: T | undefined, stackValue: T | undefined, fallback?: T): T | undefined => {
+    const candidates: Array<[T | undefined, ConfigSource]> = [[flag, 'flag'], [envValue, 'env'], [fileValue, 'file'], [stackValue, 'stack'], [fallback, 'default']];
+    for (const [value, source] of candidates) {
+      if (value !== undefined && value !== '') {
+        sources[key] = source;
+        return value;
+      }
+    }
+    return undefined;
+  };
+
+  const envRoots = env.MPCTL_DATA_ROOTS ? env.MPCTL_DATA_ROOTS.split(':').filter(Boolean) : undefined;
+  const fileRoots = file.config.dataRoots?.map((root) => path.resolve(fileDir, root));
+  const dataRoots = pick('dataRoots', overrides.dataRoots, envRoots, fileRoots, stack?.dataRoots, [path.resolve(cwd, 'data')])!;
+  const namespace = pick('namespace', overrides.namespace, env.TEMPORAL_NAMESPACE, file.config.namespace, stack?.namespace, DEFAULT_NAMESPACE)!;
+
+  return {
+    home,
+    databaseUrl: pick('databaseUrl', overrides.databaseUrl, env.MPCTL_DATABASE_URL, file.config.databaseUrl, stack?.databaseUrl),
+    temporalAddress: pick('temporalAddress', overrides.temporalAddress, env.TEMPORAL_ADDRESS, file.config.temporalAddress, stack?.temporalAddress),
+    namespace,
+    taskQueue: pick('taskQueue', overrides.taskQueue, env.MPCTL_TASK_QUEUE, file.config.taskQueue, stack?.taskQueue, DEFAULT_TASK_QUEUE)!,
+    uiUrl: pick('uiUrl', undefined, env.MPCTL_UI_URL, file.config.uiUrl, stack?.uiUrl),
+    dataRoots: dataRoots.map((root) => path.resolve(cwd, root)),
+    dataRootsExplicit: sources.dataRoots !== 'default',
+    temporalCliPath: pick('temporalCliPath', overrides.temporalCliPath, env.TEMPORAL_CLI_PATH, file.config.temporalCliPath, undefined),
+    tls: tlsFromEnv(env) ?? file.config.tls,
+    apiKey: env.TEMPORAL_API_KEY ?? file.config.apiKey,
+    sources,
+    stack,
+  };
+}
+
+function tlsFromEnv(env: NodeJS.ProcessEnv): TemporalTlsConfig | undefined {
+  const tls: TemporalTlsConfig = {
+    serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME,
+    serverRootCaCertPath: env.TEMPORAL_TLS_CA,
+    clientCertPath: env.TEMPORAL_TLS_CERT,
+    clientKeyPath: env.TEMPORAL_TLS_KEY,
+  };
+  const enabled = env.TEMPORAL_TLS === 'true' || Object.values(tls).some(Boolean);
+  return enabled ? tls : undefined;
+}
+
+function readConfigFile(env: NodeJS.ProcessEnv, cwd: string): { config: ConfigFile; dir?: string } {
+  const file = env.MPCTL_CONFIG ? path.resolve(cwd, env.MPCTL_CONFIG) : path.join(cwd, CONFIG_FILE_NAME);
+  if (!fs.existsSync(file)) return { config: {} };
+  try {
+    return { config: JSON.parse(fs.readFileSync(file, 'utf8')) as ConfigFile, dir: path.dirname(file) };
+  } catch (error) {
+    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/** Writes data roots into mpctl.config.json, keeping its other settings. */
+export function saveDataRoots(roots: string[], cwd = process.cwd()): string {
+  const file = path.join(cwd, CONFIG_FILE_NAME);
+  const current: ConfigFile = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  current.dataRoots = roots;
+  fs.writeFileSync(file, JSON.stringify(current, null, 2) + '\n');
+  return file;
+}
+
+/** Replaces the password of a connection URL so it can be printed or logged. */
+export function redactUrl(url: string | undefined): string | undefined {
+  if (!url) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The one place that names failure types. Activities turn these into non-retryable Temporal
+ * failures with the same type, so a bad file fails its own job at once instead of being retried.
+ */
+export const ErrorTypes = {
+  /** A raw file is missing, unreadable or malformed. */
+  BadInput: 'BadInput',
+  /** An ignore.txt asked for the job to fail. */
+  Ignored: 'Ignored',
+  /** Configuration is wrong (unknown module, bad selection): retrying cannot help. */
+  Config: 'ConfigError',
+  /** One or more modules of an experiment failed. */
+  ModulesFailed: 'ModulesFailed',
+} as const;
+
+export type ErrorType = (typeof ErrorTypes)[keyof typeof ErrorTypes];
+
+export const NON_RETRYABLE_ERROR_TYPES: string[] = [ErrorTypes.BadInput, ErrorTypes.Ignored, ErrorTypes.Config];
+
+/** A job's input is bad: names the file and the problem. */
+export class BadInputError extends Error {
+  readonly errorType: ErrorType = ErrorTypes.BadInput;
+  constructor(readonly file: string, readonly problem: string) {
+    super(`${file}: ${problem}`);
+    this.name = 'BadInputError';
+  }
+}
+
+/** An ignore.txt in the job's folder: the job fails on purpose with the file's text. */
+export class IgnoredError extends BadInputError {
+  override readonly errorType: ErrorType = ErrorTypes.Ignored;
+  constructor(file: string, text: string) {
+    super(file, `ignored: ${text.trim() || '(no reason given)'}`);
+    this.name = 'IgnoredError';
+  }
+}
+
+export class ConfigError extends Error {
+  readonly errorType: ErrorType = ErrorTypes.Config;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function errorTypeOf(error: unknown): string {
+  if (error && typeof error === 'object' && 'errorType' in error) return String((error as { errorType: string }).errorType);
+  if (error instanceof Error) return error.name || 'Error';
+  return 'Error';
+}
+
+export function sourceFileOf(error: unknown): string | undefined {
+  return error instanceof BadInputError ? error.file : undefined;
+}
