@@ -11,6 +11,7 @@ export interface StackState {
   taskQueue: string;
   dataRoots: string[];
   pids: { temporal?: number; postgres?: number; worker?: number };
+  workerHealthUrl?: string;
   startedAt: string;
 }
 

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Generates the next migration from the difference between the entities and the committed
+// snapshot, against a throwaway embedded PostgreSQL. Run after `npm run build`.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { startEmbeddedPostgres, randomPassword } = await import(path.join(root, 'dist/src/stack/postgres.js'));
+const { findFreePort } = await import(path.join(root, 'dist/src/util/ports.js'));
+const { allEntities } = await import(path.join(root, 'dist/src/entities/index.js'));
+const { migrationsList } = await import(path.join(root, 'dist/src/migrations/index.js'));
+const { MikroORM } = await import('@mikro-orm/postgresql');
+const { Migrator, TSMigrationGenerator } = await import('@mikro-orm/migrations');
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-migrate-'));
+fs.chmodSync(dir, 0o755);
+const pg = await startEmbeddedPostgres({ dir, port: await findFreePort(), user: 'mpctl', password: randomPassword(), database: 'mpctl', log: () => {}, settings: { fsync: 'off' } });
+try {
+  const orm = await MikroORM.init({
+    clientUrl: pg.url,
+    entities: allEntities,
+    extensions: [Migrator],
+    migrations: { path: path.join(root, 'src/migrations'), emit: 'ts', snapshot: true, migrationsList, generator: TSMigrationGenerator },
+  });
+  await orm.migrator.up();
+  const name = process.argv[2] ?? 'change';
+  const result = await orm.migrator.create(undefined, false, migrationsList.length === 0, name);
+  console.log(result.fileName ? `wrote src/migrations/${result.fileName}; add it to src/migrations/index.ts` : 'no schema changes');
+  await orm.close();
+} finally {
+  await pg.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,20 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { BadInputError, ConfigError, errorTypeOf, NON_RETRYABLE_ERROR_TYPES, sourceFileOf } from '../errors/index.js';
+
+/**
+ * Turns a job's error into what Temporal should do with it: bad input and bad configuration
+ * fail at once (non-retryable, typed, with the file named); anything else is retried.
+ */
+export function toActivityFailure(error: unknown): unknown {
+  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof BadInputError || error instanceof ConfigError) {
+    const type = errorTypeOf(error);
+    return ApplicationFailure.create({
+      message: error.message,
+      type,
+      nonRetryable: NON_RETRYABLE_ERROR_TYPES.includes(type),
+      details: [{ sourceFile: sourceFileOf(error) ?? null }],
+    });
+  }
+  return error;
+}

@@ -1,0 +1,130 @@
+import os from 'node:os';
+import { Context, CancelledFailure } from '@temporalio/activity';
+import type { Orm } from '../db/orm.js';
+import { dropJobs } from '../jobs/drop-jobs.js';
+import { upsertJobRecord } from '../jobs/job-records.js';
+import { runJob } from '../jobs/run-job.js';
+import type { ModuleRegistry } from '../modules/registry.js';
+import { planUpdate, type PlanRequest } from '../planning/planner.js';
+import { loadPlanUnits, storePlan, type PlanKind, type PlanUnit, type StoredPlanSummary } from '../planning/plan-store.js';
+import { toActivityFailure } from './failures.js';
+
+export interface ActivityDeps {
+  orm: Orm;
+  registry: ModuleRegistry;
+  dataRoots: string[];
+  /** Told about every finished job, for metrics. */
+  onJobFinished?: (module: string, outcome: 'succeeded' | 'failed' | 'cancelled', seconds: number) => void;
+}
+
+export interface PlanAndStoreInput extends PlanRequest {
+  updateId: string;
+  dataRoots?: string[];
+}
+
+export interface PlanAndStoreOutput extends StoredPlanSummary {
+  warnings: string[];
+  graph: Record<string, string[]>;
+  notReady: Record<string, Record<string, number>>;
+}
+
+export interface RunModuleJobInput {
+  module: string;
+  jobId: string;
+  reason: string;
+  updateId?: string;
+  dataRoots?: string[];
+}
+
+export interface RunModuleJobOutput {
+  module: string;
+  jobId: string;
+  rows: Record<string, number>;
+  durationMs: number;
+}
+
+export interface RecordSkippedInput {
+  jobs: { module: string; jobId: string; blockedBy: string }[];
+  updateId?: string;
+}
+
+/** How often a running job tells Temporal it is alive; well inside the heartbeat timeout. */
+const HEARTBEAT_EVERY_MS = 3_000;
+
+/** The same identity the Temporal worker reports, so job records and the Web UI agree. */
+export const WORKER_IDENTITY = `${process.pid}@${os.hostname()}`;
+
+/** Activities are built from injected dependencies, so tests run them against a real database. */
+export function createActivities(deps: ActivityDeps) {
+  const roots = (override?: string[]) => (override?.length ? override : deps.dataRoots);
+
+  return {
+    /** Plans an update and stores the plan for the workflow to page through. */
+    async planAndStore(input: PlanAndStoreInput): Promise<PlanAndStoreOutput> {
+      try {
+        const plan = await planUpdate({ ...deps, dataRoots: roots(input.dataRoots) }, input);
+        const summary = await deps.orm.em.fork().transactional((em) => storePlan(em, deps.registry, input.updateId, plan));
+        const graph = Object.fromEntries(deps.registry.ordered.map((m) => [m.name, m.dependencies]));
+        return { ...summary, warnings: plan.warnings, notReady: plan.notReady, graph };
+      } catch (error) {
+        throw toActivityFailure(error);
+      }
+    },
+
+    async loadPlanUnits(input: { updateId: string; kind: PlanKind; fromSeq: number; limit: number }): Promise<PlanUnit[]> {
+      return loadPlanUnits(deps.orm.em.fork(), input.updateId, input.kind, input.fromSeq, input.limit);
+    },
+
+    /** Runs one module job; heartbeats so cancellation, resets and dead workers are noticed within seconds. */
+    async runModuleJob(input: RunModuleJobInput): Promise<RunModuleJobOutput> {
+      const ctx = Context.current();
+      const info = ctx.info;
+      const timer = setInterval(() => ctx.heartbeat({ module: input.module, jobId: input.jobId }), HEARTBEAT_EVERY_MS);
+      const started = Date.now();
+      try {
+        const result = await runJob({ ...deps, dataRoots: roots(input.dataRoots) }, {
+          module: input.module, jobId: input.jobId, reason: input.reason, updateId: input.updateId,
+          workflowId: info.workflowExecution?.workflowId, runId: info.workflowExecution?.runId,
+          attempt: info.attempt, workerIdentity: WORKER_IDENTITY,
+        }, {
+          heartbeat: (details) => ctx.heartbeat(details),
+          signal: ctx.cancellationSignal,
+          isCancellation: (error) => error instanceof CancelledFailure || ctx.cancellationSignal.aborted,
+        });
+        deps.onJobFinished?.(input.module, 'succeeded', (Date.now() - started) / 1000);
+        return { module: result.module, jobId: result.jobId, rows: result.rows, durationMs: result.durationMs };
+      } catch (error) {
+        deps.onJobFinished?.(input.module, ctx.cancellationSignal.aborted ? 'cancelled' : 'failed', (Date.now() - started) / 1000);
+        throw toActivityFailure(error);
+      } finally {
+        clearInterval(timer);
+      }
+    },
+
+    /** Records jobs skipped because an upstream module failed, with the reason. */
+    async recordSkipped(input: RecordSkippedInput): Promise<void> {
+      const em = deps.orm.em.fork();
+      for (const job of input.jobs) {
+        await upsertJobRecord(em, {
+          module: job.module, jobId: job.jobId, status: 'skipped', reason: `upstream-failed:${job.blockedBy}`,
+          updateId: input.updateId ?? null, startedAt: null, finishedAt: new Date(), durationMs: null,
+          errorMessage: `skipped because ${job.blockedBy} failed`, errorType: 'Skipped', errorStack: null, sourceFile: null,
+        });
+      }
+    },
+
+    /** Drops the results of finished jobs whose raw folder has gone (orphans), each module in one transaction. */
+    async dropOrphans(input: { updateId: string }): Promise<number> {
+      const units = await loadPlanUnits(deps.orm.em.fork(), input.updateId, 'orphan', 0, 1000);
+      let dropped = 0;
+      for (const unit of units) {
+        const jobIds = unit.jobs.map((job) => job.jobId);
+        await deps.orm.em.fork().transactional((em) => dropJobs(em, deps.registry, unit.key, jobIds));
+        dropped += jobIds.length;
+      }
+      return dropped;
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

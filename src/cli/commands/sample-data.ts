@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Flags } from '@oclif/core';
+import { CONFIG_FILE_NAME, saveDataRoots } from '../../config/config.js';
+import { writeSampleData, type SampleDataSummary } from '../../sample-data/write-sample-data.js';
+import { MpctlCommand } from '../base-command.js';
+
+export default class SampleData extends MpctlCommand<typeof SampleData> {
+  static override summary = 'Write realistic sample experiments (slice and site folders) to try the pipeline on.';
+  static override description = 'The same seed always writes the same files. The ground truth goes to OUT/truth/, which no module reads.';
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --out ./data --slices 3 --sites-per-slice 2 --cells 6 --seed 11',
+  ];
+  static override flags = {
+    out: Flags.string({ char: 'o', description: 'Folder to write (becomes a data root)', default: 'data' }),
+    slices: Flags.integer({ description: 'Slices to write', default: 2, min: 1 }),
+    'sites-per-slice': Flags.integer({ description: 'Recording sites (experiments) per slice', default: 2, min: 1 }),
+    cells: Flags.integer({ description: 'Patched cells per site', default: 4, min: 2, max: 8 }),
+    seed: Flags.integer({ description: 'Random seed', default: 1 }),
+  };
+
+  async run(): Promise<SampleDataSummary & { configFile?: string }> {
+    const out = path.resolve(this.flags.out);
+    const summary = writeSampleData({ out, slices: this.flags.slices, sitesPerSlice: this.flags['sites-per-slice'], cells: this.flags.cells, seed: this.flags.seed });
+    this.say(`wrote ${summary.experiments.length} experiments in ${summary.slices} slices to ${out} (ground truth in ${summary.truthDir})`);
+    const config = this.settings();
+    let configFile: string | undefined;
+    if (!config.dataRoots.includes(out)) {
+      // Make the new folder a data root when nothing else says where the data is.
+      if (config.sources.dataRoots === 'default' && !fs.existsSync(CONFIG_FILE_NAME)) {
+        configFile = saveDataRoots([out]);
+        this.say(`made ${out} the data root in ${configFile}`);
+      } else {
+        this.say(`note: ${out} is not a data root; add it with --data-root, MPCTL_DATA_ROOTS or ${CONFIG_FILE_NAME}`);
+      }
+    }
+    return { ...summary, configFile };
+  }
+}

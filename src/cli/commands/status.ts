@@ -1,0 +1,17 @@
+import { createRegistry } from '../../modules/index.js';
+import { withOrm } from '../../services/database.js';
+import { moduleStatus, type ModuleStatus } from '../../services/status.js';
+import { MpctlCommand } from '../base-command.js';
+import { table } from '../table.js';
+
+export default class Status extends MpctlCommand<typeof Status> {
+  static override summary = 'Count jobs per module: succeeded, failed, ready to run, running.';
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json'];
+
+  async run(): Promise<{ modules: ModuleStatus[] }> {
+    const config = this.settings();
+    const modules = await withOrm(config, (orm) => moduleStatus(orm, createRegistry(), config.dataRoots));
+    this.say(table(['module', 'succeeded', 'failed', 'ready', 'running', 'skipped'], modules.map((m) => [m.module, m.succeeded, m.failed, m.ready, m.running, m.skipped])));
+    return { modules };
+  }
+}

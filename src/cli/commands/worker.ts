@@ -1,0 +1,35 @@
+import { Flags } from '@oclif/core';
+import { startWorker } from '../../worker/start-worker.js';
+import { MpctlCommand } from '../base-command.js';
+
+const envInt = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+
+export default class WorkerCommand extends MpctlCommand<typeof WorkerCommand> {
+  static override summary = 'Run a worker: pipeline workflows and module activities for the mpctl task queue.';
+  static override description = `Serves /health, /ready and /metrics (Prometheus: temporal_* SDK metrics and mpctl_jobs_total, mpctl_job_duration_seconds).
+On SIGTERM it stops polling, lets running jobs finish for the grace time, then hands the rest back to Temporal for another worker.`;
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    'MPCTL_DATABASE_URL=postgresql://… TEMPORAL_ADDRESS=temporal:7233 <%= config.bin %> <%= command.id %> --concurrency 4',
+  ];
+  static override flags = {
+    concurrency: Flags.integer({ description: 'Module jobs run at once [env: MPCTL_MAX_CONCURRENT_ACTIVITIES]', default: envInt('MPCTL_MAX_CONCURRENT_ACTIVITIES', 4), min: 1 }),
+    'health-port': Flags.integer({ description: 'Port for /health, /ready, /metrics [env: MPCTL_HEALTH_PORT]', default: envInt('MPCTL_HEALTH_PORT', 8080) }),
+    'shutdown-grace': Flags.integer({ description: 'Seconds running jobs get to finish on SIGTERM [env: MPCTL_SHUTDOWN_GRACE_SECONDS]', default: envInt('MPCTL_SHUTDOWN_GRACE_SECONDS', 30) }),
+  };
+
+  async run(): Promise<{ stopped: true }> {
+    const config = this.settings();
+    const worker = await startWorker(config, {
+      maxConcurrentActivities: this.flags.concurrency,
+      maxConcurrentWorkflowTasks: process.env.MPCTL_MAX_CONCURRENT_WORKFLOW_TASKS ? Number(process.env.MPCTL_MAX_CONCURRENT_WORKFLOW_TASKS) : undefined,
+      shutdownGraceSeconds: this.flags['shutdown-grace'],
+      healthPort: this.flags['health-port'],
+      sdkMetrics: true,
+    });
+    this.say(`worker polling task queue "${config.taskQueue}" on ${config.temporalAddress} (namespace ${config.namespace}); health at ${worker.healthUrl}`);
+    await worker.run();
+    this.say('worker stopped');
+    return { stopped: true };
+  }
+}

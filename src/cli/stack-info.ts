@@ -1,0 +1,21 @@
+import { redactUrl } from '../config/config.js';
+import type { StackState } from '../config/stack-state.js';
+
+export interface StackInfo {
+  databaseUrl: string;
+  temporalAddress: string;
+  namespace: string;
+  uiUrl: string;
+  taskQueue: string;
+}
+
+/** What commands print about a stack; the database password is masked unless asked for. */
+export function stackInfo(state: StackState, reveal = false): StackInfo {
+  return {
+    databaseUrl: reveal ? state.databaseUrl : redactUrl(state.databaseUrl)!,
+    temporalAddress: state.temporalAddress,
+    namespace: state.namespace,
+    uiUrl: state.uiUrl,
+    taskQueue: state.taskQueue,
+  };
+}

@@ -1,0 +1,99 @@
+import type { Orm } from '../db/orm.js';
+import { BadInputError, errorTypeOf, sourceFileOf } from '../errors/index.js';
+import type { ConsumedUpstream } from '../entities/index.js';
+import type { ModuleRegistry } from '../modules/registry.js';
+import { inputFingerprint, paramsHash, rawSignature } from '../planning/fingerprint.js';
+import { resolveJobSource } from '../raw/scan.js';
+import { dropJobs } from './drop-jobs.js';
+import { upsertJobRecord, upstreamStates, type JobRecordUpdate } from './job-records.js';
+
+export interface RunJobRequest {
+  module: string;
+  jobId: string;
+  reason: string;
+  updateId?: string;
+  workflowId?: string;
+  runId?: string;
+  attempt: number;
+  workerIdentity: string;
+}
+
+export interface RunJobResult {
+  module: string;
+  jobId: string;
+  rows: Record<string, number>;
+  durationMs: number;
+  warnings: string[];
+}
+
+export interface RunJobDeps {
+  orm: Orm;
+  registry: ModuleRegistry;
+  dataRoots: string[];
+}
+
+export interface RunJobHooks {
+  heartbeat(details?: unknown): void;
+  signal: AbortSignal;
+  isCancellation(error: unknown): boolean;
+}
+
+/**
+ * Runs one job: its old rows (and every downstream job's rows) are replaced by the new ones and
+ * its record is written, all in one transaction, so a retry or a reset never duplicates anything
+ * and a failure leaves nothing partial.
+ */
+export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: RunJobHooks): Promise<RunJobResult> {
+  const module = deps.registry.get(request.module);
+  const started = new Date();
+  const identity: Omit<JobRecordUpdate, 'status'> = {
+    module: request.module, jobId: request.jobId, reason: request.reason, attempts: request.attempt,
+    workerIdentity: request.workerIdentity, workflowId: request.workflowId ?? null, runId: request.runId ?? null, updateId: request.updateId ?? null,
+  };
+  await upsertJobRecord(deps.orm.em.fork(), {
+    ...identity, status: 'running', startedAt: started, finishedAt: null, durationMs: null,
+    errorMessage: null, errorType: null, errorStack: null, sourceFile: null,
+  });
+  try {
+    const job = resolveJobSource(deps.dataRoots, request.jobId);
+    if (!job) throw new BadInputError(request.jobId, `no folder for this job under the data roots (${deps.dataRoots.join(', ')})`);
+    const raw = rawSignature(module.rawInputs(job));
+    return await deps.orm.em.fork().transactional(async (em) => {
+      const wanted = module.dependencies.map((dep) => ({ module: dep, jobId: deps.registry.upstreamJobId(module.name, dep, request.jobId) }));
+      const upstream: Record<string, ConsumedUpstream> = {};
+      for (const state of await upstreamStates(em, wanted)) {
+        if (state.status !== 'succeeded') throw new BadInputError(`${state.module} ${state.jobId}`, `upstream job has not succeeded (status: ${state.status ?? 'none'})`);
+        upstream[state.module] = { jobId: state.jobId, finishedAt: state.finishedAt };
+      }
+      await dropJobs(em, deps.registry, module.name, [request.jobId], { keepRootRecords: true });
+      hooks.heartbeat({ phase: 'processing' });
+      const result = await module.process({ em, job, heartbeat: hooks.heartbeat, signal: hooks.signal });
+      const finished = new Date();
+      const parts = { codeVersion: module.version, paramsHash: paramsHash(module.params), rawSignature: raw, upstream };
+      await upsertJobRecord(em, {
+        ...identity, status: 'succeeded', finishedAt: finished, durationMs: finished.getTime() - started.getTime(),
+        inputFingerprint: inputFingerprint(parts), ...parts, rowCounts: result.rows,
+        errorMessage: result.warnings?.length ? result.warnings.join('\n') : null,
+      });
+      return { module: module.name, jobId: request.jobId, rows: result.rows, durationMs: finished.getTime() - started.getTime(), warnings: result.warnings ?? [] };
+    });
+  } catch (error) {
+    // If the database itself is down the record cannot be written; the original error matters more.
+    await recordFailure(deps, identity, started, error, hooks.isCancellation(error)).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A failed or cancelled job keeps no results, so the results tables always agree with the job records. */
+async function recordFailure(deps: RunJobDeps, identity: Omit<JobRecordUpdate, 'status'>, started: Date, error: unknown, cancelled: boolean): Promise<void> {
+  const finished = new Date();
+  const err = error instanceof Error ? error : new Error(String(error));
+  await deps.orm.em.fork().transactional(async (em) => {
+    await dropJobs(em, deps.registry, identity.module, [identity.jobId], { keepRootRecords: true });
+    await upsertJobRecord(em, {
+      ...identity, status: cancelled ? 'cancelled' : 'failed', finishedAt: finished, durationMs: finished.getTime() - started.getTime(),
+      errorMessage: err.message, errorType: cancelled ? 'Cancelled' : errorTypeOf(error), errorStack: err.stack ?? null, sourceFile: sourceFileOf(error) ?? null,
+      inputFingerprint: null, rowCounts: null,
+    });
+  });
+}

@@ -1,0 +1,57 @@
+import type { ConsumedUpstream, JobStatus } from '../entities/index.js';
+
+/** What the planner knows about one candidate job, all read in one query. */
+export interface JobFacts {
+  jobId: string;
+  status: JobStatus | null;
+  recorded: { codeVersion: string | null; paramsHash: string | null; rawSignature: string | null; upstream: Record<string, ConsumedUpstream> | null };
+  current: { codeVersion: string; paramsHash: string; rawSignature: string };
+  upstream: Record<string, { jobId: string; status: JobStatus | null; finishedAt: string | null }>;
+}
+
+export interface RuleContext {
+  /** Whether this update will (re)run that upstream job before this one. */
+  plannedUpstream(dep: string, jobId: string): boolean;
+  retry: boolean;
+  force: boolean;
+}
+
+export type Decision = { ready: true; reason: string } | { ready: false; why: NotReadyReason };
+export type NotReadyReason = 'up-to-date' | 'failed' | `waiting:${string}`;
+
+const sameTime = (a: string | null | undefined, b: string | null | undefined) => (a && b ? Date.parse(a) === Date.parse(b) : a === b);
+
+/**
+ * Decides whether a job is ready and why. A job runs only when every upstream job has succeeded
+ * or runs earlier in the same update; its reason names the first thing that changed.
+ */
+export function decide(facts: JobFacts, ctx: RuleContext): Decision {
+  for (const [dep, up] of Object.entries(facts.upstream)) {
+    if (!ctx.plannedUpstream(dep, up.jobId) && up.status !== 'succeeded') return { ready: false, why: `waiting:${dep}` };
+  }
+  if (ctx.force) return { ready: true, reason: 'forced' };
+  // No result at all: never ran, or was interrupted, skipped or cancelled.
+  if (facts.status === null || facts.status === 'running' || facts.status === 'skipped' || facts.status === 'cancelled') {
+    return { ready: true, reason: 'new' };
+  }
+  const changed = changeReason(facts, ctx);
+  if (facts.status === 'failed') {
+    if (changed) return { ready: true, reason: changed };
+    return ctx.retry ? { ready: true, reason: 'retry-failed' } : { ready: false, why: 'failed' };
+  }
+  return changed ? { ready: true, reason: changed } : { ready: false, why: 'up-to-date' };
+}
+
+/** The first input that differs from what the last run consumed, as a reason. */
+export function changeReason(facts: JobFacts, ctx: RuleContext): string | undefined {
+  const { recorded, current } = facts;
+  if (recorded.codeVersion === null) return undefined; // nothing recorded to compare with
+  if (recorded.codeVersion !== current.codeVersion || recorded.paramsHash !== current.paramsHash) return 'code-changed';
+  if ((recorded.rawSignature ?? '') !== current.rawSignature) return 'raw-changed';
+  for (const [dep, up] of Object.entries(facts.upstream)) {
+    if (ctx.plannedUpstream(dep, up.jobId)) return `upstream-changed:${dep}`;
+    const consumed = recorded.upstream?.[dep];
+    if (!consumed || consumed.jobId !== up.jobId || !sameTime(consumed.finishedAt, up.finishedAt)) return `upstream-changed:${dep}`;
+  }
+  return undefined;
+}

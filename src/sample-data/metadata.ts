@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { between, pick, seededRandom } from './random.js';
+
+export interface SampleDataOptions {
+  out: string;
+  slices: number;
+  sitesPerSlice: number;
+  cells: number;
+  seed: number;
+}
+
+export interface SampleSite {
+  experimentId: string;
+  dir: string;
+  cells: { pipette: string; adChannel: number; position: [number, number, number]; layer: string; creType: string }[];
+}
+
+const GENOTYPES = ['Sst-IRES-Cre/wt;Ai14/wt', 'Pvalb-IRES-Cre/wt;Ai14/wt', 'Tlx3-Cre_PL56/wt;Ai14/wt', 'Vip-IRES-Cre/wt;Ai14/wt'];
+const LAYERS = ['2/3', '4', '5', '6'];
+const REGIONS = ['VISp', 'VISl', 'SSp'];
+
+/** Writes slice and site folders with realistic slice.yml, site.yml and pipettes.yml. */
+export function writeSampleMetadata(options: SampleDataOptions): SampleSite[] {
+  const random = seededRandom(options.seed);
+  const sites: SampleSite[] = [];
+  const day0 = Date.UTC(2026, 9, 1) + Math.floor(random() * 30) * 86_400_000;
+  for (let s = 0; s < options.slices; s++) {
+    const date = new Date(day0 + s * 86_400_000).toISOString().slice(0, 10);
+    const sliceName = `${date}_slice${s + 1}`;
+    const sliceDir = path.join(options.out, sliceName);
+    fs.mkdirSync(sliceDir, { recursive: true });
+    const genotype = pick(random, GENOTYPES);
+    writeYaml(path.join(sliceDir, 'slice.yml'), {
+      specimen_id: `S${options.seed}-${s + 1}`,
+      species: 'mouse',
+      genotype,
+      age_days: Math.round(between(random, 40, 70)),
+      date,
+      quality: Math.round(between(random, 2, 5)),
+      hemisphere: pick(random, ['left', 'right']),
+      thickness_um: 350,
+      project: 'mpctl sample data',
+    });
+    for (let m = 0; m < options.sitesPerSlice; m++) {
+      const siteDir = path.join(sliceDir, `site_${m + 1}`);
+      fs.mkdirSync(siteDir, { recursive: true });
+      const acq = Date.parse(`${date}T10:00:00Z`) / 1000 + m * 3600 + Math.round(random() * 600);
+      writeYaml(path.join(siteDir, 'site.yml'), {
+        acq_timestamp: Number(acq.toFixed(3)),
+        date: new Date(acq * 1000).toISOString(),
+        target_region: pick(random, REGIONS),
+        temperature: 34,
+        rig_name: pick(random, ['MP1', 'MP2', 'MP3']),
+        operator: pick(random, ['ah', 'kc', 'ns']),
+        internal: 'K-gluconate, 0.3% biocytin',
+        acsf: '2 mM Ca',
+        nwb_file: 'recording.nwb',
+      });
+      const creType = genotype.split('-')[0];
+      const cells = Array.from({ length: options.cells }, (_, i) => ({
+        pipette: String(i + 1),
+        adChannel: i,
+        position: [between(random, 0, 200), between(random, 0, 200), between(random, 30, 90)].map((v) => Number(v.toFixed(1))) as [number, number, number],
+        layer: pick(random, LAYERS),
+        creType: random() < 0.5 ? creType : 'unlabeled',
+      }));
+      writeYaml(path.join(siteDir, 'pipettes.yml'), Object.fromEntries(cells.map((cell) => [cell.pipette, {
+        ad_channel: cell.adChannel,
+        pipette_status: 'GOhm seal',
+        got_data: true,
+        patch_start: new Date(acq * 1000 - 600_000).toISOString(),
+        patch_stop: new Date(acq * 1000 + 1_800_000).toISOString(),
+        target_layer: cell.layer,
+        cell_labels: cell.creType === 'unlabeled' ? { tdTomato: '-', biocytin: '?' } : { [cell.creType]: '+', tdTomato: '+', biocytin: '?' },
+        position: cell.position,
+        cell_qc: { holding: true, access: true, spiking: true },
+      }])));
+      sites.push({ experimentId: `${sliceName}/site_${m + 1}`, dir: siteDir, cells });
+    }
+  }
+  return sites;
+}
+
+function writeYaml(file: string, value: unknown): void {
+  fs.writeFileSync(file, YAML.stringify(value));
+}

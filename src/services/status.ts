@@ -1,0 +1,33 @@
+import type { Orm } from '../db/orm.js';
+import { query, sql } from '../db/sql.js';
+import type { ModuleRegistry } from '../modules/registry.js';
+import { planUpdate } from '../planning/planner.js';
+
+export interface ModuleStatus {
+  module: string;
+  succeeded: number;
+  failed: number;
+  ready: number;
+  running: number;
+  skipped: number;
+  cancelled: number;
+}
+
+/** Job counts per module from the job records, plus how many jobs an update would run now. */
+export async function moduleStatus(orm: Orm, registry: ModuleRegistry, dataRoots: string[]): Promise<ModuleStatus[]> {
+  const em = orm.em.fork();
+  const rows = await query<{ module: string; status: string; n: string }>(em, sql`SELECT module, status, count(*) AS n FROM pipeline_job GROUP BY module, status`);
+  const plan = await planUpdate({ orm, registry, dataRoots }, { modules: registry.names });
+  return registry.names.map((module) => {
+    const count = (status: string) => Number(rows.find((row) => row.module === module && row.status === status)?.n ?? 0);
+    return {
+      module,
+      succeeded: count('succeeded'),
+      failed: count('failed'),
+      ready: plan.jobs.filter((job) => job.module === module).length,
+      running: count('running'),
+      skipped: count('skipped'),
+      cancelled: count('cancelled'),
+    };
+  });
+}

@@ -1,0 +1,79 @@
+// Workflow signatures shared by the CLI (which starts workflows by name) and the workflow code,
+// kept free of worker imports so the CLI never loads workflow or activity code.
+import type { PlannedJob } from '../entities/pipeline-plan.js';
+
+export const WorkflowNames = {
+  pipelineUpdate: 'pipelineUpdate',
+  processExperiment: 'processExperiment',
+} as const;
+
+export type ModuleOutcome = 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+
+export interface PipelineUpdateInput {
+  updateId: string;
+  modules: string[];
+  experimentIds?: string[];
+  limit?: number;
+  retry?: boolean;
+  force?: boolean;
+  /** Experiments processed at once. */
+  parallel: number;
+  /** Data roots chosen by the caller; the worker's own roots when absent. */
+  dataRoots?: string[];
+  /** Carried across continue-as-new. */
+  state?: UpdateState;
+}
+
+export interface ModuleCounts {
+  planned: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface ExperimentFailure {
+  experimentId: string;
+  failedModules: string[];
+  message: string;
+}
+
+export interface UpdateProgress {
+  updateId: string;
+  phase: 'planning' | 'dropping-orphans' | 'slices' | 'experiments' | 'done';
+  startedAt: number;
+  sliceJobs: { total: number; done: number; failed: number };
+  experiments: { total: number; done: number; succeeded: number; failed: number; notStarted: number; running: number };
+  modules: Record<string, ModuleCounts>;
+  failures: ExperimentFailure[];
+  warnings: string[];
+  orphanJobs: number;
+  runs: number;
+}
+
+export interface UpdateState {
+  progress: UpdateProgress;
+  /** Next plan unit to read, per kind. */
+  cursor: { slice: number; experiment: number };
+  failedSlices: string[];
+  /** Module → its dependencies, as the worker's registry declares them. */
+  graph: Record<string, string[]>;
+}
+
+export type PipelineUpdateResult = UpdateProgress;
+
+export interface ProcessExperimentInput {
+  experimentId: string;
+  updateId?: string;
+  /** Jobs of this experiment, in dependency order; dependencies among them come with each job. */
+  jobs: (PlannedJob & { dependencies: string[] })[];
+}
+
+export interface ProcessExperimentResult {
+  experimentId: string;
+  modules: Record<string, ModuleOutcome>;
+}
+
+export type PipelineUpdateWorkflow = (input: PipelineUpdateInput) => Promise<PipelineUpdateResult>;
+export type ProcessExperimentWorkflow = (input: ProcessExperimentInput) => Promise<ProcessExperimentResult>;
+
+export const progressQueryName = 'progress';

@@ -1,0 +1,85 @@
+import type http from 'node:http';
+import { Runtime, Worker } from '@temporalio/worker';
+import { createActivities, WORKER_IDENTITY } from '../activities/index.js';
+import type { MpctlConfig } from '../config/config.js';
+import { openOrm, type Orm } from '../db/orm.js';
+import { createRegistry } from '../modules/index.js';
+import { connectWorker } from '../temporal/connection.js';
+import { findFreePort } from '../util/ports.js';
+import { startHealthServer } from './health-server.js';
+import { JobMetrics } from './metrics.js';
+import { workflowCode } from './workflow-code.js';
+
+export interface WorkerSettings {
+  maxConcurrentActivities: number;
+  maxConcurrentWorkflowTasks?: number;
+  /** Running jobs get this long to finish on SIGTERM before they are cancelled and retried elsewhere. */
+  shutdownGraceSeconds: number;
+  /** Port for /health, /ready and /metrics; none when undefined. */
+  healthPort?: number;
+  healthHost?: string;
+  /** Install the Prometheus exporter (once per process, before any connection). */
+  sdkMetrics?: boolean;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  orm: Orm;
+  healthUrl?: string;
+  /** Resolves when the worker has stopped and its resources are closed. */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+/** Builds a worker with real dependencies: the ORM, the module registry and the data roots. */
+export async function startWorker(config: MpctlConfig, settings: WorkerSettings): Promise<RunningWorker> {
+  if (!config.databaseUrl) throw new Error('no database configured: start the embedded stack with `mpctl up`, or set MPCTL_DATABASE_URL');
+  let sdkMetricsUrl: string | undefined;
+  if (settings.sdkMetrics) {
+    const port = await findFreePort();
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } } } });
+    sdkMetricsUrl = `http://127.0.0.1:${port}/metrics`;
+  }
+  const registry = createRegistry();
+  const orm = await openOrm(config.databaseUrl, { poolMax: settings.maxConcurrentActivities + 4 });
+  const metrics = new JobMetrics();
+  const activities = createActivities({ orm, registry, dataRoots: config.dataRoots, onJobFinished: (m, o, s) => metrics.record(m, o, s) });
+  const connection = await connectWorker(config);
+  const worker = await Worker.create({
+    connection,
+    namespace: config.namespace,
+    taskQueue: config.taskQueue,
+    identity: WORKER_IDENTITY,
+    ...workflowCode(),
+    activities,
+    maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: settings.maxConcurrentWorkflowTasks,
+    shutdownGraceTime: `${settings.shutdownGraceSeconds} seconds`,
+  });
+  let server: http.Server | undefined;
+  if (settings.healthPort !== undefined) {
+    server = await startHealthServer(settings.healthPort, settings.healthHost ?? '0.0.0.0', {
+      isReady: () => worker.getState() === 'RUNNING',
+      metrics: async () => {
+        const sdk = sdkMetricsUrl ? await fetch(sdkMetricsUrl).then((r) => r.text()).catch(() => '') : '';
+        return sdk + metrics.render();
+      },
+    });
+  }
+  const address = server?.address();
+  return {
+    worker,
+    orm,
+    healthUrl: address && typeof address === 'object' ? `http://127.0.0.1:${address.port}` : undefined,
+    async run() {
+      try {
+        await worker.run();
+      } finally {
+        server?.close();
+        await connection.close();
+        await orm.close();
+      }
+    },
+    shutdown: () => worker.shutdown(),
+  };
+}

@@ -1,0 +1,22 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+import { NON_RETRYABLE_ERROR_TYPES } from '../errors/index.js';
+
+/** One retry policy for every module job: transient faults retry with backoff, bad input fails at once. */
+export const moduleJobOptions: ActivityOptions = {
+  startToCloseTimeout: '2 hours',
+  // Jobs heartbeat every few seconds; a dead worker's job is handed to another within this.
+  heartbeatTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
+};
+
+/** Planning and bookkeeping: short, and retried through database hiccups. */
+export const bookkeepingOptions: ActivityOptions = {
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+};

@@ -1,0 +1,10 @@
+// Every workflow the worker registers. The `satisfies` lines fail compilation if a workflow
+// drifts from the signature the CLI starts it with.
+import type { PipelineUpdateWorkflow, ProcessExperimentWorkflow } from '../shared/workflow-types.js';
+import { pipelineUpdate } from './pipeline-update.js';
+import { processExperiment } from './process-experiment.js';
+
+export { pipelineUpdate, processExperiment };
+
+pipelineUpdate satisfies PipelineUpdateWorkflow;
+processExperiment satisfies ProcessExperimentWorkflow;
