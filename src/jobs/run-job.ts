@@ -2,7 +2,7 @@ import type { Orm } from '../db/orm.js';
 import { BadInputError, errorTypeOf, sourceFileOf } from '../errors/index.js';
 import type { ConsumedUpstream } from '../entities/index.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import { inputFingerprint, paramsHash, rawSignature } from '../planning/fingerprint.js';
+import { inputFingerprint, paramsHash, rawSignature, type FingerprintParts } from '../planning/fingerprint.js';
 import { resolveJobSource } from '../raw/scan.js';
 import { dropJobs } from './drop-jobs.js';
 import { upsertJobRecord, upstreamStates, type JobRecordUpdate } from './job-records.js';
@@ -54,32 +54,33 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
     ...identity, status: 'running', startedAt: started, finishedAt: null, durationMs: null,
     errorMessage: null, errorType: null, errorStack: null, sourceFile: null,
   });
+  let parts: FingerprintParts | undefined;
   try {
     const job = resolveJobSource(deps.dataRoots, request.jobId);
     if (!job) throw new BadInputError(request.jobId, `no folder for this job under the data roots (${deps.dataRoots.join(', ')})`);
-    const raw = rawSignature(module.rawInputs(job));
+    const wanted = module.dependencies.map((dep) => ({ module: dep, jobId: deps.registry.upstreamJobId(module.name, dep, request.jobId) }));
+    const upstream: Record<string, ConsumedUpstream> = {};
+    for (const state of await upstreamStates(deps.orm.em.fork(), wanted)) {
+      if (state.status !== 'succeeded') throw new BadInputError(`${state.module} ${state.jobId}`, `upstream job has not succeeded (status: ${state.status ?? 'none'})`);
+      upstream[state.module] = { jobId: state.jobId, finishedAt: state.finishedAt };
+    }
+    parts = { codeVersion: module.version, paramsHash: paramsHash(module.params), rawSignature: rawSignature(module.rawInputs(job)), upstream };
+    const fingerprint = parts;
     return await deps.orm.em.fork().transactional(async (em) => {
-      const wanted = module.dependencies.map((dep) => ({ module: dep, jobId: deps.registry.upstreamJobId(module.name, dep, request.jobId) }));
-      const upstream: Record<string, ConsumedUpstream> = {};
-      for (const state of await upstreamStates(em, wanted)) {
-        if (state.status !== 'succeeded') throw new BadInputError(`${state.module} ${state.jobId}`, `upstream job has not succeeded (status: ${state.status ?? 'none'})`);
-        upstream[state.module] = { jobId: state.jobId, finishedAt: state.finishedAt };
-      }
       await dropJobs(em, deps.registry, module.name, [request.jobId], { keepRootRecords: true });
       hooks.heartbeat({ phase: 'processing' });
       const result = await module.process({ em, job, heartbeat: hooks.heartbeat, signal: hooks.signal });
       const finished = new Date();
-      const parts = { codeVersion: module.version, paramsHash: paramsHash(module.params), rawSignature: raw, upstream };
       await upsertJobRecord(em, {
         ...identity, status: 'succeeded', finishedAt: finished, durationMs: finished.getTime() - started.getTime(),
-        inputFingerprint: inputFingerprint(parts), ...parts, rowCounts: result.rows,
+        inputFingerprint: inputFingerprint(fingerprint), ...fingerprint, rowCounts: result.rows,
         errorMessage: result.warnings?.length ? result.warnings.join('\n') : null,
       });
       return { module: module.name, jobId: request.jobId, rows: result.rows, durationMs: finished.getTime() - started.getTime(), warnings: result.warnings ?? [] };
     });
   } catch (error) {
     // If the database itself is down the record cannot be written; the original error matters more.
-    await recordFailure(deps, identity, started, error, hooks.isCancellation(error)).catch(() => undefined);
+    await recordFailure(deps, { ...identity, ...parts }, started, error, hooks.isCancellation(error)).catch(() => undefined);
     throw error;
   }
 }

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Runs the whole suite with node's test runner. Starts one real PostgreSQL and one real Temporal
+// dev server for all integration tests (each test file makes its own database and task queue).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { startTestServers, SERVER_ENV } = await import(path.join(root, 'dist/test/helpers/servers.js'));
+
+const only = process.argv.slice(2);
+const files = only.length ? only : listTests(path.join(root, 'dist/test'));
+const started = Date.now();
+const servers = await startTestServers((line) => process.env.MPCTL_TEST_VERBOSE && console.error(line));
+console.error(`test servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s (PostgreSQL + Temporal ${servers.temporalAddress})`);
+
+const env = {
+  ...process.env,
+  [SERVER_ENV.postgres]: servers.postgresUrl,
+  [SERVER_ENV.temporal]: servers.temporalAddress,
+  ...(servers.temporalCliPath ? { [SERVER_ENV.cli]: servers.temporalCliPath, TEMPORAL_CLI_PATH: servers.temporalCliPath } : {}),
+};
+const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], { cwd: root, env, stdio: 'inherit' });
+const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+await servers.stop();
+process.exit(code);
+
+function listTests(dir) {
+  return fs.readdirSync(dir, { recursive: true })
+    .filter((f) => f.endsWith('.test.js'))
+    .map((f) => path.join(dir, f))
+    .sort();
+}

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { redactUrl, resolveConfig } from '../../src/config/config.js';
+import { writeStackState } from '../../src/config/stack-state.js';
+
+describe('configuration', () => {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-config-'));
+  fs.writeFileSync(path.join(cwd, 'mpctl.config.json'), JSON.stringify({ databaseUrl: 'postgresql://file/db', namespace: 'from-file', dataRoots: ['raw'] }));
+  fs.mkdirSync(path.join(cwd, '.mpctl'));
+  writeStackState(path.join(cwd, '.mpctl'), {
+    supervisorPid: process.pid, databaseUrl: 'postgresql://stack/db', temporalAddress: 'stack:7233', namespace: 'mpctl', uiUrl: 'http://ui',
+    taskQueue: 'mpctl', dataRoots: ['/stack/data'], pids: {}, startedAt: '',
+  });
+
+  it('takes flags over environment over the config file over the running stack over defaults', () => {
+    const env = { MPCTL_DATABASE_URL: 'postgresql://env/db' };
+    const config = resolveConfig({ namespace: 'from-flag' }, env, cwd);
+    assert.equal(config.namespace, 'from-flag');
+    assert.equal(config.databaseUrl, 'postgresql://env/db');
+    assert.equal(config.temporalAddress, 'stack:7233');
+    assert.deepEqual(config.dataRoots, [path.join(cwd, 'raw')]);
+    assert.equal(config.taskQueue, 'mpctl');
+    assert.deepEqual(config.sources, { dataRoots: 'file', namespace: 'flag', databaseUrl: 'env', temporalAddress: 'stack', taskQueue: 'stack', uiUrl: 'stack' });
+  });
+
+  it('splits MPCTL_DATA_ROOTS on colons', () => {
+    const config = resolveConfig({}, { MPCTL_DATA_ROOTS: '/a:/b' }, cwd);
+    assert.deepEqual(config.dataRoots, ['/a', '/b']);
+    assert.ok(config.dataRootsExplicit);
+  });
+
+  it('masks passwords for printing', () => {
+    assert.equal(redactUrl('postgresql://mpctl:s3cret@127.0.0.1:5432/mpctl'), 'postgresql://mpctl:***@127.0.0.1:5432/mpctl');
+  });
+});
