@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { containerArgv } from './entrypoint.js';
@@ -69,9 +70,38 @@ describe('docker-compose.yml', { skip }, () => {
 });
 
 describe('docker-compose.core.yml (core services only)', { skip }, () => {
+  const model = skip ? {} : composeConfig('docker-compose.core.yml');
+
   test('validates and holds only off-the-shelf services', () => {
-    const model = composeConfig('docker-compose.core.yml');
     assert.deepEqual(Object.keys(model.services).sort(), [...coreServices].sort());
+  });
+
+  // Runs the one-shot scripts with stub CLIs: catches shell and `$$` escaping mistakes.
+  test('schema and namespace one-shots run and register only missing search attributes', () => {
+    const stubs = mkdtempSync(join(tmpdir(), 'mpctl-stubs-'));
+    const calls = join(stubs, 'calls');
+    const stub = (name: string, body: string) => {
+      writeFileSync(join(stubs, name), `#!/bin/sh\necho "${name} $*" >> ${calls}\n${body}\n`);
+      chmodSync(join(stubs, name), 0o755);
+    };
+    stub('temporal-sql-tool', '');
+    stub('temporal', 'case "$*" in *"search-attribute list"*) echo "MpctlStatus  Keyword";; *"namespace describe"*) exit 1;; esac');
+    for (const name of ['temporal-schema', 'temporal-setup']) {
+      const service = model.services[name] as Manifest;
+      const script = (service.command[0] as string).replaceAll('$$', '$');
+      const r = spawnSync(service.entrypoint[0], [...service.entrypoint.slice(1), script], {
+        encoding: 'utf8',
+        env: { ...process.env, ...service.environment, PATH: `${stubs}:${process.env.PATH}` },
+      });
+      assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+    }
+    const log = readFileSync(calls, 'utf8');
+    for (const db of ['temporal', 'temporal_visibility']) {
+      assert.match(log, new RegExp(`--db ${db} update-schema -d /etc/temporal/schema/postgresql/v12/`));
+    }
+    assert.match(log, /namespace create -n default --retention 720h/);
+    assert.match(log, /--name MpctlFailedModules --type KeywordList/);
+    assert.doesNotMatch(log, /--name MpctlStatus/, 'an existing attribute was created again');
   });
 });
 
