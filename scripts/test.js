@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the whole suite with node's test runner. Starts one real PostgreSQL and one real Temporal
 // dev server for all integration tests (each test file makes its own database and task queue).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { startTestServers, SERVER_ENV } = await import(path.join(root, 'dist/test/helpers/servers.js'));
 
 const only = process.argv.slice(2);
+if (!only.length || only.some((f) => f.includes('deploy'))) installDeployTools();
 const files = only.length ? only : listTests(path.join(root, 'dist/test'));
 const started = Date.now();
 const servers = await startTestServers((line) => process.env.MPCTL_TEST_VERBOSE && console.error(line));
@@ -25,6 +26,15 @@ const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test
 const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 await servers.stop();
 process.exit(code);
+
+/** Helm, helm-unittest, hadolint and compose for the deployment checks: installed once into ~/.cache/mpctl/tools. */
+function installDeployTools() {
+  const t0 = Date.now();
+  const result = spawnSync('bash', [path.join(root, 'scripts/deploy-tools.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status === 3) console.error('deploy tools cannot be installed on this machine; the deployment tests say why');
+  else if (result.status !== 0) process.exit(result.status ?? 1);
+  else console.error(`deploy tools ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
 
 function listTests(dir) {
   return fs.readdirSync(dir, { recursive: true })
