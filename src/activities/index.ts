@@ -1,6 +1,10 @@
 import os from 'node:os';
 import { Context, CancelledFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Orm } from '../db/orm.js';
+import { dropModule, type DropModuleRequest } from '../jobs/drop-module.js';
+import type { DropReport } from '../jobs/drop-jobs.js';
+import { cancelAndWait, runningExperimentWorkflows } from '../services/experiment-workflows.js';
 import { dropJobs } from '../jobs/drop-jobs.js';
 import { upsertJobRecord } from '../jobs/job-records.js';
 import { runJob } from '../jobs/run-job.js';
@@ -13,6 +17,8 @@ export interface ActivityDeps {
   orm: Orm;
   registry: ModuleRegistry;
   dataRoots: string[];
+  /** For activities that act on other workflows (a drop cancels running experiments first). */
+  client?: Client;
   /** Told about every finished job, for metrics. */
   onJobFinished?: (module: string, outcome: 'succeeded' | 'failed' | 'cancelled', seconds: number) => void;
 }
@@ -49,7 +55,7 @@ export interface RecordSkippedInput {
 }
 
 /** How often a running job tells Temporal it is alive; well inside the heartbeat timeout. */
-const HEARTBEAT_EVERY_MS = 3_000;
+const HEARTBEAT_EVERY_MS = 2_000;
 
 /** The same identity the Temporal worker reports, so job records and the Web UI agree. */
 export const WORKER_IDENTITY = `${process.pid}@${os.hostname()}`;
@@ -110,6 +116,23 @@ export function createActivities(deps: ActivityDeps) {
           updateId: input.updateId ?? null, startedAt: null, finishedAt: new Date(), durationMs: null,
           errorMessage: `skipped because ${job.blockedBy} failed`, errorType: 'Skipped', errorStack: null, sourceFile: null,
         });
+      }
+    },
+
+    /** Cancels the running experiment workflows (some or all) and waits until they have closed. */
+    async cancelExperimentWorkflows(input: { experimentIds?: string[] }): Promise<{ cancelled: string[]; stillRunning: string[] }> {
+      if (!deps.client) throw new Error('this worker has no Temporal client for cancelling workflows');
+      const ids = await runningExperimentWorkflows(deps.client, input.experimentIds);
+      const result = await cancelAndWait(deps.client, ids);
+      return { cancelled: result.closed, stillRunning: result.stillRunning };
+    },
+
+    /** Drops a module's results with everything downstream, in one transaction. */
+    async dropModuleResults(input: DropModuleRequest): Promise<DropReport> {
+      try {
+        return await dropModule(deps.orm, deps.registry, input);
+      } catch (error) {
+        throw toActivityFailure(error);
       }
     },
 

@@ -5,6 +5,7 @@ import type { PlannedJob } from '../entities/pipeline-plan.js';
 export const WorkflowNames = {
   pipelineUpdate: 'pipelineUpdate',
   processExperiment: 'processExperiment',
+  dropResults: 'dropResults',
 } as const;
 
 export type ModuleOutcome = 'succeeded' | 'failed' | 'skipped' | 'cancelled';
@@ -77,3 +78,16 @@ export type PipelineUpdateWorkflow = (input: PipelineUpdateInput) => Promise<Pip
 export type ProcessExperimentWorkflow = (input: ProcessExperimentInput) => Promise<ProcessExperimentResult>;
 
 export const progressQueryName = 'progress';
+
+export interface DropResultsInput {
+  dropId: string;
+  module: string;
+  experimentIds?: string[];
+}
+
+export interface DropResultsResult {
+  modules: Record<string, { jobs: number; rows: Record<string, number> }>;
+  cancelledWorkflows: string[];
+}
+
+export type DropResultsWorkflow = (input: DropResultsInput) => Promise<DropResultsResult>;

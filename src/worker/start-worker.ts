@@ -4,7 +4,7 @@ import { createActivities, WORKER_IDENTITY } from '../activities/index.js';
 import type { MpctlConfig } from '../config/config.js';
 import { openOrm, type Orm } from '../db/orm.js';
 import { createRegistry } from '../modules/index.js';
-import { connectWorker } from '../temporal/connection.js';
+import { connectClient, connectWorker } from '../temporal/connection.js';
 import { findFreePort } from '../util/ports.js';
 import { startHealthServer } from './health-server.js';
 import { JobMetrics } from './metrics.js';
@@ -43,7 +43,8 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
   const registry = createRegistry();
   const orm = await openOrm(config.databaseUrl, { poolMax: settings.maxConcurrentActivities + 4 });
   const metrics = new JobMetrics();
-  const activities = createActivities({ orm, registry, dataRoots: config.dataRoots, onJobFinished: (m, o, s) => metrics.record(m, o, s) });
+  const client = await connectClient(config);
+  const activities = createActivities({ orm, registry, dataRoots: config.dataRoots, client, onJobFinished: (m, o, s) => metrics.record(m, o, s) });
   const connection = await connectWorker(config);
   const worker = await Worker.create({
     connection,
@@ -77,6 +78,7 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
       } finally {
         server?.close();
         await connection.close();
+        await client.connection.close();
         await orm.close();
       }
     },

@@ -4,8 +4,9 @@ import { NON_RETRYABLE_ERROR_TYPES } from '../errors/index.js';
 /** One retry policy for every module job: transient faults retry with backoff, bad input fails at once. */
 export const moduleJobOptions: ActivityOptions = {
   startToCloseTimeout: '2 hours',
-  // Jobs heartbeat every few seconds; a dead worker's job is handed to another within this.
-  heartbeatTimeout: '30 seconds',
+  // Jobs heartbeat every 2 s. Cancellation reaches a job on a heartbeat, which the SDK throttles
+  // to 0.8 × this timeout, and a dead worker's job moves to another worker after it: keep it short.
+  heartbeatTimeout: '8 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,

@@ -37,7 +37,7 @@ export async function startTestPipeline(dataRoots: string[], modules?: PipelineM
   const launch = async () => {
     worker = await Worker.create({
       connection: nativeConnection, namespace: TEST_NAMESPACE, taskQueue, ...workflowCode(),
-      activities: createActivities({ orm: db.orm, registry, dataRoots }),
+      activities: createActivities({ orm: db.orm, registry, dataRoots, client }),
       maxConcurrentActivityTaskExecutions: 4,
     });
     running = worker.run();

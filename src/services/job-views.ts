@@ -1,0 +1,99 @@
+import type { MpctlConfig } from '../config/config.js';
+import type { Orm } from '../db/orm.js';
+import { query, sql } from '../db/sql.js';
+import type { ModuleRegistry } from '../modules/registry.js';
+import { planUpdate } from '../planning/planner.js';
+import { experimentWorkflowId, sliceOf } from '../shared/job-ids.js';
+import { workflowUiUrl } from '../temporal/connection.js';
+
+export interface FailureView {
+  module: string;
+  jobId: string;
+  errorType: string | null;
+  message: string;
+  sourceFile: string | null;
+  attempts: number;
+  finishedAt: string | null;
+  workflowId: string | null;
+  uiUrl?: string;
+}
+
+interface JobRow {
+  module: string;
+  job_id: string;
+  status: string;
+  reason: string | null;
+  error_type: string | null;
+  error_message: string | null;
+  source_file: string | null;
+  attempts: number;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  workflow_id: string | null;
+  run_id: string | null;
+}
+
+/** Failed jobs, newest first, with what a person needs to chase them. */
+export async function listFailures(orm: Orm, config: MpctlConfig, filter: { module?: string; experimentId?: string }): Promise<FailureView[]> {
+  const rows = await query<JobRow>(orm.em.fork(), sql`SELECT * FROM pipeline_job WHERE status = 'failed'
+    AND (${filter.module ?? null}::text IS NULL OR module = ${filter.module ?? null})
+    AND (${filter.experimentId ?? null}::text IS NULL OR job_id = ${filter.experimentId ?? null} OR job_id = ${filter.experimentId ? sliceOf(filter.experimentId) : null})
+    ORDER BY finished_at DESC NULLS LAST, module, job_id`);
+  return rows.map((row) => ({
+    module: row.module,
+    jobId: row.job_id,
+    errorType: row.error_type,
+    message: (row.error_message ?? '').split('\n')[0],
+    sourceFile: row.source_file,
+    attempts: row.attempts,
+    finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
+    workflowId: row.workflow_id,
+    uiUrl: row.workflow_id ? workflowUiUrl(config, row.workflow_id, row.run_id ?? undefined) : undefined,
+  }));
+}
+
+export interface ExperimentView {
+  experimentId: string;
+  workflowId: string;
+  uiUrl?: string;
+  modules: {
+    module: string;
+    jobId: string;
+    status: string;
+    /** Why it would run now, when it is ready. */
+    ready: string | null;
+    lastReason: string | null;
+    durationMs: number | null;
+    finishedAt: string | null;
+    error: string | null;
+    sourceFile: string | null;
+  }[];
+}
+
+/** Every module's state for one experiment (its slice job for per-slice modules). */
+export async function showExperiment(orm: Orm, registry: ModuleRegistry, config: MpctlConfig, experimentId: string): Promise<ExperimentView> {
+  const jobIdOf = (module: string) => (registry.get(module).scope === 'slice' ? sliceOf(experimentId) : experimentId);
+  const rows = await query<JobRow>(orm.em.fork(), sql`SELECT * FROM pipeline_job WHERE (job_id = ${experimentId} OR job_id = ${sliceOf(experimentId)})`);
+  const plan = await planUpdate({ orm, registry, dataRoots: config.dataRoots }, { modules: registry.names, experimentIds: [experimentId] });
+  const workflowId = experimentWorkflowId(experimentId);
+  return {
+    experimentId,
+    workflowId,
+    uiUrl: workflowUiUrl(config, workflowId),
+    modules: registry.names.map((module) => {
+      const row = rows.find((r) => r.module === module && r.job_id === jobIdOf(module));
+      const ready = plan.jobs.find((job) => job.module === module)?.reason ?? null;
+      return {
+        module,
+        jobId: jobIdOf(module),
+        status: row?.status ?? 'none',
+        ready,
+        lastReason: row?.reason ?? null,
+        durationMs: row?.duration_ms ?? null,
+        finishedAt: row?.finished_at ? new Date(row.finished_at).toISOString() : null,
+        error: row?.status === 'succeeded' ? null : row?.error_message?.split('\n')[0] ?? null,
+        sourceFile: row?.source_file ?? null,
+      };
+    }),
+  };
+}
