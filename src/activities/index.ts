@@ -100,7 +100,10 @@ export function createActivities(deps: ActivityDeps) {
         deps.onJobFinished?.(input.module, 'succeeded', (Date.now() - started) / 1000);
         return { module: result.module, jobId: result.jobId, rows: result.rows, durationMs: result.durationMs };
       } catch (error) {
-        deps.onJobFinished?.(input.module, ctx.cancellationSignal.aborted ? 'cancelled' : 'failed', (Date.now() - started) / 1000);
+        const cancelled = ctx.cancellationSignal.aborted;
+        deps.onJobFinished?.(input.module, cancelled ? 'cancelled' : 'failed', (Date.now() - started) / 1000);
+        // Reported as a cancellation, not a failure, so the workflow sees it as one.
+        if (cancelled) throw new CancelledFailure(`${input.module} ${input.jobId} cancelled`);
         throw toActivityFailure(error);
       } finally {
         clearInterval(timer);

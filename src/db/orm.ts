@@ -17,7 +17,7 @@ export async function openOrm(databaseUrl: string, options: OrmOptions = {}): Pr
     clientUrl: databaseUrl,
     entities: allEntities,
     extensions: [Migrator],
-    migrations: { migrationsList, snapshot: false, transactional: true, allOrNothing: true },
+    migrations: { migrationsList, snapshot: false, transactional: true, allOrNothing: true, silent: true },
     pool: { min: 0, max: options.poolMax ?? 10 },
     debug: false,
     allowGlobalContext: false,

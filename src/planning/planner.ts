@@ -44,7 +44,7 @@ export async function planUpdate(deps: PlannerDeps, request: PlanRequest): Promi
   if (request.force && !filtered) throw new ConfigError('--force re-runs jobs that are up to date; give it --experiment or --limit so nothing is recomputed by accident');
   const scan = restrictScan(scanDataRoots(deps.dataRoots), request.experimentIds);
   const selected = new Set(request.modules);
-  const planned = new Map<string, Set<string>>();
+  const planned = new Map<string, Map<string, string>>();
   const plan: UpdatePlan = { jobs: [], notReady: {}, orphans: [], warnings: scan.warnings };
   const em = deps.orm.em.fork();
 
@@ -52,7 +52,7 @@ export async function planUpdate(deps: PlannerDeps, request: PlanRequest): Promi
     const sources = module.scope === 'slice' ? scan.slices : scan.sites;
     const rows = await loadPlanRows(em, module.name, sources.map((source) => candidateOf(deps.registry, module, source)));
     const current = { codeVersion: module.version, paramsHash: paramsHash(module.params) };
-    const mine = new Set<string>();
+    const mine = new Map<string, string>();
     const orphans: string[] = [];
     const notReady: Record<string, number> = {};
     for (const row of rows) {
@@ -67,12 +67,12 @@ export async function planUpdate(deps: PlannerDeps, request: PlanRequest): Promi
         current: { ...current, rawSignature: row.candidateRaw },
         upstream: row.upstream ?? {},
       }, {
-        plannedUpstream: (dep, jobId) => planned.get(dep)?.has(jobId) ?? false,
+        plannedUpstream: (dep, jobId) => planned.get(dep)?.get(jobId),
         retry: Boolean(request.retry),
         force: Boolean(request.force),
       });
       if (decision.ready) {
-        mine.add(row.jobId);
+        mine.set(row.jobId, decision.reason);
         plan.jobs.push({ module: module.name, jobId: row.jobId, reason: decision.reason });
       } else {
         notReady[decision.why] = (notReady[decision.why] ?? 0) + 1;

@@ -10,8 +10,8 @@ export interface JobFacts {
 }
 
 export interface RuleContext {
-  /** Whether this update will (re)run that upstream job before this one. */
-  plannedUpstream(dep: string, jobId: string): boolean;
+  /** The reason this update (re)runs that upstream job before this one, if it does. */
+  plannedUpstream(dep: string, jobId: string): string | undefined;
   retry: boolean;
   force: boolean;
 }
@@ -49,7 +49,10 @@ export function changeReason(facts: JobFacts, ctx: RuleContext): string | undefi
   if (recorded.codeVersion !== current.codeVersion || recorded.paramsHash !== current.paramsHash) return 'code-changed';
   if ((recorded.rawSignature ?? '') !== current.rawSignature) return 'raw-changed';
   for (const [dep, up] of Object.entries(facts.upstream)) {
-    if (ctx.plannedUpstream(dep, up.jobId)) return `upstream-changed:${dep}`;
+    const upstreamReason = ctx.plannedUpstream(dep, up.jobId);
+    // New code upstream is new code for everything downstream of it.
+    if (upstreamReason === 'code-changed') return 'code-changed';
+    if (upstreamReason) return `upstream-changed:${dep}`;
     const consumed = recorded.upstream?.[dep];
     if (!consumed || consumed.jobId !== up.jobId || !sameTime(consumed.finishedAt, up.finishedAt)) return `upstream-changed:${dep}`;
   }

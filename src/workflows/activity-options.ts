@@ -1,12 +1,14 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
 import { NON_RETRYABLE_ERROR_TYPES } from '../errors/index.js';
 
 /** One retry policy for every module job: transient faults retry with backoff, bad input fails at once. */
 export const moduleJobOptions: ActivityOptions = {
   startToCloseTimeout: '2 hours',
+  // A cancelled workflow closes only after its jobs have rolled back and recorded `cancelled`.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   // Jobs heartbeat every 2 s. Cancellation reaches a job on a heartbeat, which the SDK throttles
   // to 0.8 × this timeout, and a dead worker's job moves to another worker after it: keep it short.
-  heartbeatTimeout: '8 seconds',
+  heartbeatTimeout: '6 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { Worker, NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities/index.js';
 import { createRegistry, type ModuleRegistry } from '../../src/modules/index.js';
 import type { PipelineModule } from '../../src/modules/types.js';
@@ -23,8 +23,15 @@ export interface TestPipeline {
   close(): Promise<void>;
 }
 
+let runtimeInstalled = false;
+
 /** A real worker on its own task queue and database, against the suite's Temporal and PostgreSQL. */
 export async function startTestPipeline(dataRoots: string[], modules?: PipelineModule[]): Promise<TestPipeline> {
+  if (!runtimeInstalled) {
+    // Worker state changes and expected job failures would drown the test report.
+    Runtime.install({ logger: new DefaultLogger(process.env.MPCTL_TEST_VERBOSE ? 'INFO' : 'ERROR') });
+    runtimeInstalled = true;
+  }
   const servers = await testServers();
   const db = await createTestDatabase();
   const taskQueue = `test-${crypto.randomBytes(4).toString('hex')}`;

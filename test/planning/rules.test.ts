@@ -15,7 +15,7 @@ function facts(overrides: Partial<JobFacts> = {}): JobFacts {
     ...overrides,
   };
 }
-const ctx = (overrides: Partial<RuleContext> = {}): RuleContext => ({ plannedUpstream: () => false, retry: false, force: false, ...overrides });
+const ctx = (overrides: Partial<RuleContext> = {}): RuleContext => ({ plannedUpstream: () => undefined, retry: false, force: false, ...overrides });
 
 describe('readiness rules', () => {
   it('an unchanged succeeded job is up to date', () => {
@@ -35,14 +35,17 @@ describe('readiness rules', () => {
   });
   it('an upstream job that finished again, or runs in this update, is upstream-changed', () => {
     assert.deepEqual(decide(facts({ upstream: { experiment: { jobId: 'S/site_1', status: 'succeeded', finishedAt: T2 } } }), ctx()), { ready: true, reason: 'upstream-changed:experiment' });
-    assert.deepEqual(decide(facts(), ctx({ plannedUpstream: () => true })), { ready: true, reason: 'upstream-changed:experiment' });
+    assert.deepEqual(decide(facts(), ctx({ plannedUpstream: () => 'raw-changed' })), { ready: true, reason: 'upstream-changed:experiment' });
+  });
+  it('downstream of a code change is code-changed too', () => {
+    assert.deepEqual(decide(facts(), ctx({ plannedUpstream: () => 'code-changed' })), { ready: true, reason: 'code-changed' });
   });
   it('timestamps compare as instants, whatever their text form', () => {
     assert.deepEqual(decide(facts({ upstream: { experiment: { jobId: 'S/site_1', status: 'succeeded', finishedAt: '2026-11-01T10:00:00+00:00' } } }), ctx()), { ready: false, why: 'up-to-date' });
   });
   it('waits while an upstream job has not succeeded and is not planned', () => {
     assert.deepEqual(decide(facts({ status: null, upstream: { experiment: { jobId: 'S/site_1', status: 'failed', finishedAt: T1 } } }), ctx()), { ready: false, why: 'waiting:experiment' });
-    assert.deepEqual(decide(facts({ status: null, upstream: { experiment: { jobId: 'S/site_1', status: null, finishedAt: null } } }), ctx({ plannedUpstream: () => true })), { ready: true, reason: 'new' });
+    assert.deepEqual(decide(facts({ status: null, upstream: { experiment: { jobId: 'S/site_1', status: null, finishedAt: null } } }), ctx({ plannedUpstream: () => 'new' })), { ready: true, reason: 'new' });
   });
   it('a failed job reruns with --retry, or by itself once its inputs change', () => {
     assert.deepEqual(decide(facts({ status: 'failed' }), ctx()), { ready: false, why: 'failed' });
