@@ -36,6 +36,7 @@ export interface PairConnectivity {
   signEvidence: number;
   /** Larger = more evidence for a synapse; see docs/science.md. */
   detectionScore: number;
+  /** Alternative scores kept for diagnostics (|t| of deconvolved mean and of raw template amplitude). */
   scores: Record<string, number>;
   amp: FgBgStats;
   decAmp: FgBgStats;
@@ -88,7 +89,7 @@ export function analyzePair(responses: PairResponse[], rate: number): PairConnec
     nBackground: paired.length,
     synapseType,
     signEvidence,
-    detectionScore: detectionScore(fgOf((s) => s.templateAmp), bgOf((s) => s.templateAmp), fit),
+    detectionScore: detectionScore(fgOf((s) => s.templateAmp), bgOf((s) => s.templateAmp)),
     scores: { decMean: Math.abs(welchTTest(decMeanFg, decMeanBg).statistic), template: Math.abs(welchTTest(fgOf((s) => s.templateAmp), bgOf((s) => s.templateAmp)).statistic) },
     amp,
     decAmp,
@@ -103,11 +104,13 @@ export function analyzePair(responses: PairResponse[], rate: number): PairConnec
 }
 
 /**
- * Detection score: the Welch t statistic of the deconvolved response against its matched
- * background (a fair null: same cell, same noise, no presynaptic spike), in absolute value.
+ * Detection score: |Welch t| of the template (matched-filter) amplitude of each response
+ * against its matched background snippet (a fair null: same cell, same noise, no
+ * presynaptic spike), after winsorising both at the pooled 5th/95th percentiles so one
+ * spontaneous PSP cannot make or break a pair. Larger = more evidence for a synapse.
  */
-export function detectionScore(fg: number[], bg: number[], _fit: PspFit | null): number {
-  const t = welchTTest(fg, bg).statistic;
+export function detectionScore(fg: number[], bg: number[]): number {
+  const t = welchTTest(...winsorize(fg, bg)).statistic;
   return Number.isFinite(t) ? Math.abs(t) : 0;
 }
 
@@ -144,4 +147,14 @@ function fitTrain(used: PairResponse[], rate: number): { fit: PairConnectivity['
   if (segments.length === 0) return { fit: null, averageResponse, averageResponseT0 };
   const fit = fitPsp({ rate, segments, events, nGroups: pulseNumbers.length });
   return { fit: { ...fit, amplitude: fit.amplitudes[0]! }, averageResponse, averageResponseT0 };
+}
+
+/** Clips both samples at the pooled 5th/95th percentiles, so a stray spontaneous PSP cannot dominate a mean. */
+export function winsorize(a: number[], b: number[], q = 0.05): [number[], number[]] {
+  const pooled = [...a, ...b].sort((x, y) => x - y);
+  if (pooled.length < 10) return [a, b];
+  const lo = pooled[Math.floor(q * (pooled.length - 1))]!;
+  const hi = pooled[Math.ceil((1 - q) * (pooled.length - 1))]!;
+  const clip = (x: number) => Math.min(hi, Math.max(lo, x));
+  return [a.map(clip), b.map(clip)];
 }

@@ -19,7 +19,7 @@ export interface PspFitInput {
   segments: FitSegment[];
   events: FitEvent[];
   nGroups: number;
-  /** Onset latency search range after the spike (s); aisynphys searches 0.5–10 ms. */
+  /** Onset latency search range after the spike (s); default 0.5–6 ms (aisynphys: 0.5–10 ms). */
   latencyRange?: [number, number];
 }
 
@@ -50,7 +50,7 @@ const DECAY_RANGE: [number, number] = [2e-3, 120e-3];
  */
 export function fitPsp(input: PspFitInput): PspFit {
   const segs = input.segments.map((s) => decimate(s, input.rate));
-  const [latLo, latHi] = input.latencyRange ?? [0.3e-3, 6e-3];
+  const [latLo, latHi] = input.latencyRange ?? [0.5e-3, 6e-3];
   const evaluate = (lat: number, rise: number, decay: number) => solveLinear(segs, input.events, input.nGroups, lat, rise, decay);
   const clamp = (x: number[]): [number, number, number] => [
     Math.min(latHi, Math.max(latLo, x[0]!)),
