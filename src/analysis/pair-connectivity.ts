@@ -137,6 +137,7 @@ function fitTrain(used: PairResponse[], rate: number): { fit: PairConnectivity['
     }
     const start = mean(rs.map((r) => r.windowStart));
     const spike = mean(rs.map((r) => r.spikeTime));
+    // Free baselines per segment: fixing the first to its float-mode baseline measured worse (noisy 10 ms estimate).
     segments.push({ start, data: avg });
     events.push({ time: spike, group });
     if (group === 0) {

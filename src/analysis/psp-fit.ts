@@ -5,6 +5,11 @@ export interface FitSegment {
   /** Time of data[0] (s) in the common time base of the events. */
   start: number;
   data: ArrayLike<number>;
+  /**
+   * Baseline already removed (0) instead of fitted. Use it when nothing precedes the segment:
+   * a free constant over a 30 ms window trades off against a slowly decaying PSP and adds noise.
+   */
+  baselineZero?: boolean;
 }
 
 export interface FitEvent {
@@ -49,7 +54,7 @@ const DECAY_RANGE: [number, number] = [2e-3, 120e-3];
  * summation, so the first-pulse amplitude is not biased by overlapping PSPs.
  */
 export function fitPsp(input: PspFitInput): PspFit {
-  const segs = input.segments.map((s) => decimate(s, input.rate));
+  const segs = input.segments.map((s) => ({ ...decimate(s, input.rate), baselineZero: s.baselineZero ?? false }));
   const [latLo, latHi] = input.latencyRange ?? [0.5e-3, 6e-3];
   const evaluate = (lat: number, rise: number, decay: number) => solveLinear(segs, input.events, input.nGroups, lat, rise, decay);
   const clamp = (x: number[]): [number, number, number] => [
@@ -95,6 +100,7 @@ export function fitPsp(input: PspFitInput): PspFit {
 interface Decimated {
   times: Float64Array;
   values: Float64Array;
+  baselineZero?: boolean;
 }
 
 /** Block means down to ~2.5 kHz: enough for ms kinetics (the model is continuous in time), and 8× less work per evaluation. */
@@ -128,6 +134,7 @@ function solveLinear(segs: Decimated[], events: FitEvent[], nGroups: number, lat
     const { times, values } = segs[s]!;
     if (times.length === 0) continue;
     const b = nGroups + s;
+    const free = !segs[s]!.baselineZero;
     const t0 = times[0]!;
     // e^{-(t-o)/τ} = e^{-(t-t0)/τ}·e^{(o-t0)/τ}: two exps per sample instead of two per sample and event.
     for (let e = 0; e < nE; e++) {
@@ -152,10 +159,12 @@ function solveLinear(segs: Decimated[], events: FitEvent[], nGroups: number, lat
         if (rg === 0) continue;
         aty[g]! += rg * y;
         for (let h = g; h < nGroups; h++) ata[g * m + h]! += rg * row[h]!;
-        ata[g * m + b]! += rg;
+        if (free) ata[g * m + b]! += rg;
       }
-      aty[b]! += y;
-      ata[b * m + b]! += 1;
+      if (free) {
+        aty[b]! += y;
+        ata[b * m + b]! += 1;
+      }
     }
   }
   for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) ata[i * m + j] = ata[j * m + i]!;
