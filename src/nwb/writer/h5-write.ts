@@ -31,3 +31,18 @@ export function seriesData(group: Group, values: Float32Array, level: number): D
 export function idPrng(seed: number | undefined, label: string): Prng {
   return new Prng(`${seed ?? 0}:${label}`);
 }
+
+/**
+ * HDF5 stamps every object header with the wall clock and h5wasm has no track_times switch,
+ * so two writes a second apart differ. The wasm clock reads Date.now(); pin it for the
+ * (synchronous) write so the same input gives a byte-identical file.
+ */
+export function withFixedClock<T>(epochMs: number, write: () => T): T {
+  const realNow = Date.now;
+  Date.now = () => epochMs;
+  try {
+    return write();
+  } finally {
+    Date.now = realNow;
+  }
+}
