@@ -12,5 +12,6 @@ export * from './psp-model.js';
 export * from './psp-fit.js';
 export { nelderMead } from './nelder-mead.js';
 export * from './pair-connectivity.js';
+export * from './analyze-sweep.js';
 export * from './site-analysis.js';
 export * from './validation.js';
