@@ -42,7 +42,8 @@ export interface PspFit {
 }
 
 const FIT_RATE = 2500;
-const RISE_RANGE: [number, number] = [0.3e-3, 6e-3];
+// Onset→peak of unitary cortical PSPs stays under ~4 ms; beyond that a small PSP trades rise for latency freely.
+const RISE_RANGE: [number, number] = [0.3e-3, 4.5e-3];
 const DECAY_RANGE: [number, number] = [2e-3, 120e-3];
 
 /**
