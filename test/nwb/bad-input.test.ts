@@ -70,6 +70,16 @@ test('an HDF5 file that is not NWB', async () => {
   await assertBad(path, /not NWB/);
 });
 
+test('an NWB 1.x file is named as such', async () => {
+  await loadH5();
+  const path = join(dir, 'v1.nwb');
+  const f = new h5wasm.File(path, 'w');
+  f.create_dataset({ name: 'nwb_version', data: 'NWB-1.0.5' });
+  f.create_group('acquisition').create_group('timeseries');
+  f.close();
+  await assertBad(path, /NWB 1\.x file \(nwb_version NWB-1\.0\.5\) is not supported/);
+});
+
 test('a stimulus without a response (MIES layout)', async () => {
   const path = variant('orphan-stimulus.nwb');
   await appendSeries(path, { sweep: 90, electrode: 'electrode_1', stimulus: { values: new Float32Array(100) } });

@@ -35,6 +35,10 @@ function index(ctx: SeriesContext, options: OpenNwbOptions): NwbFile {
   const { module, file, filePath } = ctx;
   const nwbVersion = attrString(module, file, 'nwb_version');
   const rootType = attrString(module, file, 'neurodata_type');
+  if (!nwbVersion && module.get_type(file.file_id, '/nwb_version') === module.H5G_DATASET) {
+    // NWB 1.x (older MIES files) keeps the version in a root dataset and a different layout.
+    throw new NwbFormatError(filePath, `NWB 1.x file (nwb_version ${rootString(ctx, 'nwb_version')}) is not supported; need NWB 2.x`);
+  }
   if (!nwbVersion || rootType !== 'NWBFile') throw new NwbFormatError(filePath, 'HDF5 file is not NWB (no nwb_version / NWBFile root)');
   if (!/^2\./.test(nwbVersion)) throw new NwbFormatError(filePath, `NWB version ${nwbVersion} is not supported (need 2.x)`);
   const electrodes = listElectrodes(ctx);
