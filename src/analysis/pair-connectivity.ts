@@ -115,10 +115,29 @@ export function detectionScore(fg: number[], bg: number[]): number {
 }
 
 /**
+ * Sweeps can differ in protocol (train frequency, recovery delay); averaging pulse k across
+ * them would mix timings. Keep the sweeps whose every pulse starts where that pulse most
+ * often starts (to 0.1 ms); sweeps missing a pulse (QC) still count.
+ */
+function commonProtocol(responses: PairResponse[]): PairResponse[] {
+  const at = (r: PairResponse) => Math.round(r.windowStart * 1e4);
+  const tally = new Map<number, Map<number, number>>();
+  for (const r of responses) {
+    const m = tally.get(r.pulseNumber) ?? new Map<number, number>();
+    m.set(at(r), (m.get(at(r)) ?? 0) + 1);
+    tally.set(r.pulseNumber, m);
+  }
+  const modal = new Map([...tally].map(([k, m]) => [k, [...m].sort((a, b) => b[1] - a[1])[0]![0]]));
+  const odd = new Set(responses.filter((r) => modal.get(r.pulseNumber) !== at(r)).map((r) => r.sweep));
+  return odd.size ? responses.filter((r) => !odd.has(r.sweep)) : responses;
+}
+
+/**
  * Averages the windows of each pulse number over sweeps (they share the protocol's timing),
  * then fits every pulse at once with shared kinetics.
  */
-function fitTrain(used: PairResponse[], rate: number): { fit: PairConnectivity['fit']; averageResponse: Float64Array | null; averageResponseT0: number } {
+function fitTrain(all: PairResponse[], rate: number): { fit: PairConnectivity['fit']; averageResponse: Float64Array | null; averageResponseT0: number } {
+  const used = commonProtocol(all);
   const byPulse = new Map<number, PairResponse[]>();
   for (const r of used) byPulse.set(r.pulseNumber, [...(byPulse.get(r.pulseNumber) ?? []), r]);
   const pulseNumbers = [...byPulse.keys()].sort((a, b) => a - b);
