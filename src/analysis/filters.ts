@@ -1,0 +1,53 @@
+/**
+ * Zero-phase second-order Butterworth low-pass (biquad run forward then backward), standing
+ * in for the Bessel filters of neuroanalysis: no phase shift, so latencies are not biased.
+ */
+export function lowpass(x: ArrayLike<number>, rate: number, cutoff: number): Float64Array {
+  const out = Float64Array.from(x);
+  if (cutoff >= rate / 2) return out;
+  const k = Math.tan((Math.PI * cutoff) / rate);
+  const q = Math.SQRT1_2;
+  const norm = 1 / (1 + k / q + k * k);
+  const b0 = k * k * norm;
+  const b1 = 2 * b0;
+  const a1 = 2 * (k * k - 1) * norm;
+  const a2 = (1 - k / q + k * k) * norm;
+  const pass = (dir: 1 | -1): void => {
+    const n = out.length;
+    if (n === 0) return;
+    const first = dir === 1 ? 0 : n - 1;
+    // Start in steady state at the edge value to avoid a start-up transient.
+    let x1 = out[first]!;
+    let x2 = x1;
+    let y1 = x1;
+    let y2 = x1;
+    for (let c = 0, i = first; c < n; c++, i += dir) {
+      const x0 = out[i]!;
+      const y0 = b0 * x0 + b1 * x1 + b0 * x2 - a1 * y1 - a2 * y2;
+      x2 = x1;
+      x1 = x0;
+      y2 = y1;
+      y1 = y0;
+      out[i] = y0;
+    }
+  };
+  pass(1);
+  pass(-1);
+  return out;
+}
+
+/**
+ * Exponential deconvolution: v + τ·dv/dt turns each PSP into a brief pulse of the same sign,
+ * so overlapping PSPs in a train separate. Followed by the low-pass that tames the derivative's noise.
+ */
+export function deconvolve(x: ArrayLike<number>, rate: number, tau: number, cutoff = 1000): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const prev = x[Math.max(0, i - 1)]!;
+    const next = x[Math.min(n - 1, i + 1)]!;
+    const span = (Math.min(n - 1, i + 1) - Math.max(0, i - 1)) || 1;
+    out[i] = x[i]! + (tau * (next - prev) * rate) / span;
+  }
+  return lowpass(out, rate, cutoff);
+}

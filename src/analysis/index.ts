@@ -1,0 +1,17 @@
+export * from './stats.js';
+export { lowpass, deconvolve } from './filters.js';
+export * from './square-pulses.js';
+export * from './spike-detection.js';
+export * from './windows.js';
+export { assignBaselines, seedOf } from './baseline-snippets.js';
+export * from './recording-qc.js';
+export * from './response-qc.js';
+export * from './response-measure.js';
+export * from './intrinsic.js';
+export * from './psp-model.js';
+export * from './psp-fit.js';
+export { nelderMead } from './nelder-mead.js';
+export * from './pair-connectivity.js';
+export * from './analyze-sweep.js';
+export * from './site-analysis.js';
+export * from './validation.js';

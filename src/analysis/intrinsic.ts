@@ -1,0 +1,69 @@
+import { floatMode, median } from './stats.js';
+import type { SquarePulse } from './square-pulses.js';
+
+export interface TestPulseFit {
+  /** Steady-state deflection per injected current (Ω). */
+  inputResistance: number;
+  /** Membrane time constant from the charging curve (s). */
+  tau: number;
+  baseline: number;
+}
+
+/**
+ * Input resistance from a current-clamp test pulse: fits V(t) = V0 + ΔV·(1 − e^{−t/τ}) to
+ * the charging curve (grid over τ, ΔV and V0 by linear least squares), so a pulse shorter
+ * than a few τ still gives the steady state.
+ */
+export function fitTestPulse(v: ArrayLike<number>, rate: number, pulse: SquarePulse): TestPulseFit | null {
+  const pre = Math.round(0.01 * rate);
+  if (pulse.start - pre < 0 || pulse.stop > v.length) return null;
+  const baseline = floatMode(v, pulse.start - pre, pulse.start);
+  // Skip 0.2 ms after onset (electrode artifact, bridge error).
+  const from = pulse.start + Math.max(1, Math.round(0.0002 * rate));
+  const n = pulse.stop - from;
+  if (n < 10) return null;
+  let best: { sse: number; dv: number; tau: number; v0: number } | undefined;
+  const t1 = (from - pulse.start) / rate;
+  for (let tau = 0.002; tau <= 0.1; tau *= 1.03) {
+    // g = 1 − e^{−t/τ}, built by repeated multiplication (no exp per sample).
+    const q = Math.exp(-1 / (rate * tau));
+    const e0 = Math.exp(-t1 / tau);
+    let sg = 0, sgg = 0, sy = 0, sgy = 0;
+    let e = e0;
+    for (let i = 0; i < n; i++, e *= q) {
+      const g = 1 - e;
+      const y = v[from + i]!;
+      sg += g; sgg += g * g; sy += y; sgy += g * y;
+    }
+    const det = n * sgg - sg * sg;
+    if (det === 0) continue;
+    const dv = (n * sgy - sg * sy) / det;
+    const v0 = (sy - dv * sg) / n;
+    let sse = 0;
+    e = e0;
+    for (let i = 0; i < n; i++, e *= q) sse += (v[from + i]! - v0 - dv * (1 - e)) ** 2;
+    if (!best || sse < best.sse) best = { sse, dv, tau, v0 };
+  }
+  if (!best) return null;
+  return { inputResistance: (best.v0 + best.dv - baseline) / pulse.amplitude, tau: best.tau, baseline };
+}
+
+export interface CellIntrinsic {
+  restingPotential: number;
+  inputResistance: number;
+  membraneTau: number;
+  noiseSd: number;
+  nRecordings: number;
+}
+
+/** Per-cell intrinsic features: medians over the cell's recordings (robust to one bad sweep). */
+export function cellIntrinsic(perRecording: { baselinePotential: number; noiseSd: number; testPulse: TestPulseFit | null }[]): CellIntrinsic {
+  const tp = perRecording.map((r) => r.testPulse).filter((t): t is TestPulseFit => t !== null);
+  return {
+    restingPotential: median(perRecording.map((r) => r.baselinePotential)),
+    inputResistance: median(tp.map((t) => t.inputResistance)),
+    membraneTau: median(tp.map((t) => t.tau)),
+    noiseSd: median(perRecording.map((r) => r.noiseSd)),
+    nRecordings: perRecording.length,
+  };
+}

@@ -1,0 +1,180 @@
+import { fitPsp, type FitEvent, type FitSegment, type PspFit } from './psp-fit.js';
+import type { ResponseQc } from './response-qc.js';
+import type { ResponseStrength } from './response-measure.js';
+import { ksTwoSample, mean, pEvidence, stdev, welchTTest } from './stats.js';
+
+/** One presynaptic pulse's response in the postsynaptic cell, as the dataset and pulse_response steps produce it. */
+export interface PairResponse {
+  sweep: number;
+  /** Position of the pulse in its train (0 = first). */
+  pulseNumber: number;
+  /** Window start and presynaptic spike time, seconds from sweep start. */
+  windowStart: number;
+  spikeTime: number;
+  data: ArrayLike<number>;
+  strength: ResponseStrength;
+  /** The matched quiet snippet measured the same way, if one was available. */
+  background: ResponseStrength | null;
+  qc: ResponseQc;
+}
+
+export interface FgBgStats {
+  mean: number;
+  stdev: number;
+  baseMean: number;
+  baseStdev: number;
+  /** Welch t-test and KS p-values, foreground vs background. */
+  ttestP: number;
+  ksP: number;
+}
+
+export interface PairConnectivity {
+  nResponses: number;
+  nBackground: number;
+  synapseType: 'ex' | 'in';
+  /** Signed KS evidence summed over measures; > 0 means excitatory. */
+  signEvidence: number;
+  /** Larger = more evidence for a synapse; see docs/science.md. */
+  detectionScore: number;
+  /** Alternative scores kept for diagnostics (|t| of deconvolved mean and of raw template amplitude). */
+  scores: Record<string, number>;
+  amp: FgBgStats;
+  decAmp: FgBgStats;
+  latency: FgBgStats;
+  decMean: FgBgStats;
+  crosstalkMean: number;
+  baseCrosstalkMean: number;
+  /** Fit of the pulse-aligned average train; amplitude is the first pulse's. */
+  fit: (PspFit & { amplitude: number }) | null;
+  /** First-pulse average response and the spike time within it (s). */
+  averageResponse: Float64Array | null;
+  averageResponseT0: number;
+}
+
+function fgBg(fg: number[], bg: number[]): FgBgStats {
+  return { mean: mean(fg), stdev: stdev(fg), baseMean: mean(bg), baseStdev: stdev(bg), ttestP: welchTTest(fg, bg).p, ksP: ksTwoSample(fg, bg).p };
+}
+
+/**
+ * Per-pair connection strength (aisynphys connection_strength / synapse_prediction):
+ * compares each response with its matched background snippet, decides the sign from signed
+ * KS evidence, scores detection, and fits the averaged response train.
+ */
+export function analyzePair(responses: PairResponse[], rate: number): PairConnectivity | null {
+  const used = responses.filter((r) => r.qc.exPass || r.qc.inPass);
+  if (used.length < 2) return null;
+  const paired = used.filter((r) => r.background);
+  const fgOf = (f: (s: ResponseStrength) => number) => paired.map((r) => f(r.strength));
+  const bgOf = (f: (s: ResponseStrength) => number) => paired.map((r) => f(r.background!));
+
+  // Sign: each measure votes with the direction of its fg−bg shift, weighted by KS evidence.
+  let signEvidence = 0;
+  for (const f of [(s: ResponseStrength) => s.decPosAmp, (s: ResponseStrength) => s.decNegAmp, (s: ResponseStrength) => s.decMeanAmp, (s: ResponseStrength) => s.templateAmp]) {
+    const a = fgOf(f);
+    const b = bgOf(f);
+    if (a.length < 2) continue;
+    signEvidence += Math.sign(mean(a) - mean(b)) * pEvidence(ksTwoSample(a, b).p);
+  }
+  const synapseType = signEvidence >= 0 ? 'ex' : 'in';
+  const ex = synapseType === 'ex';
+  const amp = fgBg(fgOf((s) => (ex ? s.posAmp : s.negAmp)), bgOf((s) => (ex ? s.posAmp : s.negAmp)));
+  const decAmp = fgBg(fgOf((s) => (ex ? s.decPosAmp : s.decNegAmp)), bgOf((s) => (ex ? s.decPosAmp : s.decNegAmp)));
+  const latency = fgBg(fgOf((s) => (ex ? s.posLatency : s.negLatency)), bgOf((s) => (ex ? s.posLatency : s.negLatency)));
+  const decMeanFg = fgOf((s) => s.decMeanAmp);
+  const decMeanBg = bgOf((s) => s.decMeanAmp);
+  const decMean = fgBg(decMeanFg, decMeanBg);
+  const { fit, averageResponse, averageResponseT0 } = fitTrain(used, rate);
+  return {
+    nResponses: used.length,
+    nBackground: paired.length,
+    synapseType,
+    signEvidence,
+    detectionScore: detectionScore(fgOf((s) => s.templateAmp), bgOf((s) => s.templateAmp)),
+    scores: { decMean: Math.abs(welchTTest(decMeanFg, decMeanBg).statistic), template: Math.abs(welchTTest(fgOf((s) => s.templateAmp), bgOf((s) => s.templateAmp)).statistic) },
+    amp,
+    decAmp,
+    latency,
+    decMean,
+    crosstalkMean: mean(used.map((r) => r.strength.crosstalk)),
+    baseCrosstalkMean: mean(paired.map((r) => r.background!.crosstalk)),
+    fit,
+    averageResponse,
+    averageResponseT0,
+  };
+}
+
+/**
+ * Detection score: |Welch t| of the template (matched-filter) amplitude of each response
+ * against its matched background snippet (a fair null: same cell, same noise, no
+ * presynaptic spike), after winsorising both at the pooled 5th/95th percentiles so one
+ * spontaneous PSP cannot make or break a pair. Larger = more evidence for a synapse.
+ */
+export function detectionScore(fg: number[], bg: number[]): number {
+  const t = welchTTest(...winsorize(fg, bg)).statistic;
+  return Number.isFinite(t) ? Math.abs(t) : 0;
+}
+
+/**
+ * Sweeps can differ in protocol (train frequency, recovery delay); averaging pulse k across
+ * them would mix timings. Keep the sweeps whose every pulse starts where that pulse most
+ * often starts (to 0.1 ms); sweeps missing a pulse (QC) still count.
+ */
+function commonProtocol(responses: PairResponse[]): PairResponse[] {
+  const at = (r: PairResponse) => Math.round(r.windowStart * 1e4);
+  const tally = new Map<number, Map<number, number>>();
+  for (const r of responses) {
+    const m = tally.get(r.pulseNumber) ?? new Map<number, number>();
+    m.set(at(r), (m.get(at(r)) ?? 0) + 1);
+    tally.set(r.pulseNumber, m);
+  }
+  const modal = new Map([...tally].map(([k, m]) => [k, [...m].sort((a, b) => b[1] - a[1])[0]![0]]));
+  const odd = new Set(responses.filter((r) => modal.get(r.pulseNumber) !== at(r)).map((r) => r.sweep));
+  return odd.size ? responses.filter((r) => !odd.has(r.sweep)) : responses;
+}
+
+/**
+ * Averages the windows of each pulse number over sweeps (they share the protocol's timing),
+ * then fits every pulse at once with shared kinetics.
+ */
+function fitTrain(all: PairResponse[], rate: number): { fit: PairConnectivity['fit']; averageResponse: Float64Array | null; averageResponseT0: number } {
+  const used = commonProtocol(all);
+  const byPulse = new Map<number, PairResponse[]>();
+  for (const r of used) byPulse.set(r.pulseNumber, [...(byPulse.get(r.pulseNumber) ?? []), r]);
+  const pulseNumbers = [...byPulse.keys()].sort((a, b) => a - b);
+  const segments: FitSegment[] = [];
+  const events: FitEvent[] = [];
+  let averageResponse: Float64Array | null = null;
+  let averageResponseT0 = 0;
+  pulseNumbers.forEach((k, group) => {
+    const rs = byPulse.get(k)!;
+    const n = Math.min(...rs.map((r) => r.data.length));
+    const avg = new Float64Array(n);
+    for (const r of rs) {
+      // Each window minus its own pre-pulse baseline: slow drift between sweeps does not blur the average.
+      const base = r.strength.baseline;
+      for (let i = 0; i < n; i++) avg[i]! += (r.data[i]! - base) / rs.length;
+    }
+    const start = mean(rs.map((r) => r.windowStart));
+    const spike = mean(rs.map((r) => r.spikeTime));
+    // Free baselines per segment: fixing the first to its float-mode baseline measured worse (noisy 10 ms estimate).
+    segments.push({ start, data: avg });
+    events.push({ time: spike, group });
+    if (group === 0) {
+      averageResponse = avg;
+      averageResponseT0 = spike - start;
+    }
+  });
+  if (segments.length === 0) return { fit: null, averageResponse, averageResponseT0 };
+  const fit = fitPsp({ rate, segments, events, nGroups: pulseNumbers.length });
+  return { fit: { ...fit, amplitude: fit.amplitudes[0]! }, averageResponse, averageResponseT0 };
+}
+
+/** Clips both samples at the pooled 5th/95th percentiles, so a stray spontaneous PSP cannot dominate a mean. */
+export function winsorize(a: number[], b: number[], q = 0.05): [number[], number[]] {
+  const pooled = [...a, ...b].sort((x, y) => x - y);
+  if (pooled.length < 10) return [a, b];
+  const lo = pooled[Math.floor(q * (pooled.length - 1))]!;
+  const hi = pooled[Math.ceil((1 - q) * (pooled.length - 1))]!;
+  const clip = (x: number) => Math.min(hi, Math.max(lo, x));
+  return [a.map(clip), b.map(clip)];
+}

@@ -1,0 +1,163 @@
+/** Small statistics kit (no dependencies): descriptive stats, Welch t-test, two-sample KS test. */
+
+export function mean(x: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i]!;
+  return x.length ? s / x.length : Number.NaN;
+}
+
+export function stdev(x: ArrayLike<number>): number {
+  if (x.length < 2) return Number.NaN;
+  const m = mean(x);
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += (x[i]! - m) ** 2;
+  return Math.sqrt(s / (x.length - 1));
+}
+
+export function median(x: ArrayLike<number>): number {
+  if (x.length === 0) return Number.NaN;
+  const s = Float64Array.from(x).sort();
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : 0.5 * (s[h - 1]! + s[h]!);
+}
+
+/**
+ * Mode of a continuous sample (neuroanalysis float_mode): histogram at a bin width from the
+ * data's spread, then the mean of the samples in the fullest bin. A baseline that is
+ * robust to PSPs and spikes riding on it, unlike the mean.
+ */
+export function floatMode(x: ArrayLike<number>, from = 0, to = x.length): number {
+  const n = to - from;
+  if (n <= 0) return Number.NaN;
+  if (n < 8) return median(Array.prototype.slice.call(x, from, to) as number[]);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = from; i < to; i++) {
+    const v = x[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (hi === lo) return lo;
+  const bins = Math.max(4, Math.min(200, Math.round(Math.sqrt(n))));
+  const width = (hi - lo) / bins;
+  const counts = new Int32Array(bins);
+  for (let i = from; i < to; i++) counts[Math.min(bins - 1, Math.floor((x[i]! - lo) / width))]!++;
+  let best = 0;
+  for (let b = 1; b < bins; b++) if (counts[b]! > counts[best]!) best = b;
+  // Average the fullest bin and its neighbours, weighted by count, for a smoother estimate.
+  let s = 0;
+  let c = 0;
+  for (let b = Math.max(0, best - 1); b <= Math.min(bins - 1, best + 1); b++) {
+    s += counts[b]! * (lo + (b + 0.5) * width);
+    c += counts[b]!;
+  }
+  return s / c;
+}
+
+export interface TestResult {
+  statistic: number;
+  p: number;
+}
+
+/** Welch's unequal-variance t-test, two-sided. */
+export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>): TestResult {
+  if (a.length < 2 || b.length < 2) return { statistic: Number.NaN, p: 1 };
+  const va = stdev(a) ** 2 / a.length;
+  const vb = stdev(b) ** 2 / b.length;
+  const se = Math.sqrt(va + vb);
+  if (se === 0) return { statistic: 0, p: 1 };
+  const t = (mean(a) - mean(b)) / se;
+  const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
+  return { statistic: t, p: studentTwoSidedP(t, df) };
+}
+
+/** Two-sided p of Student's t via the regularised incomplete beta function. */
+export function studentTwoSidedP(t: number, df: number): number {
+  if (!Number.isFinite(t)) return 0;
+  return incompleteBeta(df / 2, 0.5, df / (df + t * t));
+}
+
+/** Two-sample Kolmogorov–Smirnov test, two-sided, asymptotic p with Stephens' small-sample correction. */
+export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): TestResult {
+  const n = a.length;
+  const m = b.length;
+  if (n === 0 || m === 0) return { statistic: Number.NaN, p: 1 };
+  const x = Float64Array.from(a).sort();
+  const y = Float64Array.from(b).sort();
+  let i = 0;
+  let j = 0;
+  let d = 0;
+  while (i < n && j < m) {
+    const v = Math.min(x[i]!, y[j]!);
+    while (i < n && x[i]! <= v) i++;
+    while (j < m && y[j]! <= v) j++;
+    d = Math.max(d, Math.abs(i / n - j / m));
+  }
+  const en = Math.sqrt((n * m) / (n + m));
+  return { statistic: d, p: kolmogorovQ((en + 0.12 + 0.11 / en) * d) };
+}
+
+/** Q_KS(λ) = 2 Σ (-1)^{k-1} e^{-2k²λ²}. */
+function kolmogorovQ(lambda: number): number {
+  if (lambda < 1e-3) return 1;
+  let sum = 0;
+  let sign = 1;
+  for (let k = 1; k <= 100; k++) {
+    const term = sign * Math.exp(-2 * k * k * lambda * lambda);
+    sum += term;
+    if (Math.abs(term) < 1e-12 * Math.abs(sum)) break;
+    sign = -sign;
+  }
+  return Math.min(1, Math.max(0, 2 * sum));
+}
+
+/** Regularised incomplete beta I_x(a, b) by Lentz's continued fraction (Numerical Recipes §6.4). */
+export function incompleteBeta(a: number, b: number, x: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const lnFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x);
+  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(b, a, 1 - x);
+  const tiny = 1e-300;
+  let f = 1;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  f = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let num = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + num * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + num / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    f *= d * c;
+    num = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + num * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + num / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-12) break;
+  }
+  return (Math.exp(lnFront) * f) / a;
+}
+
+/** Lanczos approximation of ln Γ(x). */
+export function logGamma(x: number): number {
+  const g = [676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  x -= 1;
+  let a = 0.99999999999980993;
+  const t = x + 7.5;
+  for (let i = 0; i < 8; i++) a += g[i]! / (x + i + 1);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** aisynphys' bounded evidence from a p-value: ln(1 − ln p), capped at 7. */
+export function pEvidence(p: number): number {
+  return Math.min(7, Math.log(1 - Math.log(Math.max(p, 1e-300))));
+}

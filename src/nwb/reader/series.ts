@@ -1,0 +1,147 @@
+import type { Dataset, File, Group } from 'h5wasm/node';
+import { NwbFormatError } from '../errors.js';
+import type { H5Module } from '../h5.js';
+import { attrNumber, attrString, hdf5Reason, tidyFloat32 } from './h5-read.js';
+import type { ClampMode, NwbSeries } from './types.js';
+
+/** Response types and the unit their data must carry. */
+export const RESPONSE_TYPES: Record<string, { unit: 'volts' | 'amperes'; mode: ClampMode }> = {
+  CurrentClampSeries: { unit: 'volts', mode: 'ic' },
+  IZeroClampSeries: { unit: 'volts', mode: 'i0' },
+  VoltageClampSeries: { unit: 'amperes', mode: 'vc' },
+};
+export const STIMULUS_TYPES: Record<string, { unit: 'volts' | 'amperes' }> = {
+  CurrentClampStimulusSeries: { unit: 'amperes' },
+  VoltageClampStimulusSeries: { unit: 'volts' },
+};
+
+/** Beyond this a "sweep" is not a sweep: ~14 h at 20 kHz, and more than the wasm heap could slice. */
+const MAX_SAMPLES = 1e9;
+const TAIL_BLOCK = 4096;
+
+export interface SeriesContext {
+  module: H5Module;
+  file: File;
+  filePath: string;
+  /** Object-reference bytes (hex) → path, built on first use. */
+  refs?: Map<string, string>;
+}
+
+/** Metadata of one series plus a lazy reader; validates units, shape and rate; trims trailing NaN. */
+export function openSeries(ctx: SeriesContext, path: string, expectedUnit: 'volts' | 'amperes', idxStart = 0, count = -1): NwbSeries {
+  const { module, file, filePath } = ctx;
+  const fail = (problem: string): never => {
+    throw new NwbFormatError(filePath, `${path}: ${problem}`);
+  };
+  const group = file.get(path) as Group | null;
+  if (!group || module.get_type(file.file_id, path) !== module.H5G_GROUP) fail('series group is missing');
+  const neurodataType = attrString(module, group!, 'neurodata_type') ?? 'TimeSeries';
+  const dataPath = `${path}/data`;
+  if (module.get_type(file.file_id, dataPath) !== module.H5G_DATASET) fail('series has no data dataset');
+  const data = file.get(dataPath) as Dataset;
+  const meta = data.metadata;
+  const shape = meta.shape ?? [];
+  if (shape.length < 1 || shape.length > 2 || (shape.length === 2 && shape[1] !== 1)) fail(`absurd data dimensions [${shape.join(', ')}], expected a 1-D series`);
+  const stored = shape[0]!;
+  if (stored < 1 || stored > MAX_SAMPLES) fail(`absurd data length ${stored}`);
+  // 0 = integer, 1 = float (H5T_class_t); anything else (strings, compounds) is not a signal.
+  if ((meta.type !== 0 && meta.type !== 1) || meta.vlen) fail('data type is not numeric');
+
+  const rawUnit = attrString(module, data, 'unit');
+  const unit = normaliseUnit(rawUnit);
+  if (!unit) fail(`unknown unit ${JSON.stringify(rawUnit ?? null)} (expected volts or amperes)`);
+  if (unit !== expectedUnit) fail(`unit ${rawUnit} does not fit ${neurodataType} (expected ${expectedUnit})`);
+  const conversion = tidyFloat32(attrNumber(module, data, 'conversion') ?? 1);
+  const offset = tidyFloat32(attrNumber(module, data, 'offset') ?? 0);
+  if (!Number.isFinite(conversion) || conversion === 0 || !Number.isFinite(offset)) fail(`bad conversion ${conversion} / offset ${offset}`);
+
+  const { rate, startTime } = timing(ctx, path, stored, fail);
+  const begin = Math.max(0, idxStart);
+  const end = count >= 0 ? begin + count : stored;
+  if (end > stored) fail(`table row asks for samples ${begin}..${end} of ${stored}`);
+  // Trailing-NaN trimming is lazy: a full read trims in memory, so the tail is decompressed once.
+  let usable: number | undefined;
+  const slice = (from: number, to: number): ArrayLike<number> => {
+    try {
+      return data.slice([[from, to]]) as ArrayLike<number>;
+    } catch (e) {
+      throw new NwbFormatError(filePath, `${dataPath}: cannot read samples ${from}..${to} (${hdf5Reason(e)})`);
+    }
+  };
+  const convert = (raw: ArrayLike<number>, n: number): Float64Array => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = raw[i]! * conversion + offset;
+    return out;
+  };
+
+  return {
+    path,
+    neurodataType,
+    unit: unit!,
+    conversion,
+    offset,
+    rate,
+    startTime: startTime + begin / rate,
+    get length(): number {
+      usable ??= trimTrailingNaN(slice, begin, end, fail) - begin;
+      return usable;
+    },
+    read(start = 0, stop?: number): Float64Array {
+      if (usable === undefined && start === 0 && stop === undefined) {
+        const raw = slice(begin, end);
+        let n = raw.length;
+        while (n > 0 && Number.isNaN(raw[n - 1]!)) n--;
+        if (n === 0) fail('data is all NaN');
+        usable = n;
+        return convert(raw, n);
+      }
+      const length = this.length;
+      const to = stop ?? length;
+      if (start < 0 || to > length || start > to) throw new RangeError(`read ${start}..${to} outside 0..${length} of ${path}`);
+      const raw = slice(begin + start, begin + to);
+      return convert(raw, to - start);
+    },
+  };
+}
+
+function normaliseUnit(unit: string | undefined): 'volts' | 'amperes' | undefined {
+  const u = unit?.trim().toLowerCase();
+  if (u === 'volts' || u === 'volt' || u === 'v') return 'volts';
+  if (u === 'amperes' || u === 'ampere' || u === 'amps' || u === 'a') return 'amperes';
+  return undefined;
+}
+
+function timing(ctx: SeriesContext, path: string, stored: number, fail: (p: string) => never): { rate: number; startTime: number } {
+  const { module, file } = ctx;
+  const stPath = `${path}/starting_time`;
+  if (module.get_type(file.file_id, stPath) === module.H5G_DATASET) {
+    const st = file.get(stPath) as Dataset;
+    const rate = tidyFloat32(attrNumber(module, st, 'rate') ?? Number.NaN);
+    const startTime = Number(st.value);
+    if (!(rate > 0 && rate <= 1e7) || !Number.isFinite(startTime)) fail(`absurd starting_time ${startTime} / rate ${rate}`);
+    return { rate, startTime };
+  }
+  const tsPath = `${path}/timestamps`;
+  if (module.get_type(file.file_id, tsPath) === module.H5G_DATASET) {
+    const ts = file.get(tsPath) as Dataset;
+    if ((ts.shape ?? [0])[0] !== stored || stored < 2) fail('timestamps do not match data length');
+    const first = Number((ts.slice([[0, 1]]) as ArrayLike<number>)[0]);
+    const last = Number((ts.slice([[stored - 1, stored]]) as ArrayLike<number>)[0]);
+    const rate = (stored - 1) / (last - first);
+    if (!(rate > 0 && rate <= 1e7)) fail(`absurd timestamps ${first}..${last}`);
+    return { rate, startTime: first };
+  }
+  return fail('series has neither starting_time nor timestamps');
+}
+
+/** An aborted sweep ends in NaN; scan back block by block (never the whole series) to the last real sample. */
+function trimTrailingNaN(slice: (from: number, to: number) => ArrayLike<number>, begin: number, end: number, fail: (p: string) => never): number {
+  let stop = end;
+  while (stop > begin) {
+    const from = Math.max(begin, stop - TAIL_BLOCK);
+    const block = slice(from, stop);
+    for (let i = block.length - 1; i >= 0; i--) if (!Number.isNaN(block[i]!)) return from + i + 1;
+    stop = from;
+  }
+  return fail('data is all NaN');
+}

@@ -1,0 +1,99 @@
+/** All quantities are SI: volts, amperes, seconds, ohms, hertz. */
+
+export interface SimulationOptions {
+  /** Cells (one pipette each) at the site; default 6. */
+  cells?: number;
+  /** Sweeps; each drives one presynaptic cell, round-robin. Default 5 per cell. */
+  sweeps?: number;
+  /** Probability that an ordered pair is connected; default 0.25. */
+  connectionProbability?: number;
+  /** Scales every cell's recording noise; default 1. */
+  noise?: number;
+  seed?: number;
+  /** Samples per second; default 20 kHz. */
+  sampleRate?: number;
+  /** Sweep length (s); default 1. */
+  sweepDuration?: number;
+}
+
+export type ResolvedOptions = Required<SimulationOptions>;
+
+export interface SimulatedCell {
+  index: number;
+  /** Electrode (pipette) name used in the NWB file. */
+  electrode: string;
+  restingPotential: number;
+  inputResistance: number;
+  membraneTau: number;
+  capacitance: number;
+  /** Total recording-noise SD (white + slow components). */
+  noiseSd: number;
+  /** Depolarisation above rest at which an action potential starts. */
+  spikeThreshold: number;
+  /** Amplitude of this cell's presynaptic drive pulses. */
+  stimAmplitude: number;
+  /** Background (spontaneous) PSP rate (Hz). */
+  spontaneousRate: number;
+}
+
+export interface SimulatedChannel {
+  cell: number;
+  electrode: string;
+  stimulusDescription: string;
+  /** Injected current (A). */
+  command: Float32Array;
+  /** Membrane potential (V). */
+  response: Float32Array;
+}
+
+export interface SimulatedSweep {
+  sweepNumber: number;
+  /** Cell driven by the pulse train in this sweep. */
+  preCell: number;
+  startTime: number;
+  channels: SimulatedChannel[];
+  /** Max-slope times (s, from sweep start) of the presynaptic spikes, NaN for a pulse that failed to fire. */
+  spikeTimes: number[];
+}
+
+export interface Plasticity {
+  kind: 'depressing' | 'facilitating';
+  /** Tsodyks–Markram release fraction, recovery and facilitation time constants. */
+  u: number;
+  tauRecovery: number;
+  tauFacilitation: number;
+}
+
+export interface PairTruth {
+  pre: number;
+  post: number;
+  preElectrode: string;
+  postElectrode: string;
+  connected: boolean;
+  synapseType: 'ex' | 'in' | null;
+  /** Mean first-pulse PSP peak (V, signed) over the simulated trials, failures included. */
+  amplitude: number | null;
+  /** The synapse's expected first-pulse amplitude (V, signed) the trials were drawn from. */
+  expectedAmplitude: number | null;
+  /** PSP onset after the presynaptic spike's max-slope time (s). */
+  latency: number | null;
+  /** PSP onset to peak (s). */
+  riseTime: number | null;
+  decayTau: number | null;
+  failureRate: number | null;
+  plasticity: Plasticity | null;
+}
+
+export interface SiteTruth {
+  seed: number;
+  sampleRate: number;
+  cells: SimulatedCell[];
+  pairs: PairTruth[];
+}
+
+export interface SimulatedSite {
+  options: ResolvedOptions;
+  cells: SimulatedCell[];
+  sweeps: SimulatedSweep[];
+  truth: SiteTruth;
+}
