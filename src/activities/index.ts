@@ -5,6 +5,8 @@ import type { Orm } from '../db/orm.js';
 import { dropModule, type DropModuleRequest } from '../jobs/drop-module.js';
 import type { DropReport } from '../jobs/drop-jobs.js';
 import { cancelAndWait, runningExperimentWorkflows } from '../services/experiment-workflows.js';
+import { releaseUpdateLock, tryTakeUpdateLock } from '../jobs/update-lock.js';
+import { updateWorkflowId } from '../shared/job-ids.js';
 import { dropJobs } from '../jobs/drop-jobs.js';
 import { upsertJobRecord } from '../jobs/job-records.js';
 import { runJob } from '../jobs/run-job.js';
@@ -120,6 +122,31 @@ export function createActivities(deps: ActivityDeps) {
           errorMessage: `skipped because ${job.blockedBy} failed`, errorType: 'Skipped', errorStack: null, sourceFile: null,
         });
       }
+    },
+
+    /** Waits (heartbeating, cancellable) until no other update runs, then holds the update lock. */
+    async acquireUpdateLock(input: { updateId: string }): Promise<{ waitedFor: string[] }> {
+      const ctx = Context.current();
+      const waitedFor: string[] = [];
+      const ownerAlive = async (owner: string) => {
+        if (!deps.client) return true;
+        try {
+          return (await deps.client.workflow.getHandle(updateWorkflowId(owner)).describe()).status.name === 'RUNNING';
+        } catch {
+          return false; // no such workflow: a leftover lock
+        }
+      };
+      for (;;) {
+        const result = await tryTakeUpdateLock(deps.orm.em.fork(), input.updateId, ownerAlive);
+        if (result.taken) return { waitedFor };
+        if (!waitedFor.includes(result.owner)) waitedFor.push(result.owner);
+        ctx.heartbeat({ waitingFor: result.owner });
+        await ctx.sleep(1000);
+      }
+    },
+
+    async releaseUpdateLock(input: { updateId: string }): Promise<void> {
+      await releaseUpdateLock(deps.orm.em.fork(), input.updateId);
     },
 
     /** Cancels the running experiment workflows (some or all) and waits until they have closed. */

@@ -25,6 +25,7 @@ export class ProgressView {
   }
 
   describe(p: UpdateProgress): string {
+    if (p.phase === 'waiting') return 'waiting for another update to finish…';
     if (p.phase === 'planning') return 'planning…';
     const total = Object.values(p.modules).reduce((n, m) => n + m.planned, 0);
     const done = Object.values(p.modules).reduce((n, m) => n + m.succeeded + m.failed + m.skipped, 0);

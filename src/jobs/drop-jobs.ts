@@ -1,5 +1,6 @@
 import type { Em } from '../db/orm.js';
 import { execute, query, sql } from '../db/sql.js';
+import type { JobStatus } from '../entities/index.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 
 export interface DropReport {
@@ -10,7 +11,16 @@ export interface DropReport {
 export interface DropOptions {
   /** Keep the root module's own job records (a job that is about to write its new record). */
   keepRootRecords?: boolean;
+  /** The root jobs' statuses before this run started, when the caller already overwrote them. */
+  rootStatus?: JobStatus | null;
 }
+
+/**
+ * Rows exist only for jobs whose record is `succeeded` — or `running`, when an earlier attempt
+ * died before its transaction ended and left older rows. Jobs with any other record, or none,
+ * have nothing to delete; skipping them saves every module's DELETEs on a first run.
+ */
+const MAY_HAVE_ROWS = new Set<JobStatus | null>(['succeeded', 'running']);
 
 /**
  * Deletes the results of `jobIds` in `module` and, first, of every dependent job downstream,
@@ -18,17 +28,39 @@ export interface DropOptions {
  */
 export async function dropJobs(em: Em, registry: ModuleRegistry, module: string, jobIds: string[], options: DropOptions = {}): Promise<DropReport> {
   const affected = await affectedJobs(em, registry, module, jobIds);
+  const statuses = await recordStatuses(em, affected);
   const report: DropReport = { modules: {} };
+  const recordsToDelete: { module: string; jobId: string }[] = [];
   for (const name of [...affected.keys()].reverse()) {
     const ids = [...affected.get(name)!];
     if (ids.length === 0) continue;
-    const rows = await registry.get(name).drop(em, ids);
-    if (!(options.keepRootRecords && name === module)) {
-      await execute(em, sql`DELETE FROM pipeline_job WHERE module = ${name} AND job_id = ANY(${ids}::text[])`);
+    const isRoot = name === module;
+    const statusOf = (id: string) => (isRoot && options.rootStatus !== undefined ? options.rootStatus : statuses.get(`${name}\u0000${id}`) ?? null);
+    const withRows = ids.filter((id) => MAY_HAVE_ROWS.has(statusOf(id)));
+    const rows = withRows.length > 0 ? await registry.get(name).drop(em, withRows) : {};
+    if (!(options.keepRootRecords && isRoot)) {
+      recordsToDelete.push(...ids.filter((id) => statuses.has(`${name}\u0000${id}`)).map((jobId) => ({ module: name, jobId })));
     }
     report.modules[name] = { jobs: ids.length, rows };
   }
+  if (recordsToDelete.length > 0) {
+    await execute(em, sql`DELETE FROM pipeline_job WHERE (module, job_id) IN (
+      SELECT * FROM unnest(${recordsToDelete.map((r) => r.module)}::text[], ${recordsToDelete.map((r) => r.jobId)}::text[]))`);
+  }
   return report;
+}
+
+/** The records (module, job id → status) of every affected job, in one query. */
+async function recordStatuses(em: Em, affected: Map<string, Set<string>>): Promise<Map<string, JobStatus>> {
+  const modules: string[] = [];
+  const jobs: string[] = [];
+  for (const [name, ids] of affected) for (const id of ids) {
+    modules.push(name);
+    jobs.push(id);
+  }
+  const rows = await query<{ module: string; job_id: string; status: JobStatus }>(em, sql`SELECT module, job_id, status FROM pipeline_job
+    WHERE (module, job_id) IN (SELECT * FROM unnest(${modules}::text[], ${jobs}::text[]))`);
+  return new Map(rows.map((row) => [`${row.module}\u0000${row.job_id}`, row.status]));
 }
 
 /** The jobs of `module` and, in dependency order, every downstream job that consumed one of them. */

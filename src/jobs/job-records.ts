@@ -1,5 +1,5 @@
 import type { Em } from '../db/orm.js';
-import { execute, query, sql } from '../db/sql.js';
+import { query, sql } from '../db/sql.js';
 import type { ConsumedUpstream, JobStatus } from '../entities/index.js';
 
 export interface JobRecordUpdate {
@@ -36,15 +36,24 @@ const COLUMNS: Record<keyof Omit<JobRecordUpdate, 'module' | 'jobId'>, string> =
 };
 const JSON_FIELDS = new Set(['upstream', 'rowCounts']);
 
-/** Inserts or updates the one record of (module, job id); fields left undefined keep their value. */
-export async function upsertJobRecord(em: Em, update: JobRecordUpdate): Promise<void> {
+/**
+ * Inserts or updates the one record of (module, job id); fields left undefined keep their value.
+ * Returns the status the record had before (null when there was none).
+ */
+export async function upsertJobRecord(em: Em, update: JobRecordUpdate): Promise<JobStatus | null> {
   const fields = Object.entries(update).filter(([key, value]) => key in COLUMNS && value !== undefined) as [keyof typeof COLUMNS, unknown][];
   const values = fields.map(([key, value]) => (JSON_FIELDS.has(key) && value !== null ? sql`${JSON.stringify(value)}::jsonb` : sql`${value}`));
   const columns = fields.map(([key]) => sql.id(COLUMNS[key]));
   const assignments = fields.map(([key]) => sql`${sql.id(COLUMNS[key])} = excluded.${sql.id(COLUMNS[key])}`);
-  await execute(em, sql`INSERT INTO pipeline_job (module, job_id, ${sql.join(columns)})
+  // The CTE reads the snapshot from before the upsert, so one round trip also returns the old status.
+  const rows = await query<{ previous: JobStatus | null }>(em, sql`WITH old AS (
+      SELECT status FROM pipeline_job WHERE module = ${update.module} AND job_id = ${update.jobId}
+    )
+    INSERT INTO pipeline_job (module, job_id, ${sql.join(columns)})
     VALUES (${update.module}, ${update.jobId}, ${sql.join(values)})
-    ON CONFLICT (module, job_id) DO UPDATE SET ${sql.join(assignments)}`);
+    ON CONFLICT (module, job_id) DO UPDATE SET ${sql.join(assignments)}
+    RETURNING (SELECT status FROM old) AS previous`);
+  return rows[0]?.previous ?? null;
 }
 
 export interface UpstreamState {

@@ -4,6 +4,7 @@ import type { ConsumedUpstream } from '../entities/index.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { inputFingerprint, paramsHash, rawSignature, type FingerprintParts } from '../planning/fingerprint.js';
 import { resolveJobSource } from '../raw/scan.js';
+import { execute, sql } from '../db/sql.js';
 import { dropJobs } from './drop-jobs.js';
 import { upsertJobRecord, upstreamStates, type JobRecordUpdate } from './job-records.js';
 
@@ -50,9 +51,14 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
     module: request.module, jobId: request.jobId, reason: request.reason, attempts: request.attempt,
     workerIdentity: request.workerIdentity, workflowId: request.workflowId ?? null, runId: request.runId ?? null, updateId: request.updateId ?? null,
   };
-  await upsertJobRecord(deps.orm.em.fork(), {
-    ...identity, status: 'running', startedAt: started, finishedAt: null, durationMs: null,
-    errorMessage: null, errorType: null, errorStack: null, sourceFile: null,
+  // The `running` marker is only a progress hint: a crash that loses it loses nothing (the retry
+  // writes it again), so its commit does not wait for the disk.
+  const previousStatus = await deps.orm.em.fork().transactional(async (em) => {
+    await execute(em, sql`SET LOCAL synchronous_commit TO OFF`);
+    return upsertJobRecord(em, {
+      ...identity, status: 'running', startedAt: started, finishedAt: null, durationMs: null,
+      errorMessage: null, errorType: null, errorStack: null, sourceFile: null,
+    });
   });
   let parts: FingerprintParts | undefined;
   try {
@@ -67,7 +73,7 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
     parts = { codeVersion: module.version, paramsHash: paramsHash(module.params), rawSignature: rawSignature(module.rawInputs(job)), upstream };
     const fingerprint = parts;
     return await deps.orm.em.fork().transactional(async (em) => {
-      await dropJobs(em, deps.registry, module.name, [request.jobId], { keepRootRecords: true });
+      await dropJobs(em, deps.registry, module.name, [request.jobId], { keepRootRecords: true, rootStatus: previousStatus });
       hooks.heartbeat({ phase: 'processing' });
       const result = await module.process({ em, job, heartbeat: hooks.heartbeat, signal: hooks.signal });
       const finished = new Date();

@@ -31,7 +31,7 @@ export async function storePlan(em: Em, registry: ModuleRegistry, updateId: stri
   for (const [key, jobs] of experiments) units.push({ kind: 'experiment', key, jobs });
   for (const orphan of plan.orphans) units.push({ kind: 'orphan', key: orphan.module, jobs: orphan.jobIds.map((jobId) => ({ module: orphan.module, jobId, reason: 'orphan' })) });
   const seq: Record<PlanKind, number> = { slice: 0, experiment: 0, orphan: 0 };
-  await execute(em, sql`DELETE FROM pipeline_plan WHERE update_id = ${updateId}`);
+  await execute(em, sql`DELETE FROM pipeline_plan WHERE update_id = ${updateId} AND kind <> 'lock'`);
   await bulkInsert(em, 'pipeline_plan', { update_id: 'text', kind: 'text', seq: 'int4', key: 'text', jobs: 'jsonb', created_at: 'timestamptz' },
     units.map((unit) => ({ update_id: updateId, kind: unit.kind, seq: seq[unit.kind]++, key: unit.key, jobs: unit.jobs, created_at: new Date() })));
   const byModule: Record<string, number> = {};
@@ -52,5 +52,5 @@ export async function loadPlanUnits(em: Em, updateId: string, kind: PlanKind, fr
 
 /** Plans of finished updates are only kept for a week, for `update --attach` and debugging. */
 export async function prunePlans(em: Em, olderThanDays = 7): Promise<number> {
-  return execute(em, sql`DELETE FROM pipeline_plan WHERE created_at < now() - make_interval(days => ${olderThanDays})`);
+  return execute(em, sql`DELETE FROM pipeline_plan WHERE kind <> 'lock' AND created_at < now() - make_interval(days => ${olderThanDays})`);
 }

@@ -40,7 +40,7 @@ export interface ExperimentFailure {
 
 export interface UpdateProgress {
   updateId: string;
-  phase: 'planning' | 'dropping-orphans' | 'slices' | 'experiments' | 'done';
+  phase: 'waiting' | 'planning' | 'dropping-orphans' | 'slices' | 'experiments' | 'done';
   startedAt: number;
   sliceJobs: { total: number; done: number; failed: number };
   experiments: { total: number; done: number; succeeded: number; failed: number; notStarted: number; running: number };

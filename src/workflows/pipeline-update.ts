@@ -1,6 +1,7 @@
 import {
   ChildWorkflowFailure, ParentClosePolicy, ChildWorkflowCancellationType, WorkflowIdReusePolicy,
   continueAsNew, proxyActivities, setHandler, startChild, workflowInfo, defineQuery, isCancellation, upsertSearchAttributes,
+  CancellationScope, ContinueAsNew,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
@@ -18,7 +19,8 @@ import { countOutcome, countPlanned, initialState, noteFailure } from './update-
 
 export const progressQuery = defineQuery<UpdateProgress>(progressQueryName);
 
-const { planAndStore, loadPlanUnits, dropOrphans } = proxyActivities<Activities>(bookkeepingOptions);
+const { planAndStore, loadPlanUnits, dropOrphans, releaseUpdateLock } = proxyActivities<Activities>(bookkeepingOptions);
+const { acquireUpdateLock } = proxyActivities<Activities>({ startToCloseTimeout: '7 days', heartbeatTimeout: '30 seconds', summary: 'wait for other updates' });
 const sliceJob = (jobId: string) => proxyActivities<Activities>({ ...moduleJobOptions, summary: `slice · ${jobId}` }).runModuleJob;
 
 const PAGE = 100;
@@ -34,7 +36,21 @@ export const pipelineUpdate: PipelineUpdateWorkflow = async (input: PipelineUpda
   const progress = state.progress;
   setHandler(progressQuery, () => progress);
   upsertSearchAttributes([{ key: SearchAttributes.updateId, value: input.updateId }, { key: SearchAttributes.status, value: 'running' }]);
+  try {
+    return await runUpdate(input, state);
+  } catch (error) {
+    if (!isContinueAsNew(error)) await CancellationScope.nonCancellable(() => releaseUpdateLock({ updateId: input.updateId }));
+    throw error;
+  }
+};
 
+async function runUpdate(input: PipelineUpdateInput, state: UpdateState): Promise<PipelineUpdateResult> {
+  const progress = state.progress;
+  if (progress.phase === 'waiting') {
+    const { waitedFor } = await acquireUpdateLock({ updateId: input.updateId });
+    if (waitedFor.length) progress.warnings.push(`waited for update ${waitedFor.join(', ')} to finish`);
+    progress.phase = 'planning';
+  }
   if (progress.phase === 'planning') {
     const summary = await planAndStore({ updateId: input.updateId, modules: input.modules, experimentIds: input.experimentIds, limit: input.limit, retry: input.retry, force: input.force, dataRoots: input.dataRoots });
     countPlanned(progress, summary.byModule);
@@ -42,7 +58,7 @@ export const pipelineUpdate: PipelineUpdateWorkflow = async (input: PipelineUpda
     progress.sliceJobs.total = summary.sliceJobs;
     progress.experiments.total = summary.experiments;
     progress.orphanJobs = summary.orphanJobs;
-    progress.warnings = summary.warnings;
+    progress.warnings.push(...summary.warnings);
     progress.phase = summary.orphanJobs > 0 ? 'dropping-orphans' : 'slices';
   }
   if (progress.phase === 'dropping-orphans') {
@@ -61,9 +77,12 @@ export const pipelineUpdate: PipelineUpdateWorkflow = async (input: PipelineUpda
     }
   }
   progress.phase = 'done';
+  await releaseUpdateLock({ updateId: input.updateId });
   upsertSearchAttributes([{ key: SearchAttributes.status, value: progress.experiments.failed + progress.sliceJobs.failed > 0 ? 'failed' : 'succeeded' }]);
   return progress;
-};
+}
+
+const isContinueAsNew = (error: unknown) => error instanceof ContinueAsNew;
 
 async function runSliceJobs(input: PipelineUpdateInput, state: UpdateState): Promise<void> {
   for (;;) {

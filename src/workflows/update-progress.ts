@@ -6,7 +6,7 @@ const MAX_LISTED_FAILURES = 50;
 export function initialState(updateId: string, startedAt: number): UpdateState {
   return {
     progress: {
-      updateId, phase: 'planning', startedAt,
+      updateId, phase: 'waiting', startedAt,
       sliceJobs: { total: 0, done: 0, failed: 0 },
       experiments: { total: 0, done: 0, succeeded: 0, failed: 0, notStarted: 0, running: 0 },
       modules: {}, failures: [], warnings: [], orphanJobs: 0, runs: 1,
