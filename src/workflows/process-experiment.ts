@@ -1,4 +1,4 @@
-import { ApplicationFailure, isCancellation, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { ErrorTypes } from '../errors/index.js';
 import { SearchAttributes } from '../shared/search-attributes.js';
@@ -20,7 +20,8 @@ const moduleActivity = (module: string, experimentId: string) =>
  */
 export const processExperiment: ProcessExperimentWorkflow = async (input: ProcessExperimentInput): Promise<ProcessExperimentResult> => {
   const { experimentId } = input;
-  upsertSearchAttributes([{ key: SearchAttributes.status, value: 'running' }]);
+  // The parent sets MpctlStatus=running at start; runs begun before that (recorded histories) upserted it here.
+  if (!patched('status-set-by-parent')) upsertSearchAttributes([{ key: SearchAttributes.status, value: 'running' }]);
   const nodes = input.jobs.map((job) => ({ id: job.module, dependencies: job.dependencies }));
   const byModule = new Map(input.jobs.map((job) => [job.module, job]));
   const outcomes = await runDag(nodes, (node) => {
