@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { migrate, openOrm, type Orm } from '../../src/db/orm.js';
+import { randomPassword, startEmbeddedPostgres, type RunningPostgres } from '../../src/stack/postgres.js';
+import { locateTemporalCli, type TemporalCli } from '../../src/stack/temporal-cli.js';
+import { startTemporalServer, type RunningTemporal } from '../../src/stack/temporal-server.js';
+import { setupNamespace } from '../../src/temporal/namespace-setup.js';
+import { findFreePort } from '../../src/util/ports.js';
+
+const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/run.js');
+export const FAULT_NAMESPACE = 'mpctl-faults';
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  logFile: string;
+  /** Peak resident memory seen while it ran, in MiB. */
+  peakRssMiB(): number;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * The embedded stack's own parts, each under the suite's control: PostgreSQL (durable), the
+ * Temporal dev server on a SQLite state file, and `mpctl worker` processes.
+ */
+export class FaultStack {
+  private postgres!: RunningPostgres;
+  private temporal!: RunningTemporal;
+  private cli!: TemporalCli;
+  readonly password = randomPassword();
+  connection!: Connection;
+  client!: Client;
+
+  private constructor(readonly dir: string, readonly pgPort: number, readonly temporalPort: number, readonly uiPort: number) {}
+
+  static async start(): Promise<FaultStack> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-faults-'));
+    fs.chmodSync(dir, 0o755);
+    const stack = new FaultStack(dir, await findFreePort(), await findFreePort(), await findFreePort());
+    stack.cli = locateTemporalCli(process.env.TEMPORAL_CLI_PATH, () => {});
+    await stack.startPostgres();
+    await stack.startTemporal();
+    await setupNamespace(stack.connection, FAULT_NAMESPACE);
+    return stack;
+  }
+
+  get postgresAdminUrl(): string {
+    return `postgresql://mpctl:${encodeURIComponent(this.password)}@127.0.0.1:${this.pgPort}/postgres`;
+  }
+
+  get temporalAddress(): string {
+    return `127.0.0.1:${this.temporalPort}`;
+  }
+
+  async startPostgres(): Promise<void> {
+    this.postgres = await startEmbeddedPostgres({ dir: path.join(this.dir, 'pg'), port: this.pgPort, user: 'mpctl', password: this.password, database: 'mpctl', log: () => {} });
+  }
+
+  /** A fast shutdown, as when the database host restarts. */
+  async stopPostgres(): Promise<void> {
+    await this.postgres.stop();
+  }
+
+  async startTemporal(): Promise<void> {
+    this.temporal = await startTemporalServer({
+      cli: this.cli, dbFile: path.join(this.dir, 'temporal.sqlite'), port: this.temporalPort, uiPort: this.uiPort,
+      namespace: FAULT_NAMESPACE, logFile: path.join(this.dir, 'temporal.log'),
+    });
+    this.connection ??= await Connection.connect({ address: this.temporalAddress });
+    this.client ??= new Client({ connection: this.connection, namespace: FAULT_NAMESPACE });
+  }
+
+  /** SIGKILL: the server gets no chance to flush anything. */
+  killTemporal(): void {
+    if (this.temporal.pid) process.kill(this.temporal.pid, 'SIGKILL');
+  }
+
+  async newDatabase(): Promise<{ url: string; orm: Orm }> {
+    const name = `faults_${crypto.randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: this.postgresAdminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = this.postgresAdminUrl.replace(/\/postgres$/, `/${name}`);
+    const orm = await openOrm(url, { poolMax: 4 });
+    await migrate(orm);
+    return { url, orm };
+  }
+
+  /** A real `mpctl worker` process, as the embedded stack or a container runs it. */
+  startWorker(databaseUrl: string, taskQueue: string, dataRoots: string[], name: string): WorkerProcess {
+    const logFile = path.join(this.dir, `worker-${name}.log`);
+    const out = fs.openSync(logFile, 'a');
+    const child = spawn(process.execPath, [bin, 'worker'], {
+      stdio: ['ignore', out, out],
+      env: {
+        ...process.env, MPCTL_DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: this.temporalAddress, TEMPORAL_NAMESPACE: FAULT_NAMESPACE,
+        MPCTL_TASK_QUEUE: taskQueue, MPCTL_DATA_ROOTS: dataRoots.join(':'), MPCTL_HEALTH_PORT: '0', MPCTL_MAX_CONCURRENT_ACTIVITIES: '2',
+        MPCTL_SHUTDOWN_GRACE_SECONDS: '5',
+      },
+    });
+    fs.closeSync(out);
+    let peak = 0;
+    const sample = setInterval(() => {
+      try {
+        const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+      } catch {
+        // exited
+      }
+    }, 250);
+    child.once('exit', () => clearInterval(sample));
+    return {
+      child, logFile,
+      peakRssMiB: () => peak,
+      stop: (signal = 'SIGTERM') => new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.connection?.close().catch(() => undefined);
+    await this.temporal?.stop().catch(() => undefined);
+    await this.postgres?.stop().catch(() => undefined);
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { experimentWorkflowId } from '../../src/shared/job-ids.js';
+import { sleep } from '../../src/util/wait.js';
+import { sampleRoot } from '../helpers/sample.js';
+import type { TableDigest } from './digest.js';
+import { FaultStack } from './fault-stack.js';
+import { faultTable, runScenario, type FaultRow } from './scenario.js';
+
+/** Twelve sample experiments through the real stack, under each fault, compared with a clean run. */
+describe('fault suite: nothing lost, nothing duplicated', () => {
+  const { root, experiments } = sampleRoot(3, 4, 4, 61);
+  let stack: FaultStack;
+  let clean: Record<string, TableDigest>;
+  const rows: FaultRow[] = [];
+  const expectWhole = (row: FaultRow) => {
+    assert.equal(row.completed, experiments.length, `${row.fault}: every experiment completed`);
+    assert.equal(row.lost, 0, `${row.fault}: nothing lost`);
+    assert.equal(row.duplicated, 0, `${row.fault}: nothing duplicated`);
+    assert.deepEqual(row.changedTables, [], `${row.fault}: every table equals the clean run`);
+  };
+
+  before(async () => {
+    stack = await FaultStack.start();
+    const result = await runScenario(stack, [root], experiments, 'none (clean run)', undefined);
+    clean = result.digest;
+    rows.push(result.row);
+    assert.equal(result.row.completed, experiments.length);
+  });
+  after(async () => {
+    const table = faultTable(rows);
+    console.log(`\n${table}\n`);
+    fs.mkdirSync(path.resolve('test-results'), { recursive: true });
+    fs.writeFileSync(path.resolve('test-results/faults.md'), table + '\n');
+    await stack?.stop();
+  });
+
+  it('the worker is killed with SIGKILL three times and restarted', async () => {
+    const { row } = await runScenario(stack, [root], experiments, 'worker SIGKILL ×3', async (ctx) => {
+      for (let kill = 0; kill < 3; kill++) {
+        const done = await ctx.succeeded();
+        await ctx.worker().stop('SIGKILL');
+        ctx.restartWorker();
+        if (kill < 2) await ctx.waitForSucceeded(done + 1);
+      }
+    }, clean);
+    rows.push(row);
+    expectWhole(row);
+  });
+
+  it('the Temporal dev server is killed and restarted on the same state file', async () => {
+    const { row } = await runScenario(stack, [root], experiments, 'Temporal server SIGKILL + restart', async (ctx) => {
+      ctx.stack.killTemporal();
+      await sleep(1000);
+      await ctx.stack.startTemporal();
+    }, clean);
+    rows.push(row);
+    expectWhole(row);
+  });
+
+  it('PostgreSQL is stopped for about 10 s and started again', async () => {
+    const { row } = await runScenario(stack, [root], experiments, 'PostgreSQL down 10 s', async (ctx) => {
+      await ctx.stack.stopPostgres();
+      await sleep(10_000);
+      await ctx.stack.startPostgres();
+    }, clean);
+    rows.push(row);
+    expectWhole(row);
+  });
+
+  it('two updates started at once and a third while they run process each experiment once', async () => {
+    let queue = '';
+    const { row } = await runScenario(stack, [root], experiments, 'concurrent updates (2 at once + 1 during)', undefined, clean, async (ctx) => {
+      queue = ctx.taskQueue;
+      const second = await ctx.startUpdate(`${ctx.taskQueue}-second`);
+      await ctx.waitForSucceeded(4);
+      const third = await ctx.startUpdate(`${ctx.taskQueue}-third`);
+      return Promise.all([second.result(), third.result()]);
+    });
+    rows.push(row);
+    expectWhole(row);
+    const updates = ['main', 'second', 'third'].map((name) => `'${queue}-${name}'`).join(', ');
+    for (const id of experiments) {
+      let runs = 0;
+      for await (const _ of stack.client.workflow.list({ query: `WorkflowId = '${experimentWorkflowId(id)}' AND MpctlUpdateId IN (${updates})` })) runs++;
+      assert.equal(runs, 1, `${id} was processed by exactly one workflow run`);
+    }
+  });
+});
