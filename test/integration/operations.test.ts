@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { query, sql } from '../../src/db/sql.js';
-import { pipelineModules } from '../../src/modules/index.js';
+import { metadataModules as pipelineModules } from '../../src/modules/index.js';
 import { planUpdate } from '../../src/planning/planner.js';
 import { cancelAndWait } from '../../src/services/experiment-workflows.js';
 import { listFailures } from '../../src/services/job-views.js';
