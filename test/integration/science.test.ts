@@ -35,6 +35,8 @@ describe('science modules: sample NWB through a real update, validated against t
     assert.ok(await count('pulse_response') > 1000);
     const [{ bytes }] = await query<{ bytes: number }>(p.db.orm.em.fork(), sql`SELECT min(octet_length(data)) AS bytes FROM pulse_response`);
     assert.ok(bytes > 4 * 100, 'pulse_response samples are stored as float32 bytes');
+    const timing = await query<{ module: string; ms: number }>(p.db.orm.em.fork(), sql`SELECT module, avg(duration_ms)::float8 AS ms FROM pipeline_job GROUP BY module ORDER BY module`);
+    console.log(`# mean job duration (ms, 4 experiments at once on this machine): ${timing.map((t) => `${t.module} ${Math.round(t.ms)}`).join(', ')}`);
   });
 
   it('the results match the ground truth (detection, type, amplitude, latency)', async () => {
