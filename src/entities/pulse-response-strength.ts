@@ -4,7 +4,8 @@ import { PulseResponse } from './pulse-response.js';
 
 /**
  * Measures of one response window and, with the `bg_` prefix, of its matched background
- * snippet measured the same way (V, s after the spike). Owned by `pulse_response`.
+ * snippet measured the same way (V, s after the spike); null where a measure is undefined
+ * (e.g. a window cut short). Owned by `pulse_response`.
  */
 export const PulseResponseStrengthSchema = defineEntity({
   name: 'PulseResponseStrength',
@@ -13,16 +14,16 @@ export const PulseResponseStrengthSchema = defineEntity({
     id: p.integer().primary().autoincrement(),
     experiment: () => p.manyToOne(Experiment).index(),
     pulseResponse: () => p.manyToOne(PulseResponse).unique(),
-    baseline: p.double(),
-    posAmp: p.double(),
-    negAmp: p.double(),
+    baseline: p.double().nullable(),
+    posAmp: p.double().nullable(),
+    negAmp: p.double().nullable(),
     posLatency: p.double().nullable(),
     negLatency: p.double().nullable(),
-    decPosAmp: p.double(),
-    decNegAmp: p.double(),
-    decMeanAmp: p.double(),
-    templateAmp: p.double(),
-    crosstalk: p.double(),
+    decPosAmp: p.double().nullable(),
+    decNegAmp: p.double().nullable(),
+    decMeanAmp: p.double().nullable(),
+    templateAmp: p.double().nullable(),
+    crosstalk: p.double().nullable(),
     bgBaseline: p.double().nullable(),
     bgPosAmp: p.double().nullable(),
     bgNegAmp: p.double().nullable(),

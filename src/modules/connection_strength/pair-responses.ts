@@ -8,9 +8,8 @@ const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperC
 
 type Row = Record<string, number | null> & { pair_id: number; sweep_number: number; pulse_number: number; window_start: number; sample_rate: number; spike_time: number; data: Uint8Array; ex_qc_pass: boolean; in_qc_pass: boolean; qc_reasons: string[] };
 
-function strength(row: Row, prefix: string): ResponseStrength | null {
-  if (row[`${prefix}baseline`] === null) return null;
-  // Stored nulls were non-finite measures; NaN keeps them out of means the way the analysis expects.
+function strength(row: Row, prefix: string): ResponseStrength {
+  // Stored nulls were non-finite measures: back to NaN, as the analysis produced them.
   return Object.fromEntries(FIELDS.map((f) => [camel(f), row[`${prefix}${f}`] ?? Number.NaN])) as unknown as ResponseStrength;
 }
 
@@ -29,7 +28,7 @@ export async function pairResponses(em: Em, experimentId: string): Promise<Map<n
     const entry = byPair.get(row.pair_id) ?? { rate: row.sample_rate, responses: [] };
     entry.responses.push({
       sweep: row.sweep_number, pulseNumber: row.pulse_number, windowStart: row.window_start / row.sample_rate, spikeTime: row.spike_time,
-      data: fromFloat32Bytes(row.data), strength: strength(row, '')!, background: strength(row, 'bg_'),
+      data: fromFloat32Bytes(row.data), strength: strength(row, ''), background: row.bg_baseline === null ? null : strength(row, 'bg_'),
       qc: { exPass: row.ex_qc_pass, inPass: row.in_qc_pass, reasons: row.qc_reasons },
     });
     byPair.set(row.pair_id, entry);

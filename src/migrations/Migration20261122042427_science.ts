@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122040622_science extends Migration {
+export class Migration20261122042427_science extends Migration {
 
-  override name = 'Migration20261122040622_science';
+  override name = 'Migration20261122042427_science';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "recording" ("id" serial primary key, "experiment_id" varchar(512) not null, "electrode_id" int not null, "cell_id" int null, "sweep_number" int not null, "clamp_mode" varchar(8) not null, "sample_rate" double precision not null, "start_time" double precision not null, "n_samples" int not null, "stimulus_description" text null, "baseline_potential" double precision null, "noise_sd" double precision null, "qc_pass" boolean not null, "qc_reasons" jsonb not null, "tp_input_resistance" double precision null, "tp_tau" double precision null, "tp_baseline" double precision null);`);
@@ -34,7 +34,7 @@ export class Migration20261122040622_science extends Migration {
     this.addSql(`create index "pulse_response_recording_id_index" on "pulse_response" ("recording_id");`);
     this.addSql(`create index "pulse_response_baseline_id_index" on "pulse_response" ("baseline_id");`);
 
-    this.addSql(`create table "pulse_response_strength" ("id" serial primary key, "experiment_id" varchar(512) not null, "pulse_response_id" int not null, "baseline" double precision not null, "pos_amp" double precision not null, "neg_amp" double precision not null, "pos_latency" double precision null, "neg_latency" double precision null, "dec_pos_amp" double precision not null, "dec_neg_amp" double precision not null, "dec_mean_amp" double precision not null, "template_amp" double precision not null, "crosstalk" double precision not null, "bg_baseline" double precision null, "bg_pos_amp" double precision null, "bg_neg_amp" double precision null, "bg_pos_latency" double precision null, "bg_neg_latency" double precision null, "bg_dec_pos_amp" double precision null, "bg_dec_neg_amp" double precision null, "bg_dec_mean_amp" double precision null, "bg_template_amp" double precision null, "bg_crosstalk" double precision null);`);
+    this.addSql(`create table "pulse_response_strength" ("id" serial primary key, "experiment_id" varchar(512) not null, "pulse_response_id" int not null, "baseline" double precision null, "pos_amp" double precision null, "neg_amp" double precision null, "pos_latency" double precision null, "neg_latency" double precision null, "dec_pos_amp" double precision null, "dec_neg_amp" double precision null, "dec_mean_amp" double precision null, "template_amp" double precision null, "crosstalk" double precision null, "bg_baseline" double precision null, "bg_pos_amp" double precision null, "bg_neg_amp" double precision null, "bg_pos_latency" double precision null, "bg_neg_latency" double precision null, "bg_dec_pos_amp" double precision null, "bg_dec_neg_amp" double precision null, "bg_dec_mean_amp" double precision null, "bg_template_amp" double precision null, "bg_crosstalk" double precision null);`);
     this.addSql(`create index "pulse_response_strength_experiment_id_index" on "pulse_response_strength" ("experiment_id");`);
     this.addSql(`alter table "pulse_response_strength" add constraint "pulse_response_strength_pulse_response_id_unique" unique ("pulse_response_id");`);
 
