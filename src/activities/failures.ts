@@ -1,5 +1,15 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { BadInputError, ConfigError, errorTypeOf, NON_RETRYABLE_ERROR_TYPES, sourceFileOf } from '../errors/index.js';
+import { BadInputError, ConfigError, ErrorTypes, errorTypeOf, NON_RETRYABLE_ERROR_TYPES } from '../errors/index.js';
+
+/** Bad input from any layer (e.g. the NWB reader's NwbFormatError): typed BadInput and naming its file. */
+function fileOfBadInput(error: unknown): string | undefined {
+  if (error instanceof BadInputError) return error.file;
+  if (error instanceof Error && (error as { errorType?: unknown }).errorType === ErrorTypes.BadInput) {
+    const file = (error as { file?: unknown }).file;
+    if (typeof file === 'string') return file;
+  }
+  return undefined;
+}
 
 /**
  * Turns a job's error into what Temporal should do with it: bad input and bad configuration
@@ -7,13 +17,14 @@ import { BadInputError, ConfigError, errorTypeOf, NON_RETRYABLE_ERROR_TYPES, sou
  */
 export function toActivityFailure(error: unknown): unknown {
   if (error instanceof ApplicationFailure) return error;
-  if (error instanceof BadInputError || error instanceof ConfigError) {
+  const file = fileOfBadInput(error);
+  if (file !== undefined || error instanceof ConfigError) {
     const type = errorTypeOf(error);
     return ApplicationFailure.create({
-      message: error.message,
+      message: (error as Error).message,
       type,
       nonRetryable: NON_RETRYABLE_ERROR_TYPES.includes(type),
-      details: [{ sourceFile: sourceFileOf(error) ?? null }],
+      details: [{ sourceFile: file ?? null }],
     });
   }
   return error;

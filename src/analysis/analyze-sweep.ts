@@ -59,7 +59,7 @@ export interface SweepAnalysis {
 }
 
 /** Background snippets: the virtual pulse sits this far into the 20 ms chunk, like a real window's pre-pulse part. */
-const SNIPPET_PRE = 0.01;
+export const SNIPPET_PRE = 0.01;
 
 /**
  * The dataset step for one sweep, pure: recordings with QC and test pulse, stimulus pulses

@@ -9,16 +9,27 @@ export interface SampleDataOptions {
   sitesPerSlice: number;
   cells: number;
   seed: number;
+  /** Sweeps per cell (each drives one cell's train); default 5. */
+  sweepsPerCell?: number;
+  /** Probability that an ordered pair is connected; default 0.25. */
+  connectionProbability?: number;
+  /** Scales every cell's recording noise; default 1. */
+  noise?: number;
+  /** Write the NWB recordings (default true); metadata-only roots are for tests of the metadata modules. */
+  nwb?: boolean;
 }
 
 export interface SampleSite {
   experimentId: string;
   dir: string;
+  /** The NWB file name site.yml gives (nwb_file). */
+  nwbFile: string;
   cells: { pipette: string; adChannel: number; position: [number, number, number]; layer: string; creType: string }[];
 }
 
 const GENOTYPES = ['Sst-IRES-Cre/wt;Ai14/wt', 'Pvalb-IRES-Cre/wt;Ai14/wt', 'Tlx3-Cre_PL56/wt;Ai14/wt', 'Vip-IRES-Cre/wt;Ai14/wt'];
 const LAYERS = ['2/3', '4', '5', '6'];
+const NWB_FILE = 'recording.nwb';
 const REGIONS = ['VISp', 'VISl', 'SSp'];
 
 /** Writes slice and site folders with realistic slice.yml, site.yml and pipettes.yml. */
@@ -56,7 +67,7 @@ export function writeSampleMetadata(options: SampleDataOptions): SampleSite[] {
         operator: pick(random, ['ah', 'kc', 'ns']),
         internal: 'K-gluconate, 0.3% biocytin',
         acsf: '2 mM Ca',
-        nwb_file: 'recording.nwb',
+        nwb_file: NWB_FILE,
       });
       const creType = genotype.split('-')[0];
       const cells = Array.from({ length: options.cells }, (_, i) => ({
@@ -77,7 +88,7 @@ export function writeSampleMetadata(options: SampleDataOptions): SampleSite[] {
         position: cell.position,
         cell_qc: { holding: true, access: true, spiking: true },
       }])));
-      sites.push({ experimentId: `${sliceName}/site_${m + 1}`, dir: siteDir, cells });
+      sites.push({ experimentId: `${sliceName}/site_${m + 1}`, dir: siteDir, nwbFile: NWB_FILE, cells });
     }
   }
   return sites;

@@ -40,6 +40,7 @@ describe('a new user: sample data, up, update, status, down, up', () => {
     const status = await mpctl(cwd, ['status', '--json'], env);
     const byModule = Object.fromEntries(status.json().modules.map((m: { module: string }) => [m.module, m]));
     assert.deepEqual([byModule.slice.succeeded, byModule.experiment.succeeded, byModule.slice.failed + byModule.experiment.failed], [2, 4, 0]);
+    for (const module of ['dataset', 'intrinsic', 'pulse_response', 'connection_strength']) assert.deepEqual([byModule[module].succeeded, byModule[module].failed], [4, 0], module);
     for (const m of status.json().modules) assert.deepEqual(Object.keys(m).slice(0, 5), ['module', 'succeeded', 'failed', 'ready', 'running']);
   });
 
@@ -49,7 +50,18 @@ describe('a new user: sample data, up, update, status, down, up', () => {
     const later = new Date(Date.now() + 5000);
     fs.utimesSync(path.join(cwd, 'data', slice, 'site_1', 'pipettes.yml'), later, later);
     const dry = await mpctl(cwd, ['update', '--dry-run', '--json'], env);
-    assert.deepEqual(dry.json().jobs, [{ module: 'experiment', jobId: `${slice}/site_1`, reason: 'raw-changed' }]);
+    const [first, ...rest] = dry.json().jobs as { module: string; jobId: string; reason: string }[];
+    assert.deepEqual(first, { module: 'experiment', jobId: `${slice}/site_1`, reason: 'raw-changed' });
+    assert.deepEqual(rest.map((j) => j.module).sort(), ['connection_strength', 'dataset', 'intrinsic', 'pulse_response']);
+    assert.ok(rest.every((j) => j.jobId === `${slice}/site_1` && j.reason.startsWith('upstream-changed:')));
+  });
+
+  it('validate scores the results against the sample data\'s ground truth', async () => {
+    const v = await mpctl(cwd, ['validate', '--truth', 'data/truth', '--json'], env);
+    assert.equal(v.code, 0, v.stderr + v.stdout);
+    assert.equal(v.json().pairs, 4 * 4 * 3);
+    assert.equal(v.json().missingPredictions, 0);
+    assert.ok(v.json().rocAuc > 0.5, `AUC ${v.json().rocAuc}`);
   });
 
   it('down then up keeps the results and the workflow histories; the Web UI answers', async () => {

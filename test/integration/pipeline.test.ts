@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { query, sql } from '../../src/db/sql.js';
 import { experimentModule } from '../../src/modules/experiment/index.js';
-import { pipelineModules } from '../../src/modules/index.js';
+import { metadataModules as pipelineModules } from '../../src/modules/index.js';
 import { planUpdate } from '../../src/planning/planner.js';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.js';
 import { sampleRoot, touch } from '../helpers/sample.js';
@@ -19,7 +19,7 @@ describe('walking pipeline on a real Temporal server and PostgreSQL', () => {
   const count = async (table: string) => Number((await query<{ n: string }>(pipeline.db.orm.em.fork(), sql`SELECT count(*) AS n FROM ${sql.id(table)}`))[0].n);
 
   before(async () => {
-    pipeline = await startTestPipeline([root]);
+    pipeline = await startTestPipeline([root], pipelineModules);
   });
   after(async () => {
     await pipeline?.close();

@@ -1,0 +1,47 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { Experiment } from './experiment.js';
+import { Pair } from './pair.js';
+
+/**
+ * Per ordered pair: foreground vs matched background statistics, synapse type, detection
+ * score and the fit of the averaged response train (SI units). Owned by `connection_strength`.
+ * Pairs with fewer than two usable responses get a row with n_samples and nulls.
+ */
+export const ConnectionStrengthSchema = defineEntity({
+  name: 'ConnectionStrength',
+  tableName: 'connection_strength',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    experiment: () => p.manyToOne(Experiment).index(),
+    pair: () => p.manyToOne(Pair).unique(),
+    synapseType: p.string().length(4).nullable(),
+    detectionScore: p.double().nullable(),
+    signEvidence: p.double().nullable(),
+    nSamples: p.integer(),
+    nBackground: p.integer(),
+    ampMean: p.double().nullable(),
+    ampStdev: p.double().nullable(),
+    bgAmpMean: p.double().nullable(),
+    bgAmpStdev: p.double().nullable(),
+    ampTtestP: p.double().nullable(),
+    ampKsP: p.double().nullable(),
+    latencyMean: p.double().nullable(),
+    latencyStdev: p.double().nullable(),
+    decAmpMean: p.double().nullable(),
+    bgDecAmpMean: p.double().nullable(),
+    decAmpTtestP: p.double().nullable(),
+    decAmpKsP: p.double().nullable(),
+    decMeanTtestP: p.double().nullable(),
+    decMeanKsP: p.double().nullable(),
+    fitAmplitude: p.double().nullable(),
+    fitLatency: p.double().nullable(),
+    fitRiseTime: p.double().nullable(),
+    fitDecayTau: p.double().nullable(),
+    fitNrmse: p.double().nullable(),
+    /** Fitted amplitude of every pulse of the train, in pulse order (V). */
+    fitPulseAmplitudes: p.json<number[]>().nullable(),
+  },
+});
+
+export class ConnectionStrength extends ConnectionStrengthSchema.class {}
+ConnectionStrengthSchema.setClass(ConnectionStrength);

@@ -1,0 +1,60 @@
+import { setImmediate as tick } from 'node:timers/promises';
+import { analyzeSweep } from '../../analysis/index.js';
+import { query, sql } from '../../db/sql.js';
+import { BadInputError } from '../../errors/index.js';
+import { NwbFormatError, openNwb, type NwbChannel } from '../../nwb/index.js';
+import type { ProcessContext, ProcessResult } from '../types.js';
+import { mapChannels, type ElectrodeRow } from './channel-map.js';
+import { addSweep, newRows } from './dataset-rows.js';
+import { insertDatasetRows } from './insert-rows.js';
+import { siteNwbFile } from './nwb-file.js';
+
+/** Reads the site's NWB sweep by sweep, analyses each sweep and writes the four dataset tables in bulk. */
+export async function processDataset(ctx: ProcessContext): Promise<ProcessResult> {
+  try {
+    return await readAndWrite(ctx);
+  } catch (error) {
+    // The job record names the file only for the pipeline's own BadInputError; same message, same file.
+    if (error instanceof NwbFormatError) throw Object.assign(new BadInputError(error.file, error.problem), { stack: error.stack });
+    throw error;
+  }
+}
+
+async function readAndWrite({ em, job, heartbeat, signal }: ProcessContext): Promise<ProcessResult> {
+  const file = siteNwbFile(job);
+  const experimentId = job.jobId;
+  const electrodes = await query<ElectrodeRow>(em, sql`SELECT e.id, e.ext_id, e.device_id, e.got_data, c.id AS cell_id
+    FROM electrode e LEFT JOIN cell c ON c.electrode_id = e.id WHERE e.experiment_id = ${experimentId}`);
+  const pairs = await query<{ id: number; pre: number; post: number }>(em, sql`SELECT p.id, pre.electrode_id AS pre, post.electrode_id AS post
+    FROM pair p JOIN cell pre ON pre.id = p.pre_cell_id JOIN cell post ON post.id = p.post_cell_id WHERE p.experiment_id = ${experimentId}`);
+  const pairIds = new Map(pairs.map((p) => [`${p.pre}/${p.post}`, p.id]));
+
+  const nwb = await openNwb(file);
+  const rows = newRows();
+  const warnings: string[] = [];
+  try {
+    const byChannel = mapChannels(file, nwb, electrodes);
+    for (const [i, sweep] of nwb.sweeps.entries()) {
+      signal.throwIfAborted();
+      heartbeat({ phase: 'dataset', sweep: i + 1, of: nwb.sweeps.length });
+      const channels = new Map<string, { channel: NwbChannel; electrode: ElectrodeRow; response: Float64Array }>();
+      const inputs = sweep.channels.map((channel) => {
+        const electrode = byChannel.get(channel.adChannel!)!;
+        const response = channel.response.read(0, channel.length);
+        channels.set(electrode.ext_id, { channel, electrode, response });
+        // A channel without a stimulus series was held at its holding current: a flat command.
+        const command = channel.command ? channel.command.read(0, channel.length) : new Float64Array(channel.length);
+        return { key: electrode.ext_id, rate: channel.sampleRate, command, response };
+      });
+      if (inputs.length === 0) continue;
+      addSweep(rows, experimentId, analyzeSweep(experimentId, { sweepNumber: sweep.sweepNumber, channels: inputs }), channels, pairIds);
+      // Analysis is synchronous: yield so heartbeats and cancellation get through between sweeps.
+      await tick();
+    }
+  } finally {
+    nwb.close();
+  }
+  if (rows.recordings.length === 0) warnings.push(`${file}: no sweeps`);
+  heartbeat({ phase: 'dataset-insert' });
+  return { rows: await insertDatasetRows(em, rows), warnings };
+}

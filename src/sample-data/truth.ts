@@ -1,0 +1,44 @@
+import type { SimulatedSite } from './physiology/index.js';
+import type { SampleSite } from './metadata.js';
+
+/** Ground truth of one pair, in the units people read (mV, ms), keyed like the database (experiment id, pipette ids). */
+export interface PairTruthRecord {
+  experiment_id: string;
+  pre_pipette: string;
+  post_pipette: string;
+  connected: boolean;
+  synapse_type: 'ex' | 'in' | null;
+  amplitude_mv: number | null;
+  expected_amplitude_mv: number | null;
+  latency_ms: number | null;
+  rise_time_ms: number | null;
+  decay_tau_ms: number | null;
+  failure_rate: number | null;
+}
+
+export interface CellTruthRecord {
+  experiment_id: string;
+  pipette: string;
+  resting_potential_mv: number;
+  input_resistance_mohm: number;
+  membrane_tau_ms: number;
+  noise_sd_mv: number;
+}
+
+const scaled = (x: number | null, k: number) => (x === null ? null : Number((x * k).toPrecision(6)));
+
+/** The simulator's truth (SI, cell indices) mapped to the site's pipettes (cell i is on pipette i's ad_channel). */
+export function siteTruth(site: SampleSite, sim: SimulatedSite): { pairs: PairTruthRecord[]; cells: CellTruthRecord[] } {
+  const pipette = (index: number) => site.cells[index]!.pipette;
+  return {
+    pairs: sim.truth.pairs.map((t) => ({
+      experiment_id: site.experimentId, pre_pipette: pipette(t.pre), post_pipette: pipette(t.post), connected: t.connected, synapse_type: t.synapseType,
+      amplitude_mv: scaled(t.amplitude, 1e3), expected_amplitude_mv: scaled(t.expectedAmplitude, 1e3), latency_ms: scaled(t.latency, 1e3),
+      rise_time_ms: scaled(t.riseTime, 1e3), decay_tau_ms: scaled(t.decayTau, 1e3), failure_rate: t.failureRate,
+    })),
+    cells: sim.cells.map((c) => ({
+      experiment_id: site.experimentId, pipette: pipette(c.index), resting_potential_mv: scaled(c.restingPotential, 1e3)!,
+      input_resistance_mohm: scaled(c.inputResistance, 1e-6)!, membrane_tau_ms: scaled(c.membraneTau, 1e3)!, noise_sd_mv: scaled(c.noiseSd, 1e3)!,
+    })),
+  };
+}

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Dataset } from 'h5wasm/node';
+import { query, sql } from '../../src/db/sql.js';
+import { h5wasm, loadH5 } from '../../src/nwb/h5.js';
+import { writeIcephysNwb, writeMiesNwb } from '../../src/nwb/writer/index.js';
+import { writeSampleMetadata, type SampleSite } from '../../src/sample-data/metadata.js';
+import { appendSeries, editFile, smallInput, tempDir } from '../nwb/fixtures.js';
+import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.js';
+
+/** A Python that can import pynwb, as the NWB reader tests find it. */
+function pythonWithPynwb(): string | undefined {
+  const candidates = [process.env.MPCTL_PYTHON, path.join(homedir(), '.cache/mpctl/pyenv/bin/python'), 'python3'].filter((p): p is string => Boolean(p));
+  return candidates.find((py) => spawnSync(py, ['-c', 'import pynwb'], { stdio: 'ignore' }).status === 0);
+}
+
+type Case = { name: string; bad?: RegExp; write(file: string, site: SampleSite): Promise<void> | void };
+
+const CASES: Case[] = [
+  { name: 'icephys-20k', write: (file) => writeIcephysNwb(smallInput(3), file, { seed: 3, compressionLevel: 1 }) },
+  { name: 'mies-25k', write: (file) => writeMiesNwb(smallInput(4, 25000), file, { seed: 4, compressionLevel: 1 }) },
+  {
+    name: 'aborted-sweep',
+    async write(file) {
+      // The last sweep stops 30 % early: the writer stores NaN there, the reader trims it, the job succeeds.
+      const input = smallInput(5);
+      for (const c of input.sweeps.at(-1)!.channels) c.response.fill(Number.NaN, Math.floor(c.response.length * 0.7));
+      await writeIcephysNwb(input, file, { seed: 5, compressionLevel: 1 });
+    },
+  },
+  {
+    name: 'truncated', bad: /truncated|cannot (open|read)/,
+    async write(file) {
+      await writeMiesNwb(smallInput(6), file, { seed: 6, compressionLevel: 1 });
+      fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+    },
+  },
+  { name: 'not-hdf5', bad: /not an HDF5 file/, write: (file) => fs.writeFileSync(file, 'this is not an HDF5 file\n'.repeat(100)) },
+  {
+    name: 'hdf5-not-nwb', bad: /not NWB/,
+    async write(file) {
+      await loadH5();
+      const f = new h5wasm.File(file, 'w');
+      f.create_group('data').create_dataset({ name: 'x', data: new Float32Array(10) });
+      f.close();
+    },
+  },
+  {
+    name: 'stimulus-without-response', bad: /has no response/,
+    async write(file) {
+      await writeMiesNwb(smallInput(7), file, { seed: 7, compressionLevel: 1 });
+      await appendSeries(file, { sweep: 90, electrode: 'electrode_1', stimulus: { values: new Float32Array(100) } });
+    },
+  },
+  {
+    name: 'unknown-units', bad: /unknown unit "furlongs"/,
+    async write(file) {
+      await writeMiesNwb(smallInput(8), file, { seed: 8, compressionLevel: 1 });
+      await editFile(file, (f) => {
+        const d = f.get('/acquisition/data_00001_AD1/data') as Dataset;
+        d.delete_attribute('unit');
+        d.create_attribute('unit', 'furlongs');
+      });
+    },
+  },
+  {
+    name: 'pipette-without-series', bad: /pipette 9 \(ad_channel 5\) has got_data but the file has no series/,
+    async write(file, site) {
+      await writeIcephysNwb(smallInput(9), file, { seed: 9, compressionLevel: 1 });
+      fs.appendFileSync(path.join(site.dir, 'pipettes.yml'), '"9":\n  ad_channel: 5\n  pipette_status: GOhm seal\n  got_data: true\n');
+    },
+  },
+];
+
+describe('dataset module on files from other writers and on bad files, through a real update', () => {
+  const py = pythonWithPynwb();
+  const cases: Case[] = [...CASES];
+  if (py) {
+    cases.push({
+      name: 'pynwb-10k',
+      write(file) {
+        const run = spawnSync(py, [path.join(process.cwd(), 'scripts/fixtures/make_pynwb_fixture.py'), file], { encoding: 'utf8' });
+        assert.equal(run.status, 0, run.stderr);
+      },
+    });
+  }
+  const root = tempDir('dataset-input');
+  const sites = writeSampleMetadata({ out: root, slices: Math.ceil(cases.length / 2), sitesPerSlice: 2, cells: 3, seed: 5 });
+  const caseOf = new Map<string, Case>();
+  let p: TestPipeline;
+  const jobs = () => query<{ module: string; job_id: string; status: string; error_type: string | null; error_message: string | null; source_file: string | null; attempts: number }>(
+    p.db.orm.em.fork(), sql`SELECT module, job_id, status, error_type, error_message, source_file, attempts FROM pipeline_job`);
+  const rowsOf = async (table: string, experiment: string) =>
+    Number((await query<{ n: string }>(p.db.orm.em.fork(), sql`SELECT count(*) AS n FROM ${sql.id(table)} WHERE experiment_id = ${experiment}`))[0]!.n);
+  const fileOf = (site: SampleSite) => path.join(site.dir, site.nwbFile);
+
+  before(async () => {
+    for (const [i, site] of sites.entries()) {
+      const c = cases[i] ?? CASES[0]!;
+      caseOf.set(site.experimentId, c);
+      await c.write(fileOf(site), site);
+    }
+    p = await startTestPipeline([root]);
+    await p.update();
+  });
+  after(async () => {
+    await p?.close();
+  });
+
+  it('good files from every writer are imported, at their own sample rates', async () => {
+    const records = await jobs();
+    for (const site of sites.filter((s) => !caseOf.get(s.experimentId)!.bad)) {
+      const name = caseOf.get(site.experimentId)!.name;
+      for (const module of ['dataset', 'intrinsic', 'pulse_response', 'connection_strength']) {
+        const r = records.find((j) => j.module === module && j.job_id === site.experimentId);
+        assert.equal(r?.status, 'succeeded', `${name} ${module}: ${r?.error_message}`);
+      }
+      assert.ok(await rowsOf('recording', site.experimentId) > 0, name);
+      const rates = await query<{ sample_rate: number }>(p.db.orm.em.fork(), sql`SELECT DISTINCT sample_rate FROM recording WHERE experiment_id = ${site.experimentId}`);
+      const expected = { 'mies-25k': 25000, 'pynwb-10k': 10000 }[name] ?? 20000;
+      assert.deepEqual(rates.map((r) => r.sample_rate), [expected], name);
+      if (name !== 'pynwb-10k') assert.ok(await rowsOf('pulse_response', site.experimentId) > 0, `${name}: responses were cut`);
+    }
+  });
+
+  it('the aborted sweep is kept, shortened to its recorded samples', async () => {
+    const site = sites.find((s) => caseOf.get(s.experimentId)!.name === 'aborted-sweep')!;
+    const n = await query<{ n_samples: number }>(p.db.orm.em.fork(), sql`SELECT DISTINCT n_samples FROM recording WHERE experiment_id = ${site.experimentId} ORDER BY n_samples`);
+    assert.deepEqual(n.map((r) => r.n_samples), [Math.floor(16000 * 0.7), 16000]);
+  });
+
+  it('each bad file fails only its own dataset job, at once, typed BadInput and naming the file, leaving no rows', async () => {
+    const records = await jobs();
+    const bad = sites.filter((s) => caseOf.get(s.experimentId)!.bad);
+    assert.equal(bad.length, 6);
+    for (const site of bad) {
+      const c = caseOf.get(site.experimentId)!;
+      const r = records.find((j) => j.module === 'dataset' && j.job_id === site.experimentId)!;
+      assert.equal(r.status, 'failed', c.name);
+      assert.equal(r.error_type, 'BadInput', c.name);
+      assert.equal(r.attempts, 1, `${c.name} was not retried`);
+      assert.equal(r.source_file, fileOf(site), c.name);
+      assert.ok(r.error_message!.includes(fileOf(site)), `${c.name}: ${r.error_message}`);
+      assert.match(r.error_message!, c.bad!, c.name);
+      for (const table of ['recording', 'stim_pulse', 'baseline', 'pulse_response']) assert.equal(await rowsOf(table, site.experimentId), 0, `${c.name} ${table}`);
+      assert.equal(records.find((j) => j.module === 'experiment' && j.job_id === site.experimentId)?.status, 'succeeded');
+      assert.ok(!records.some((j) => j.module === 'connection_strength' && j.job_id === site.experimentId && j.status === 'succeeded'));
+    }
+  });
+});
