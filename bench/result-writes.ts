@@ -1,0 +1,110 @@
+import pg from 'pg';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import copyStreams from 'pg-copy-streams';
+import { bulkInsert, execute, sql, type ColumnType } from '../src/db/sql.js';
+import { createTestDatabase } from '../test/helpers/database.js';
+import { median, type BenchRow } from './support/report.js';
+
+/** Shaped like the dataset module's pulse_response: ids, floats, booleans, jsonb and a float32 window. */
+const TABLE = 'bench_pulse_response';
+const COLUMNS: Record<string, ColumnType> = {
+  experiment_id: 'text', stim_pulse_id: 'int4', pair_id: 'int4', recording_id: 'int4', baseline_id: 'int4', window_start: 'int4', sample_rate: 'float8',
+  data: 'bytea', ex_qc_pass: 'bool', in_qc_pass: 'bool', qc_reasons: 'jsonb',
+};
+const DDL = `CREATE TABLE ${TABLE} (id serial PRIMARY KEY, experiment_id text NOT NULL, stim_pulse_id int4, pair_id int4, recording_id int4, baseline_id int4,
+  window_start int4, sample_rate float8, data bytea, ex_qc_pass bool, in_qc_pass bool, qc_reasons jsonb)`;
+/** 60 ms at 20 kHz: a full response window. */
+const WINDOW = 1200;
+
+type Row = Record<string, unknown>;
+
+/** One experiment's responses: 8 cells × 7 partners × 12 pulses per sweep. */
+function experimentRows(e: number, n: number): Row[] {
+  const rows: Row[] = [];
+  for (let i = 0; i < n; i++) {
+    const f = new Float32Array(WINDOW);
+    for (let s = 0; s < WINDOW; s++) f[s] = -0.065 + 1e-4 * Math.sin(i + s * 0.01);
+    rows.push({
+      experiment_id: `s${e}/site_0`, stim_pulse_id: i, pair_id: i % 56, recording_id: i % 400, baseline_id: i % 3 ? i : null, window_start: 6000 + i,
+      sample_rate: 20000, data: Buffer.from(f.buffer), ex_qc_pass: i % 5 !== 0, in_qc_pass: i % 7 !== 0, qc_reasons: i % 5 ? [] : ['noisy baseline'],
+    });
+  }
+  return rows;
+}
+
+/** COPY text format: tab-separated, \N for null, bytea as \\x hex, backslashes escaped. */
+function copyLine(row: Row): string {
+  const cells = Object.keys(COLUMNS).map((name) => {
+    const v = row[name];
+    if (v === null || v === undefined) return '\\N';
+    if (Buffer.isBuffer(v)) return `\\\\x${v.toString('hex')}`;
+    if (typeof v === 'object') return JSON.stringify(v).replace(/\\/g, '\\\\');
+    return String(v);
+  });
+  return cells.join('\t') + '\n';
+}
+
+async function copyRows(client: pg.Client, rows: Row[]): Promise<void> {
+  const stream = client.query(copyStreams.from(`COPY ${TABLE} (${Object.keys(COLUMNS).join(', ')}) FROM STDIN`));
+  await pipeline(Readable.from((function* () {
+    for (const row of rows) yield copyLine(row);
+  })()), stream);
+}
+
+/**
+ * Result writes: pulse-response rows through bulkInsert (one statement per experiment, in a
+ * transaction, as the dataset module writes) versus COPY FROM STDIN of the same rows.
+ * Rounds interleave the two into freshly truncated tables; medians of rows per second.
+ */
+export async function benchResultWrites(quick: boolean, sizes?: { experiments: number; perExperiment: number; rounds: number }): Promise<{ rows: BenchRow[]; details: Record<string, unknown> }> {
+  const { experiments, perExperiment, rounds } = sizes ?? (quick ? { experiments: 2, perExperiment: 1000, rounds: 3 } : { experiments: 5, perExperiment: 4000, rounds: 5 });
+  const db = await createTestDatabase();
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await client.query(DDL);
+    const data = Array.from({ length: experiments }, (_, e) => experimentRows(e, perExperiment));
+    const total = experiments * perExperiment;
+    const ours: number[] = [];
+    const copy: number[] = [];
+    const truncate = () => client.query(`TRUNCATE ${TABLE}; CHECKPOINT`).catch(() => client.query(`TRUNCATE ${TABLE}`));
+    for (let i = 0; i <= rounds; i++) {
+      await truncate();
+      let t0 = performance.now();
+      for (const rows of data) await db.orm.em.fork().transactional((em) => bulkInsert(em, TABLE, COLUMNS, rows));
+      const a = (performance.now() - t0) / 1000;
+      await truncate();
+      t0 = performance.now();
+      for (const rows of data) {
+        await client.query('BEGIN');
+        await copyRows(client, rows);
+        await client.query('COMMIT');
+      }
+      const b = (performance.now() - t0) / 1000;
+      // Round 0 warms connections, JIT and the table's first pages.
+      if (i > 0) {
+        ours.push(total / a);
+        copy.push(total / b);
+      }
+    }
+    const { rows: [{ n }] } = await client.query(`SELECT count(*)::int AS n FROM ${TABLE}`);
+    if (n !== total) throw new Error(`result-writes: COPY wrote ${n} rows, expected ${total}`);
+    await truncate();
+    await db.orm.em.fork().transactional((em) => bulkInsert(em, TABLE, COLUMNS, data[0]!));
+    const check = await execute(db.orm.em.fork(), sql`SELECT 1 FROM ${sql.id(TABLE)} WHERE length(data) = ${WINDOW * 4}`);
+    if (check !== perExperiment) throw new Error(`result-writes: bulkInsert stored ${check} full windows, expected ${perExperiment}`);
+    const mp = median(ours);
+    const base = median(copy);
+    return {
+      rows: [{
+        benchmark: 'result-writes', metric: `pulse_response rows (${WINDOW}-sample float32 windows), ${experiments}×${perExperiment}`, mpctl: mp, baseline: base,
+        baselineName: 'COPY', ratio: mp / base, goal: '≥ 0.5 of COPY', met: mp / base >= 0.5, unit: 'rows/s',
+      }],
+      details: { total, bulkInsertRowsPerSecond: ours, copyRowsPerSecond: copy },
+    };
+  } finally {
+    await client.end();
+    await db.drop();
+  }
+}
