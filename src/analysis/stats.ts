@@ -14,9 +14,15 @@ export function stdev(x: ArrayLike<number>): number {
   return Math.sqrt(s / (x.length - 1));
 }
 
+/** A stretch of samples: a view on typed arrays (no copy), a slice of plain arrays. */
+export function span(x: ArrayLike<number>, from: number, to: number): ArrayLike<number> {
+  return ArrayBuffer.isView(x) ? (x as unknown as Float64Array).subarray(from, to) : (Array.prototype.slice.call(x, from, to) as number[]);
+}
+
 export function median(x: ArrayLike<number>): number {
   if (x.length === 0) return Number.NaN;
-  const s = Float64Array.from(x).sort();
+  // The constructor copies typed arrays natively; Float64Array.from goes through the iterator.
+  const s = new Float64Array(x).sort();
   const h = s.length >> 1;
   return s.length % 2 ? s[h]! : 0.5 * (s[h - 1]! + s[h]!);
 }
