@@ -27,18 +27,26 @@ export function fitTestPulse(v: ArrayLike<number>, rate: number, pulse: SquarePu
   // Samples relative to the first one (exact in float64 at these magnitudes), so the residual
   // from the normal equations below does not cancel against a large Σy².
   const c = v[from]!;
+  let sy = 0;
   let syy = 0;
-  for (let i = 0; i < n; i++) syy += (v[from + i]! - c) ** 2;
+  for (let i = 0; i < n; i++) {
+    const y = v[from + i]! - c;
+    sy += y;
+    syy += y * y;
+  }
   for (let tau = 0.002; tau <= 0.1; tau *= 1.03) {
     // g = 1 − e^{−t/τ}, built by repeated multiplication (no exp per sample).
     const q = Math.exp(-1 / (rate * tau));
-    let sg = 0, sgg = 0, sy = 0, sgy = 0;
-    let e = Math.exp(-t1 / tau);
-    for (let i = 0; i < n; i++, e *= q) {
-      const g = 1 - e;
-      const y = v[from + i]! - c;
-      sg += g; sgg += g * g; sy += y; sgy += g * y;
-    }
+    const e0 = Math.exp(-t1 / tau);
+    // Σe and Σe² are geometric series; only Σe·y needs the samples.
+    const se = (e0 * (1 - q ** n)) / (1 - q);
+    const see = (e0 * e0 * (1 - q ** (2 * n))) / (1 - q * q);
+    let sey = 0;
+    let e = e0;
+    for (let i = 0; i < n; i++, e *= q) sey += e * (v[from + i]! - c);
+    const sg = n - se;
+    const sgg = n - 2 * se + see;
+    const sgy = sy - sey;
     const det = n * sgg - sg * sg;
     if (det === 0) continue;
     const dv = (n * sgy - sg * sy) / det;
