@@ -45,8 +45,8 @@ export function openSeries(ctx: SeriesContext, path: string, expectedUnit: 'volt
     neurodataType = attrString(module, group, 'neurodata_type') ?? 'TimeSeries';
   }
   const dataPath = `${path}/data`;
-  const data = file.get(dataPath);
-  if (!(data instanceof Dataset)) return fail('series has no data dataset');
+  const data = openDataset(file, dataPath);
+  if (!data) return fail('series has no data dataset');
   const meta = data.metadata;
   const shape = meta.shape ?? [];
   if (shape.length < 1 || shape.length > 2 || (shape.length === 2 && shape[1] !== 1)) fail(`absurd data dimensions [${shape.join(', ')}], expected a 1-D series`);
@@ -115,6 +115,20 @@ export function openSeries(ctx: SeriesContext, path: string, expectedUnit: 'volt
   };
 }
 
+/**
+ * A dataset with its metadata loaded, or undefined when the path is not a dataset. One libhdf5
+ * call instead of `file.get`'s type probe followed by the metadata read.
+ */
+function openDataset(file: File, path: string): Dataset | undefined {
+  const ds = new Dataset(file.file_id, path);
+  try {
+    void ds.metadata;
+    return ds;
+  } catch {
+    return undefined;
+  }
+}
+
 function normaliseUnit(unit: string | undefined): 'volts' | 'amperes' | undefined {
   const u = unit?.trim().toLowerCase();
   if (u === 'volts' || u === 'volt' || u === 'v') return 'volts';
@@ -124,8 +138,8 @@ function normaliseUnit(unit: string | undefined): 'volts' | 'amperes' | undefine
 
 function timing(ctx: SeriesContext, path: string, stored: number, fail: (p: string) => never): { rate: number; startTime: number } {
   const { module, file } = ctx;
-  const st = file.get(`${path}/starting_time`);
-  if (st instanceof Dataset) {
+  const st = openDataset(file, `${path}/starting_time`);
+  if (st) {
     const rate = tidyFloat32(attrNumber(module, st, 'rate') ?? Number.NaN);
     const startTime = Number(st.value);
     if (!(rate > 0 && rate <= 1e7) || !Number.isFinite(startTime)) fail(`absurd starting_time ${startTime} / rate ${rate}`);
