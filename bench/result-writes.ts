@@ -2,7 +2,7 @@ import pg from 'pg';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import copyStreams from 'pg-copy-streams';
-import { bulkInsert, execute, sql, type ColumnType } from '../src/db/sql.js';
+import { bulkInsert, type ColumnType } from '../src/db/sql.js';
 import { createTestDatabase } from '../test/helpers/database.js';
 import { median, type BenchRow } from './support/report.js';
 
@@ -88,12 +88,17 @@ export async function benchResultWrites(quick: boolean, sizes?: { experiments: n
         copy.push(total / b);
       }
     }
-    const { rows: [{ n }] } = await client.query(`SELECT count(*)::int AS n FROM ${TABLE}`);
-    if (n !== total) throw new Error(`result-writes: COPY wrote ${n} rows, expected ${total}`);
+    // Both paths must have stored the same bytes: every window whole, the first one bit for bit.
+    const stored = async (): Promise<{ n: number; first: string }> => (await client.query(
+      `SELECT count(*) FILTER (WHERE length(data) = ${WINDOW * 4})::int AS n, encode((array_agg(data ORDER BY id))[1], 'hex') AS first FROM ${TABLE}`)).rows[0];
+    const expectFirst = (data[0]![0]!.data as Buffer).toString('hex');
+    const viaCopy = await stored();
     await truncate();
-    await db.orm.em.fork().transactional((em) => bulkInsert(em, TABLE, COLUMNS, data[0]!));
-    const check = await execute(db.orm.em.fork(), sql`SELECT 1 FROM ${sql.id(TABLE)} WHERE length(data) = ${WINDOW * 4}`);
-    if (check !== perExperiment) throw new Error(`result-writes: bulkInsert stored ${check} full windows, expected ${perExperiment}`);
+    for (const rows of data) await db.orm.em.fork().transactional((em) => bulkInsert(em, TABLE, COLUMNS, rows));
+    const viaInsert = await stored();
+    for (const [name, got] of [['COPY', viaCopy], ['bulkInsert', viaInsert]] as const) {
+      if (got.n !== total || got.first !== expectFirst) throw new Error(`result-writes: ${name} stored ${got.n}/${total} whole windows${got.first === expectFirst ? '' : ', first window differs'}`);
+    }
     const mp = median(ours);
     const base = median(copy);
     return {
