@@ -4,7 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVER_ENV, startTestServers } from '../test/helpers/servers.js';
 import { benchOrchestration } from './orchestration.js';
+import { benchNwbImport } from './nwb-import.js';
 import { benchPlanning } from './planning.js';
+import { benchResultWrites } from './result-writes.js';
 import { markdownTable, writeResults, type BenchRow } from './support/report.js';
 
 const quick = process.argv.includes('--quick');
@@ -14,6 +16,8 @@ const resultsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const benches: Record<string, (quick: boolean) => Promise<{ rows: BenchRow[]; details: Record<string, unknown> }>> = {
   orchestration: benchOrchestration,
   planning: benchPlanning,
+  'nwb-import': benchNwbImport,
+  'result-writes': benchResultWrites,
 };
 
 // Durable PostgreSQL (fsync on) like a real stack; Temporal's dev server with its WAL SQLite file.

@@ -4,7 +4,7 @@ import { recordingQc } from './recording-qc.js';
 import { measureResponse, type ResponseStrength } from './response-measure.js';
 import { responseQc, type ResponseQc, type ResponseQcOptions } from './response-qc.js';
 import { detectEvokedSpike, type EvokedSpike } from './spike-detection.js';
-import { findStimPulses, findTestPulse, type SquarePulse } from './square-pulses.js';
+import { findSquarePulses, stimPulsesOf, testPulseOf, type SquarePulse } from './square-pulses.js';
 import { quietChunks, responseWindow, type Window } from './windows.js';
 
 /** One sweep's channels as plain arrays (SI units), e.g. read from NWB. */
@@ -69,8 +69,9 @@ export const SNIPPET_PRE = 0.01;
  */
 export function analyzeSweep(experimentId: string, sweep: SweepInput, qcOptions: ResponseQcOptions = {}): SweepAnalysis {
   const channels = sweep.channels.map((c) => {
-    const pulses = findStimPulses(c.command, c.rate);
-    const testPulse = findTestPulse(c.command);
+    const all = findSquarePulses(c.command);
+    const pulses = stimPulsesOf(all, c.rate);
+    const testPulse = testPulseOf(all);
     return { ...c, pulses, testPulse, spikes: pulses.map((p, k) => detectEvokedSpike(c.response, c.rate, p, pulses[k + 1]?.start)) };
   });
   const busy: Window[] = channels.flatMap((c) => [...c.pulses, ...(c.testPulse ? [c.testPulse] : [])].map((p) => ({ start: p.start, stop: p.stop })));

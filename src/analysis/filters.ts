@@ -3,7 +3,11 @@
  * in for the Bessel filters of neuroanalysis: no phase shift, so latencies are not biased.
  */
 export function lowpass(x: ArrayLike<number>, rate: number, cutoff: number): Float64Array {
-  const out = Float64Array.from(x);
+  return lowpassInPlace(new Float64Array(x), rate, cutoff);
+}
+
+/** The same filter over a buffer the caller owns (no second copy). */
+function lowpassInPlace(out: Float64Array, rate: number, cutoff: number): Float64Array {
   if (cutoff >= rate / 2) return out;
   const k = Math.tan((Math.PI * cutoff) / rate);
   const q = Math.SQRT1_2;
@@ -43,11 +47,15 @@ export function lowpass(x: ArrayLike<number>, rate: number, cutoff: number): Flo
 export function deconvolve(x: ArrayLike<number>, rate: number, tau: number, cutoff = 1000): Float64Array {
   const n = x.length;
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const prev = x[Math.max(0, i - 1)]!;
-    const next = x[Math.min(n - 1, i + 1)]!;
-    const span = (Math.min(n - 1, i + 1) - Math.max(0, i - 1)) || 1;
-    out[i] = x[i]! + (tau * (next - prev) * rate) / span;
-  }
-  return lowpass(out, rate, cutoff);
+  // Central differences inside, one-sided at the edges (span 1), the same arithmetic as
+  // clamping the neighbours' indices, without the clamps in the hot loop.
+  const edge = (i: number): void => {
+    const lo = Math.max(0, i - 1);
+    const hi = Math.min(n - 1, i + 1);
+    out[i] = x[i]! + (tau * (x[hi]! - x[lo]!) * rate) / ((hi - lo) || 1);
+  };
+  if (n > 0) edge(0);
+  for (let i = 1; i < n - 1; i++) out[i] = x[i]! + (tau * (x[i + 1]! - x[i - 1]!) * rate) / 2;
+  if (n > 1) edge(n - 1);
+  return lowpassInPlace(out, rate, cutoff);
 }

@@ -24,25 +24,36 @@ export function fitTestPulse(v: ArrayLike<number>, rate: number, pulse: SquarePu
   if (n < 10) return null;
   let best: { sse: number; dv: number; tau: number; v0: number } | undefined;
   const t1 = (from - pulse.start) / rate;
+  // Samples relative to the first one (exact in float64 at these magnitudes), so the residual
+  // from the normal equations below does not cancel against a large Σy².
+  const c = v[from]!;
+  let sy = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const y = v[from + i]! - c;
+    sy += y;
+    syy += y * y;
+  }
   for (let tau = 0.002; tau <= 0.1; tau *= 1.03) {
     // g = 1 − e^{−t/τ}, built by repeated multiplication (no exp per sample).
     const q = Math.exp(-1 / (rate * tau));
     const e0 = Math.exp(-t1 / tau);
-    let sg = 0, sgg = 0, sy = 0, sgy = 0;
+    // Σe and Σe² are geometric series; only Σe·y needs the samples.
+    const se = (e0 * (1 - q ** n)) / (1 - q);
+    const see = (e0 * e0 * (1 - q ** (2 * n))) / (1 - q * q);
+    let sey = 0;
     let e = e0;
-    for (let i = 0; i < n; i++, e *= q) {
-      const g = 1 - e;
-      const y = v[from + i]!;
-      sg += g; sgg += g * g; sy += y; sgy += g * y;
-    }
+    for (let i = 0; i < n; i++, e *= q) sey += e * (v[from + i]! - c);
+    const sg = n - se;
+    const sgg = n - 2 * se + see;
+    const sgy = sy - sey;
     const det = n * sgg - sg * sg;
     if (det === 0) continue;
     const dv = (n * sgy - sg * sy) / det;
     const v0 = (sy - dv * sg) / n;
-    let sse = 0;
-    e = e0;
-    for (let i = 0; i < n; i++, e *= q) sse += (v[from + i]! - v0 - dv * (1 - e)) ** 2;
-    if (!best || sse < best.sse) best = { sse, dv, tau, v0 };
+    // Least-squares residual without a second pass: Σ(y − v0 − dv·g)² = Σy² − v0·Σy − dv·Σgy at the optimum.
+    const sse = syy - v0 * sy - dv * sgy;
+    if (!best || sse < best.sse) best = { sse, dv, tau, v0: v0 + c };
   }
   if (!best) return null;
   return { inputResistance: (best.v0 + best.dv - baseline) / pulse.amplitude, tau: best.tau, baseline };

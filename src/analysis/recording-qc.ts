@@ -15,11 +15,16 @@ export interface RecordingQc {
  * −85…−45 mV, noise below 5 mV, not mostly zeros. Measured on quiet chunks only.
  */
 export function recordingQc(v: ArrayLike<number>, quiet: Window[]): RecordingQc {
-  const samples: number[] = [];
+  // One typed buffer for all quiet samples: no per-sample boxing or spread of chunk arrays.
+  let total = 0;
+  for (const w of quiet) total += w.stop - w.start;
+  const samples = new Float64Array(total);
   const sds: number[] = [];
+  let at = 0;
   for (const w of quiet) {
-    const chunk = Array.prototype.slice.call(v, w.start, w.stop) as number[];
-    samples.push(...chunk);
+    const chunk = ArrayBuffer.isView(v) ? (v as unknown as Float64Array).subarray(w.start, w.stop) : (Array.prototype.slice.call(v, w.start, w.stop) as number[]);
+    samples.set(chunk, at);
+    at += chunk.length;
     sds.push(stdev(chunk));
   }
   const reasons: string[] = [];

@@ -1,6 +1,6 @@
 import { deconvolve } from './filters.js';
 import { pspShape, pspValue } from './psp-model.js';
-import { floatMode, median } from './stats.js';
+import { floatMode, median, span } from './stats.js';
 
 /** Per-response (or per-background-snippet) strength measures, SI units, times from the spike. */
 export interface ResponseStrength {
@@ -63,7 +63,7 @@ export function measureResponse(data: ArrayLike<number>, rate: number, pulseInde
     if (x < dMin) dMin = x;
   }
   const n200 = Math.max(1, Math.round(200e-6 * rate));
-  const crosstalk = median(Array.prototype.slice.call(data, pulseIndex, pulseIndex + n200) as number[]) - median(Array.prototype.slice.call(data, Math.max(0, pulseIndex - n200), pulseIndex) as number[]);
+  const crosstalk = median(span(data, pulseIndex, pulseIndex + n200)) - median(span(data, Math.max(0, pulseIndex - n200), pulseIndex));
   return {
     baseline,
     posAmp: data[maxI]! - baseline,

@@ -1,4 +1,4 @@
-import { stdev } from './stats.js';
+import { span, stdev } from './stats.js';
 
 export interface ResponseQc {
   exPass: boolean;
@@ -27,7 +27,7 @@ export function responseQc(data: ArrayLike<number>, rate: number, baseline: numb
   if (!hasSpike) reasons.push('no presynaptic spike');
   if (previousPulseDt < 0.008) reasons.push('pulse within 8 ms before');
   const n5 = Math.min(data.length, Math.round(0.005 * rate));
-  if (stdev(Array.prototype.slice.call(data, 0, n5) as number[]) > 1.5e-3) reasons.push('noisy pre-pulse baseline');
+  if (stdev(span(data, 0, n5)) > 1.5e-3) reasons.push('noisy pre-pulse baseline');
   let max = -Infinity;
   let min = Infinity;
   for (let i = 0; i < data.length; i++) {

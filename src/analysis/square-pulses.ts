@@ -33,7 +33,11 @@ export function findSquarePulses(command: ArrayLike<number>, tolerance = 1e-13):
  * pulse, when negative or much longer than a drive pulse) as aisynphys' stim_pulse does.
  */
 export function findStimPulses(command: ArrayLike<number>, rate: number, tolerance?: number): SquarePulse[] {
-  const pulses = findSquarePulses(command, tolerance);
+  return stimPulsesOf(findSquarePulses(command, tolerance), rate);
+}
+
+/** findStimPulses on pulses already found (one scan of the command serves both kinds). */
+export function stimPulsesOf(pulses: SquarePulse[], rate: number): SquarePulse[] {
   return pulses.filter((p, i) => {
     if (p.amplitude <= 0) return false;
     const isTestPulse = i === 0 && (p.stop - p.start) / rate >= 0.005 && pulses.length > 1;
@@ -43,5 +47,9 @@ export function findStimPulses(command: ArrayLike<number>, rate: number, toleran
 
 /** The test pulse: the first negative pulse (hyperpolarising, as inserted by the acquisition software). */
 export function findTestPulse(command: ArrayLike<number>): SquarePulse | undefined {
-  return findSquarePulses(command).find((p) => p.amplitude < 0);
+  return testPulseOf(findSquarePulses(command));
+}
+
+export function testPulseOf(pulses: SquarePulse[]): SquarePulse | undefined {
+  return pulses.find((p) => p.amplitude < 0);
 }

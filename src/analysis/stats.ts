@@ -14,11 +14,52 @@ export function stdev(x: ArrayLike<number>): number {
   return Math.sqrt(s / (x.length - 1));
 }
 
+/** A stretch of samples: a view on typed arrays (no copy), a slice of plain arrays. */
+export function span(x: ArrayLike<number>, from: number, to: number): ArrayLike<number> {
+  return ArrayBuffer.isView(x) ? (x as unknown as Float64Array).subarray(from, to) : (Array.prototype.slice.call(x, from, to) as number[]);
+}
+
 export function median(x: ArrayLike<number>): number {
   if (x.length === 0) return Number.NaN;
-  const s = Float64Array.from(x).sort();
+  // The constructor copies typed arrays natively; Float64Array.from goes through the iterator.
+  const s = new Float64Array(x);
   const h = s.length >> 1;
-  return s.length % 2 ? s[h]! : 0.5 * (s[h - 1]! + s[h]!);
+  // NaN has no order for selection; keep the sort's answer (NaNs sort last) for such input.
+  for (let i = 0; i < s.length; i++) {
+    if (Number.isNaN(s[i]!)) {
+      s.sort();
+      return s.length % 2 ? s[h]! : 0.5 * (s[h - 1]! + s[h]!);
+    }
+  }
+  // Selection, not a full sort: the same order statistics in linear time.
+  select(s, h);
+  if (s.length % 2) return s[h]!;
+  let below = -Infinity;
+  for (let i = 0; i < h; i++) if (s[i]! > below) below = s[i]!;
+  return 0.5 * (below + s[h]!);
+}
+
+/** Hoare quickselect: afterwards s[k] is the k-th smallest and everything before it is ≤ s[k]. */
+function select(s: Float64Array, k: number): void {
+  let lo = 0;
+  let hi = s.length - 1;
+  while (hi > lo) {
+    const pivot = s[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (s[i]! < pivot) i++;
+      while (s[j]! > pivot) j--;
+      if (i <= j) {
+        const t = s[i]!;
+        s[i++] = s[j]!;
+        s[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
 }
 
 /**

@@ -75,8 +75,15 @@ function refIndex(ctx: SeriesContext): Map<string, string> {
     const group = ctx.file.get(base);
     if (!group || typeof (group as Group).keys !== 'function') continue;
     for (const name of (group as Group).keys()) {
-      const obj = ctx.file.get(`${base}/${name}`) as Group | null;
-      if (obj && typeof obj.create_reference === 'function') map.set(refKey(obj.create_reference().ref_data), `${base}/${name}`);
+      // Straight to the reference (no type probe per object); a dangling link just has none.
+      const path = `${base}/${name}`;
+      let ref: ArrayLike<number>;
+      try {
+        ref = ctx.module.create_object_reference(ctx.file.file_id, path) as ArrayLike<number>;
+      } catch {
+        continue;
+      }
+      map.set(refKey(ref), path);
     }
   }
   ctx.refs = map;

@@ -1,4 +1,4 @@
-import type { File } from 'h5wasm/node';
+import { Group, type File } from 'h5wasm/node';
 import { NwbFormatError } from '../errors.js';
 import { h5wasm, loadH5 } from '../h5.js';
 import { assertHdf5Signature, attrString, hdf5Reason } from './h5-read.js';
@@ -118,14 +118,15 @@ function makeChannel(ctx: SeriesContext, electrodePath: string, responsePath: st
   const type = group ? attrString(ctx.module, group as never, 'neurodata_type') : undefined;
   const kind = type ? RESPONSE_TYPES[type] : undefined;
   if (!kind) throw new NwbFormatError(ctx.filePath, `${responsePath}: response of type ${type ?? 'unknown'} is not a patch-clamp response series`);
-  const response = openSeries(ctx, responsePath, kind.unit, responseRange?.idxStart, responseRange?.count);
+  const response = openSeries(ctx, responsePath, kind.unit, responseRange?.idxStart, responseRange?.count, group instanceof Group ? type : undefined);
   let command = null;
   if (stimulusPath) {
-    const stimType = attrString(ctx.module, ctx.file.get(stimulusPath) as never, 'neurodata_type') ?? 'unknown';
+    const stimGroup = ctx.file.get(stimulusPath);
+    const stimType = stimGroup ? attrString(ctx.module, stimGroup as never, 'neurodata_type') ?? 'unknown' : 'unknown';
     const stimKind = STIMULUS_TYPES[stimType];
     if (!stimKind) throw new NwbFormatError(ctx.filePath, `${stimulusPath}: stimulus of type ${stimType} is not a patch-clamp stimulus series`);
     if (stimKind.unit === kind.unit) throw new NwbFormatError(ctx.filePath, `${stimulusPath}: ${stimType} cannot drive ${type}`);
-    command = openSeries(ctx, stimulusPath, stimKind.unit, stimulusRange?.idxStart, stimulusRange?.count);
+    command = openSeries(ctx, stimulusPath, stimKind.unit, stimulusRange?.idxStart, stimulusRange?.count, stimGroup instanceof Group ? stimType : undefined);
     if (Math.abs(command.rate - response.rate) > 1e-6 * response.rate) {
       throw new NwbFormatError(ctx.filePath, `${stimulusPath}: sample rate ${command.rate} Hz differs from its response ${responsePath} (${response.rate} Hz)`);
     }

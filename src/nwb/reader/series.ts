@@ -1,4 +1,4 @@
-import type { Dataset, File, Group } from 'h5wasm/node';
+import { Dataset, Group, type File } from 'h5wasm/node';
 import { NwbFormatError } from '../errors.js';
 import type { H5Module } from '../h5.js';
 import { attrNumber, attrString, hdf5Reason, tidyFloat32 } from './h5-read.js';
@@ -27,18 +27,26 @@ export interface SeriesContext {
   refs?: Map<string, string>;
 }
 
-/** Metadata of one series plus a lazy reader; validates units, shape and rate; trims trailing NaN. */
-export function openSeries(ctx: SeriesContext, path: string, expectedUnit: 'volts' | 'amperes', idxStart = 0, count = -1): NwbSeries {
+/**
+ * Metadata of one series plus a lazy reader; validates units, shape and rate; trims trailing NaN.
+ * Every h5wasm call re-walks the path inside libhdf5, so opening a file with thousands of series
+ * is dominated by call count: each object is looked up once (`get` already types it) and a
+ * caller that has read the group's neurodata_type passes it in.
+ */
+export function openSeries(ctx: SeriesContext, path: string, expectedUnit: 'volts' | 'amperes', idxStart = 0, count = -1, knownType?: string): NwbSeries {
   const { module, file, filePath } = ctx;
   const fail = (problem: string): never => {
     throw new NwbFormatError(filePath, `${path}: ${problem}`);
   };
-  const group = file.get(path) as Group | null;
-  if (!group || module.get_type(file.file_id, path) !== module.H5G_GROUP) fail('series group is missing');
-  const neurodataType = attrString(module, group!, 'neurodata_type') ?? 'TimeSeries';
+  let neurodataType = knownType;
+  if (neurodataType === undefined) {
+    const group = file.get(path);
+    if (!(group instanceof Group)) return fail('series group is missing');
+    neurodataType = attrString(module, group, 'neurodata_type') ?? 'TimeSeries';
+  }
   const dataPath = `${path}/data`;
-  if (module.get_type(file.file_id, dataPath) !== module.H5G_DATASET) fail('series has no data dataset');
-  const data = file.get(dataPath) as Dataset;
+  const data = openDataset(file, dataPath);
+  if (!data) return fail('series has no data dataset');
   const meta = data.metadata;
   const shape = meta.shape ?? [];
   if (shape.length < 1 || shape.length > 2 || (shape.length === 2 && shape[1] !== 1)) fail(`absurd data dimensions [${shape.join(', ')}], expected a 1-D series`);
@@ -68,7 +76,10 @@ export function openSeries(ctx: SeriesContext, path: string, expectedUnit: 'volt
       throw new NwbFormatError(filePath, `${dataPath}: cannot read samples ${from}..${to} (${hdf5Reason(e)})`);
     }
   };
+  const identity = conversion === 1 && offset === 0;
   const convert = (raw: ArrayLike<number>, n: number): Float64Array => {
+    // The common case (pynwb, MIES write conversion 1, offset 0): one native widening copy.
+    if (identity && ArrayBuffer.isView(raw)) return new Float64Array((raw as unknown as Float32Array).subarray(0, n));
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = raw[i]! * conversion + offset;
     return out;
@@ -104,6 +115,20 @@ export function openSeries(ctx: SeriesContext, path: string, expectedUnit: 'volt
   };
 }
 
+/**
+ * A dataset with its metadata loaded, or undefined when the path is not a dataset. One libhdf5
+ * call instead of `file.get`'s type probe followed by the metadata read.
+ */
+function openDataset(file: File, path: string): Dataset | undefined {
+  const ds = new Dataset(file.file_id, path);
+  try {
+    void ds.metadata;
+    return ds;
+  } catch {
+    return undefined;
+  }
+}
+
 function normaliseUnit(unit: string | undefined): 'volts' | 'amperes' | undefined {
   const u = unit?.trim().toLowerCase();
   if (u === 'volts' || u === 'volt' || u === 'v') return 'volts';
@@ -113,17 +138,15 @@ function normaliseUnit(unit: string | undefined): 'volts' | 'amperes' | undefine
 
 function timing(ctx: SeriesContext, path: string, stored: number, fail: (p: string) => never): { rate: number; startTime: number } {
   const { module, file } = ctx;
-  const stPath = `${path}/starting_time`;
-  if (module.get_type(file.file_id, stPath) === module.H5G_DATASET) {
-    const st = file.get(stPath) as Dataset;
+  const st = openDataset(file, `${path}/starting_time`);
+  if (st) {
     const rate = tidyFloat32(attrNumber(module, st, 'rate') ?? Number.NaN);
     const startTime = Number(st.value);
     if (!(rate > 0 && rate <= 1e7) || !Number.isFinite(startTime)) fail(`absurd starting_time ${startTime} / rate ${rate}`);
     return { rate, startTime };
   }
-  const tsPath = `${path}/timestamps`;
-  if (module.get_type(file.file_id, tsPath) === module.H5G_DATASET) {
-    const ts = file.get(tsPath) as Dataset;
+  const ts = file.get(`${path}/timestamps`);
+  if (ts instanceof Dataset) {
     if ((ts.shape ?? [0])[0] !== stored || stored < 2) fail('timestamps do not match data length');
     const first = Number((ts.slice([[0, 1]]) as ArrayLike<number>)[0]);
     const last = Number((ts.slice([[stored - 1, stored]]) as ArrayLike<number>)[0]);

@@ -1,0 +1,26 @@
+// Benchmarks are not timed tests: CI only checks that they run end to end and produce
+// finite figures with their baselines, at sizes that take seconds.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { benchNwbImport } from '../../bench/nwb-import.js';
+import { benchResultWrites } from '../../bench/result-writes.js';
+import type { BenchRow } from '../../bench/support/report.js';
+
+function assertRows(rows: BenchRow[], benchmark: string): void {
+  assert.ok(rows.length > 0, `${benchmark} produced no rows`);
+  for (const r of rows) {
+    assert.equal(r.benchmark, benchmark);
+    for (const k of ['mpctl', 'baseline', 'ratio'] as const) assert.ok(Number.isFinite(r[k]) && r[k]! > 0, `${r.metric}: ${k} = ${r[k]}`);
+  }
+}
+
+test('nwb-import bench: mpctl and the h5py reference cut the same windows and report finite figures', { timeout: 600_000 }, async () => {
+  const { rows, details } = await benchNwbImport(true, { cells: 3, sweeps: 3, rounds: 1 });
+  assertRows(rows, 'nwb-import');
+  assert.ok((details.cut as { windows: number }).windows > 0);
+});
+
+test('result-writes bench: bulkInsert and COPY write the same rows and report finite figures', { timeout: 300_000 }, async () => {
+  const { rows } = await benchResultWrites(true, { experiments: 1, perExperiment: 50, rounds: 1 });
+  assertRows(rows, 'result-writes');
+});
