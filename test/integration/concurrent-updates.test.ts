@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { query, sql } from '../../src/db/sql.js';
 import { experimentWorkflowId, updateWorkflowId } from '../../src/shared/job-ids.js';
 import { WorkflowNames, type UpdateProgress } from '../../src/shared/workflow-types.js';
+import { metadataModules } from '../../src/modules/index.js';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.js';
 import { sampleRoot } from '../helpers/sample.js';
 
@@ -10,7 +11,7 @@ describe('updates started together', () => {
   const { root, experiments } = sampleRoot(2, 3, 3, 44);
   let p: TestPipeline;
   before(async () => {
-    p = await startTestPipeline([root]);
+    p = await startTestPipeline([root], metadataModules);
   });
   after(async () => p?.close());
 
