@@ -1,10 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { isAlive } from '../config/stack-state.js';
+import { stopChild } from '../util/child-process.js';
 
 export interface PostgresOptions {
   /** Folder that holds (or links to) the cluster's data directory. */
@@ -150,18 +151,6 @@ function ensurePostgresUser(): Ids {
 
 function canReach(ids: Ids, target: string, test: '-w' | '-x'): boolean {
   return spawnSync('test', [test, target], { uid: ids.uid, gid: ids.gid }).status === 0;
-}
-
-function stopChild(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill(signal);
-  });
 }
 
 /** A supervisor killed with SIGKILL leaves its postmaster running; stop it before starting again. */

@@ -10,7 +10,8 @@ import { findFreePort, reusePort } from '../util/ports.js';
 import { sleep } from '../util/wait.js';
 import { randomPassword, startEmbeddedPostgres } from './postgres.js';
 import { locateTemporalCli } from './temporal-cli.js';
-import { startTemporalServer, stopChild } from './temporal-server.js';
+import { stopChild } from '../util/child-process.js';
+import { startTemporalServer } from './temporal-server.js';
 
 export const EMBEDDED_NAMESPACE = 'mpctl';
 
@@ -145,7 +146,7 @@ async function superviseWorker(state: StackState, options: StackOptions, home: s
     pid: () => child?.pid,
     async stop() {
       stopping = true;
-      if (child) await stopChild(child, 45_000);
+      if (child) await stopChild(child, 'SIGTERM', 45_000);
     },
   };
 }

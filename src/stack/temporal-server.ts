@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { Connection } from '@temporalio/client';
+import { stopChild } from '../util/child-process.js';
 import { waitFor } from '../util/wait.js';
 import type { TemporalCli } from './temporal-cli.js';
 
@@ -54,7 +55,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
       await connection.close();
     }
   }, 60_000);
-  return { address, uiUrl, pid: child.pid, stop: () => stopChild(child, 15_000) };
+  return { address, uiUrl, pid: child.pid, stop: () => stopChild(child, 'SIGTERM', 15_000) };
 }
 
 /** Last resort where no binary can be had: the SDK fetches the CLI itself (needs internet). */
@@ -72,16 +73,4 @@ async function startWithSdkDownload(options: TemporalServerOptions, address: str
     },
   });
   return { address, uiUrl, stop: () => env.teardown() };
-}
-
-export function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

@@ -121,5 +121,4 @@ parameters, raw files or upstream results changed, or (with --retry) it failed. 
       Object.entries(whys).filter(([why]) => why !== 'up-to-date').map(([why, n]) => `${module}: ${n} ${why}`));
     return notes.length ? `\nNot ready: ${notes.join('; ')}${notes.some((n) => n.includes('failed')) ? ' (use --retry to re-run failed jobs)' : ''}` : '';
   }
-
 }
