@@ -112,7 +112,7 @@ parameters, raw files or upstream results changed, or (with --retry) it failed. 
   private printSummary(p: UpdateProgress): void {
     const rows = Object.entries(p.modules).map(([name, m]) => [name, m.planned, m.succeeded, m.failed, m.skipped] as (string | number)[]);
     this.say(rows.length ? table(['module', 'planned', 'succeeded', 'failed', 'skipped'], rows) : 'Nothing to do: every selected job is up to date.');
-    for (const failure of p.failures) this.say(`✗ ${failure.experimentId}: ${failure.message}`);
+    for (const f of p.failures) this.say(`✗ ${f.message.startsWith(`${f.experimentId}:`) ? f.message : `${f.experimentId}: ${f.message}`}`);
     if (p.failures.length) this.say('Details: mpctl failures');
   }
 
