@@ -92,3 +92,13 @@ export async function deleteWhereIn(em: Em, table: string, column: string, ids: 
   if (ids.length === 0) return 0;
   return execute(em, sql`DELETE FROM ${sql.id(table)} WHERE ${sql.id(column)} = ANY(${ids}::text[])`);
 }
+
+/**
+ * A module's drop: deletes its rows for some jobs table by table, in the order given (children
+ * before parents, as the foreign keys require); returns rows deleted per table.
+ */
+export async function deleteJobRows(em: Em, jobIds: string[], tables: [table: string, jobColumn: string][]): Promise<Record<string, number>> {
+  const deleted: Record<string, number> = {};
+  for (const [table, column] of tables) deleted[table] = await deleteWhereIn(em, table, column, jobIds);
+  return deleted;
+}

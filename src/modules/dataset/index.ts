@@ -1,4 +1,4 @@
-import { deleteWhereIn } from '../../db/sql.js';
+import { deleteJobRows } from '../../db/sql.js';
 import type { PipelineModule } from '../types.js';
 import { siteNwbFile } from './nwb-file.js';
 import { processDataset } from './process.js';
@@ -13,12 +13,6 @@ export const datasetModule: PipelineModule = {
   rawInputs: (job) => [siteNwbFile(job)],
   process: processDataset,
 
-  async drop(em, jobIds) {
-    // Children before parents: pulse_response points at stim_pulse, baseline and recording.
-    const pulse_response = await deleteWhereIn(em, 'pulse_response', 'experiment_id', jobIds);
-    const baseline = await deleteWhereIn(em, 'baseline', 'experiment_id', jobIds);
-    const stim_pulse = await deleteWhereIn(em, 'stim_pulse', 'experiment_id', jobIds);
-    const recording = await deleteWhereIn(em, 'recording', 'experiment_id', jobIds);
-    return { pulse_response, baseline, stim_pulse, recording };
-  },
+  // Children before parents: pulse_response points at stim_pulse, baseline and recording.
+  drop: (em, jobIds) => deleteJobRows(em, jobIds, [['pulse_response', 'experiment_id'], ['baseline', 'experiment_id'], ['stim_pulse', 'experiment_id'], ['recording', 'experiment_id']]),
 };

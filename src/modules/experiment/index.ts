@@ -1,4 +1,4 @@
-import { bulkInsert, deleteWhereIn } from '../../db/sql.js';
+import { bulkInsert, deleteJobRows } from '../../db/sql.js';
 import { failIfIgnored, jobFile, readYamlMapping } from '../../raw/read-file.js';
 import type { PipelineModule } from '../types.js';
 import { creTypeOf, distanceUm, hasCell, parsePipettesYml } from './pipettes-yml.js';
@@ -54,12 +54,6 @@ export const experimentModule: PipelineModule = {
     return { rows: { experiment: 1, electrode: electrodes.length, cell: cells.length, pair: pairs.length } };
   },
 
-  async drop(em, jobIds) {
-    // Children before parents: the foreign keys point up the tree.
-    const pair = await deleteWhereIn(em, 'pair', 'experiment_id', jobIds);
-    const cell = await deleteWhereIn(em, 'cell', 'experiment_id', jobIds);
-    const electrode = await deleteWhereIn(em, 'electrode', 'experiment_id', jobIds);
-    const experiment = await deleteWhereIn(em, 'experiment', 'id', jobIds);
-    return { pair, cell, electrode, experiment };
-  },
+  // Children before parents: the foreign keys point up the tree.
+  drop: (em, jobIds) => deleteJobRows(em, jobIds, [['pair', 'experiment_id'], ['cell', 'experiment_id'], ['electrode', 'experiment_id'], ['experiment', 'id']]),
 };
