@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { Context, CancelledFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context, CancelledFailure } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Orm } from '../db/orm.js';
 import { dropModule, type DropModuleRequest } from '../jobs/drop-module.js';
@@ -124,25 +124,22 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
-    /** Waits (heartbeating, cancellable) until no other update runs, then holds the update lock. */
+    /**
+     * Takes the update lock, or fails with a retryable `UpdateLockHeld` naming its owner. Waiting
+     * is Temporal's retry backoff, not a loop in here: a waiting update must not hold one of the
+     * worker's activity slots, or enough queued updates would starve the jobs of the update they
+     * wait for.
+     */
+    async takeUpdateLock(input: { updateId: string }): Promise<{ taken: true } | { taken: false; owner: string }> {
+      const result = await tryTakeUpdateLock(deps.orm.em.fork(), input.updateId, (owner) => updateIsRunning(deps.client, owner));
+      return result.taken ? { taken: true } : { taken: false, owner: result.owner };
+    },
+
+    /** One attempt of the wait for the lock; `waitedFor` stays for histories recorded before the retry-based wait. */
     async acquireUpdateLock(input: { updateId: string }): Promise<{ waitedFor: string[] }> {
-      const ctx = Context.current();
-      const waitedFor: string[] = [];
-      const ownerAlive = async (owner: string) => {
-        if (!deps.client) return true;
-        try {
-          return (await deps.client.workflow.getHandle(updateWorkflowId(owner)).describe()).status.name === 'RUNNING';
-        } catch {
-          return false; // no such workflow: a leftover lock
-        }
-      };
-      for (;;) {
-        const result = await tryTakeUpdateLock(deps.orm.em.fork(), input.updateId, ownerAlive);
-        if (result.taken) return { waitedFor };
-        if (!waitedFor.includes(result.owner)) waitedFor.push(result.owner);
-        ctx.heartbeat({ waitingFor: result.owner });
-        await ctx.sleep(1000);
-      }
+      const result = await tryTakeUpdateLock(deps.orm.em.fork(), input.updateId, (owner) => updateIsRunning(deps.client, owner));
+      if (!result.taken) throw ApplicationFailure.retryable(`update ${result.owner} is running; waiting for it to finish`, UPDATE_LOCK_HELD);
+      return { waitedFor: [] };
     },
 
     async releaseUpdateLock(input: { updateId: string }): Promise<void> {
@@ -181,3 +178,16 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** The failure type of a lock attempt that found another update running (retried until it is free). */
+export const UPDATE_LOCK_HELD = 'UpdateLockHeld';
+
+/** Whether the update holding the lock still runs; without a client, assume it does. */
+async function updateIsRunning(client: Client | undefined, updateId: string): Promise<boolean> {
+  if (!client) return true;
+  try {
+    return (await client.workflow.getHandle(updateWorkflowId(updateId)).describe()).status.name === 'RUNNING';
+  } catch {
+    return false; // no such workflow: a leftover lock
+  }
+}

@@ -1,7 +1,7 @@
 import {
   ChildWorkflowFailure, ParentClosePolicy, ChildWorkflowCancellationType, WorkflowIdReusePolicy,
   continueAsNew, proxyActivities, setHandler, startChild, workflowInfo, defineQuery, isCancellation, upsertSearchAttributes,
-  CancellationScope, ContinueAsNew,
+  CancellationScope, ContinueAsNew, patched,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
@@ -20,7 +20,14 @@ import { countOutcome, countPlanned, initialState, noteFailure } from './update-
 export const progressQuery = defineQuery<UpdateProgress>(progressQueryName);
 
 const { planAndStore, loadPlanUnits, dropOrphans, releaseUpdateLock } = proxyActivities<Activities>(bookkeepingOptions);
-const { acquireUpdateLock } = proxyActivities<Activities>({ startToCloseTimeout: '7 days', heartbeatTimeout: '30 seconds', summary: 'wait for other updates' });
+const { takeUpdateLock } = proxyActivities<Activities>({ ...bookkeepingOptions, summary: 'take the update lock' });
+// Each attempt checks once and fails while another update runs; the retry backoff is the wait,
+// so a waiting update holds no worker slot and adds no history events.
+const { acquireUpdateLock } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute', scheduleToCloseTimeout: '7 days', summary: 'wait for other updates',
+  retry: { initialInterval: '1 second', backoffCoefficient: 1.5, maximumInterval: '10 seconds' },
+});
+const { acquireUpdateLock: acquireUpdateLockV1 } = proxyActivities<Activities>({ startToCloseTimeout: '7 days', heartbeatTimeout: '30 seconds', summary: 'wait for other updates' });
 const sliceJob = (jobId: string) => proxyActivities<Activities>({ ...moduleJobOptions, summary: `slice · ${jobId}` }).runModuleJob;
 
 const PAGE = 100;
@@ -47,8 +54,7 @@ export const pipelineUpdate: PipelineUpdateWorkflow = async (input: PipelineUpda
 async function runUpdate(input: PipelineUpdateInput, state: UpdateState): Promise<PipelineUpdateResult> {
   const progress = state.progress;
   if (progress.phase === 'waiting') {
-    const { waitedFor } = await acquireUpdateLock({ updateId: input.updateId });
-    if (waitedFor.length) progress.warnings.push(`waited for update ${waitedFor.join(', ')} to finish`);
+    await waitForUpdateLock(input.updateId, progress);
     progress.phase = 'planning';
   }
   if (progress.phase === 'planning') {
@@ -80,6 +86,18 @@ async function runUpdate(input: PipelineUpdateInput, state: UpdateState): Promis
   await releaseUpdateLock({ updateId: input.updateId });
   upsertSearchAttributes([{ key: SearchAttributes.status, value: progress.experiments.failed + progress.sliceJobs.failed > 0 ? 'failed' : 'succeeded' }]);
   return progress;
+}
+
+async function waitForUpdateLock(updateId: string, progress: UpdateProgress): Promise<void> {
+  if (!patched('update-lock-wait-by-retry')) {
+    const { waitedFor } = await acquireUpdateLockV1({ updateId });
+    if (waitedFor.length) progress.warnings.push(`waited for update ${waitedFor.join(', ')} to finish`);
+    return;
+  }
+  const first = await takeUpdateLock({ updateId });
+  if (first.taken) return;
+  progress.warnings.push(`waited for update ${first.owner} to finish`);
+  await acquireUpdateLock({ updateId });
 }
 
 const isContinueAsNew = (error: unknown) => error instanceof ContinueAsNew;

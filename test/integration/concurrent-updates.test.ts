@@ -11,11 +11,12 @@ describe('updates started together', () => {
   const { root, experiments } = sampleRoot(2, 3, 3, 44);
   let p: TestPipeline;
   before(async () => {
-    p = await startTestPipeline([root], metadataModules);
+    // Two activity slots and two waiting updates: a wait that held a slot would starve the running update.
+    p = await startTestPipeline([root], metadataModules, { maxConcurrentActivities: 2 });
   });
   after(async () => p?.close());
 
-  it('run one after the other: every job runs once, the later updates find nothing left to do', async () => {
+  it('run one after the other: every job runs once, the later updates find nothing left to do', { timeout: 120_000 }, async () => {
     const start = (id: string) => p.client.workflow.start(WorkflowNames.pipelineUpdate, {
       taskQueue: p.taskQueue, workflowId: updateWorkflowId(id), args: [{ updateId: id, modules: p.registry.names, parallel: 2 }],
     });
