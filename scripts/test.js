@@ -39,8 +39,6 @@ function installDeployTools() {
 function listTests(dir) {
   return fs.readdirSync(dir, { recursive: true })
     .filter((f) => f.endsWith('.test.js'))
-    // The fault suite runs with `npm run test:faults` (it is long and kills servers on purpose).
-    .filter((f) => !f.startsWith('faults' + path.sep))
     .map((f) => path.join(dir, f))
     .sort();
 }

@@ -4,14 +4,15 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { experimentWorkflowId } from '../../src/shared/job-ids.js';
 import { sleep } from '../../src/util/wait.js';
-import { sampleRoot } from '../helpers/sample.js';
+import { sampleRootWithNwb } from '../helpers/sample.js';
 import type { TableDigest } from './digest.js';
 import { FaultStack } from './fault-stack.js';
 import { faultTable, runScenario, type FaultRow } from './scenario.js';
 
-/** Twelve sample experiments through the real stack, under each fault, compared with a clean run. */
+/** Twelve sample experiments (NWB and all) through the real stack and every module, under each fault, compared with a clean run. */
 describe('fault suite: nothing lost, nothing duplicated', () => {
-  const { root, experiments } = sampleRoot(3, 4, 4, 61);
+  let root: string;
+  let experiments: string[];
   let stack: FaultStack;
   let clean: Record<string, TableDigest>;
   const rows: FaultRow[] = [];
@@ -23,6 +24,7 @@ describe('fault suite: nothing lost, nothing duplicated', () => {
   };
 
   before(async () => {
+    ({ root, experiments } = await sampleRootWithNwb({ slices: 3, sitesPerSlice: 4, cells: 3, sweepsPerCell: 3, seed: 61 }));
     stack = await FaultStack.start();
     const result = await runScenario(stack, [root], experiments, 'none (clean run)', undefined);
     clean = result.digest;
