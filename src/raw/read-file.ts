@@ -7,6 +7,8 @@ import type { JobSource } from '../modules/types.js';
 
 /** Metadata files are small; anything larger is a mistake or an attack, not a pipettes.yml. */
 const MAX_METADATA_BYTES = 1 << 20;
+/** Alias expansions allowed per file: plenty for shared defaults, far too few for a "billion laughs". */
+const MAX_ALIAS_EXPANSIONS = 100;
 
 /** Resolves a file of a job, refusing one whose real path leaves the job's data root. */
 export function jobFile(job: JobSource, name: string): string {
@@ -42,9 +44,10 @@ export function readYamlMapping(file: string): Record<string, unknown> {
   try {
     const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
     if (doc.errors.length > 0) throw doc.errors[0];
-    value = doc.toJS({ maxAliasCount: 100 });
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
   } catch (error) {
     const message = (error as Error).message.split('\n')[0];
+    if (/excessive alias count/i.test(message)) throw new BadInputError(file, `its aliases expand more than ${MAX_ALIAS_EXPANSIONS} times (a YAML bomb?); refusing to expand them`);
     throw new BadInputError(file, `YAML syntax error: ${message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

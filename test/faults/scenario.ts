@@ -55,10 +55,7 @@ export async function runScenario(stack: FaultStack, roots: string[], experiment
       workers.push(worker);
       return worker;
     },
-    startUpdate: async (id) => {
-      const input: PipelineUpdateInput = { updateId: id, modules: registry.names, parallel: 3 };
-      return stack.client.workflow.start(WorkflowNames.pipelineUpdate, { taskQueue, workflowId: updateWorkflowId(id), args: [input] }) as never;
-    },
+    startUpdate: (id) => startPipelineUpdate(stack, taskQueue, id),
     succeeded,
     async waitForSucceeded(n, timeoutMs = 300_000) {
       const deadline = Date.now() + timeoutMs;
@@ -100,6 +97,12 @@ export async function runScenario(stack: FaultStack, roots: string[], experiment
   for (const w of workers) await w.stop();
   await orm.close();
   return { row, digest };
+}
+
+/** Starts `mpctl update` over every module as the CLI does: one pipelineUpdate workflow. */
+export async function startPipelineUpdate(stack: FaultStack, taskQueue: string, updateId: string): Promise<{ result(): Promise<UpdateProgress> }> {
+  const input: PipelineUpdateInput = { updateId, modules: createRegistry().names, parallel: 3 };
+  return stack.client.workflow.start(WorkflowNames.pipelineUpdate, { taskQueue, workflowId: updateWorkflowId(updateId), args: [input] }) as never;
 }
 
 export function faultTable(rows: FaultRow[]): string {

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Dataset } from 'h5wasm/node';
 import { query, sql } from '../../src/db/sql.js';
-import { h5wasm, loadH5 } from '../../src/nwb/h5.js';
 import { writeIcephysNwb, writeMiesNwb } from '../../src/nwb/writer/index.js';
 import { writeSampleMetadata, type SampleSite } from '../../src/sample-data/metadata.js';
-import { appendSeries, editFile, smallInput, tempDir } from '../nwb/fixtures.js';
+import { smallInput, tempDir } from '../nwb/fixtures.js';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.js';
 
 /** A Python that can import pynwb, as the NWB reader tests find it. */
@@ -18,7 +15,7 @@ function pythonWithPynwb(): string | undefined {
   return candidates.find((py) => spawnSync(py, ['-c', 'import pynwb'], { stdio: 'ignore' }).status === 0);
 }
 
-type Case = { name: string; bad?: RegExp; write(file: string, site: SampleSite): Promise<void> | void };
+type Case = { name: string; write(file: string, site: SampleSite): Promise<void> | void };
 
 const CASES: Case[] = [
   { name: 'icephys-20k', write: (file) => writeIcephysNwb(smallInput(3), file, { seed: 3, compressionLevel: 1 }) },
@@ -32,51 +29,10 @@ const CASES: Case[] = [
       await writeIcephysNwb(input, file, { seed: 5, compressionLevel: 1 });
     },
   },
-  {
-    name: 'truncated', bad: /truncated|cannot (open|read)/,
-    async write(file) {
-      await writeMiesNwb(smallInput(6), file, { seed: 6, compressionLevel: 1 });
-      fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
-    },
-  },
-  { name: 'not-hdf5', bad: /not an HDF5 file/, write: (file) => fs.writeFileSync(file, 'this is not an HDF5 file\n'.repeat(100)) },
-  {
-    name: 'hdf5-not-nwb', bad: /not NWB/,
-    async write(file) {
-      await loadH5();
-      const f = new h5wasm.File(file, 'w');
-      f.create_group('data').create_dataset({ name: 'x', data: new Float32Array(10) });
-      f.close();
-    },
-  },
-  {
-    name: 'stimulus-without-response', bad: /has no response/,
-    async write(file) {
-      await writeMiesNwb(smallInput(7), file, { seed: 7, compressionLevel: 1 });
-      await appendSeries(file, { sweep: 90, electrode: 'electrode_1', stimulus: { values: new Float32Array(100) } });
-    },
-  },
-  {
-    name: 'unknown-units', bad: /unknown unit "furlongs"/,
-    async write(file) {
-      await writeMiesNwb(smallInput(8), file, { seed: 8, compressionLevel: 1 });
-      await editFile(file, (f) => {
-        const d = f.get('/acquisition/data_00001_AD1/data') as Dataset;
-        d.delete_attribute('unit');
-        d.create_attribute('unit', 'furlongs');
-      });
-    },
-  },
-  {
-    name: 'pipette-without-series', bad: /pipette 9 \(ad_channel 5\) has got_data but the file has no series/,
-    async write(file, site) {
-      await writeIcephysNwb(smallInput(9), file, { seed: 9, compressionLevel: 1 });
-      fs.appendFileSync(path.join(site.dir, 'pipettes.yml'), '"9":\n  ad_channel: 5\n  pipette_status: GOhm seal\n  got_data: true\n');
-    },
-  },
 ];
 
-describe('dataset module on files from other writers and on bad files, through a real update', () => {
+// Bad files are the hostile-input corpus's business (test/faults/hostile-input.test.ts).
+describe('dataset module on files from other writers, through a real update', () => {
   const py = pythonWithPynwb();
   const cases: Case[] = [...CASES];
   if (py) {
@@ -113,7 +69,7 @@ describe('dataset module on files from other writers and on bad files, through a
 
   it('good files from every writer are imported, at their own sample rates', async () => {
     const records = await jobs();
-    for (const site of sites.filter((s) => !caseOf.get(s.experimentId)!.bad)) {
+    for (const site of sites) {
       const name = caseOf.get(site.experimentId)!.name;
       for (const module of ['dataset', 'intrinsic', 'pulse_response', 'connection_strength']) {
         const r = records.find((j) => j.module === module && j.job_id === site.experimentId);
@@ -131,24 +87,5 @@ describe('dataset module on files from other writers and on bad files, through a
     const site = sites.find((s) => caseOf.get(s.experimentId)!.name === 'aborted-sweep')!;
     const n = await query<{ n_samples: number }>(p.db.orm.em.fork(), sql`SELECT DISTINCT n_samples FROM recording WHERE experiment_id = ${site.experimentId} ORDER BY n_samples`);
     assert.deepEqual(n.map((r) => r.n_samples), [Math.floor(16000 * 0.7), 16000]);
-  });
-
-  it('each bad file fails only its own dataset job, at once, typed BadInput and naming the file, leaving no rows', async () => {
-    const records = await jobs();
-    const bad = sites.filter((s) => caseOf.get(s.experimentId)!.bad);
-    assert.equal(bad.length, 6);
-    for (const site of bad) {
-      const c = caseOf.get(site.experimentId)!;
-      const r = records.find((j) => j.module === 'dataset' && j.job_id === site.experimentId)!;
-      assert.equal(r.status, 'failed', c.name);
-      assert.equal(r.error_type, 'BadInput', c.name);
-      assert.equal(r.attempts, 1, `${c.name} was not retried`);
-      assert.equal(r.source_file, fileOf(site), c.name);
-      assert.ok(r.error_message!.includes(fileOf(site)), `${c.name}: ${r.error_message}`);
-      assert.match(r.error_message!, c.bad!, c.name);
-      for (const table of ['recording', 'stim_pulse', 'baseline', 'pulse_response']) assert.equal(await rowsOf(table, site.experimentId), 0, `${c.name} ${table}`);
-      assert.equal(records.find((j) => j.module === 'experiment' && j.job_id === site.experimentId)?.status, 'succeeded');
-      assert.ok(!records.some((j) => j.module === 'connection_strength' && j.job_id === site.experimentId && j.status === 'succeeded'));
-    }
   });
 });

@@ -15,8 +15,12 @@ export const STIMULUS_TYPES: Record<string, { unit: 'volts' | 'amperes' }> = {
   VoltageClampStimulusSeries: { unit: 'volts' },
 };
 
-/** Beyond this a "sweep" is not a sweep: ~14 h at 20 kHz, and more than the wasm heap could slice. */
-const MAX_SAMPLES = 1e9;
+/**
+ * Beyond this a series is not a sweep (2^24 samples: 14 min at 20 kHz). Reading one costs 12 bytes
+ * a sample (float32 in the wasm heap, float64 in JS), so this bound is what keeps a file that
+ * claims absurd dimensions from taking the worker's memory: 200 MB at most per series.
+ */
+export const MAX_SAMPLES = 2 ** 24;
 const TAIL_BLOCK = 4096;
 
 export interface SeriesContext {
@@ -51,7 +55,8 @@ export function openSeries(ctx: SeriesContext, path: string, expectedUnit: 'volt
   const shape = meta.shape ?? [];
   if (shape.length < 1 || shape.length > 2 || (shape.length === 2 && shape[1] !== 1)) fail(`absurd data dimensions [${shape.join(', ')}], expected a 1-D series`);
   const stored = shape[0]!;
-  if (stored < 1 || stored > MAX_SAMPLES) fail(`absurd data length ${stored}`);
+  if (stored < 1) fail('data is empty');
+  if (stored > MAX_SAMPLES) fail(`absurd data length ${stored} (a series holds at most ${MAX_SAMPLES} samples)`);
   // 0 = integer, 1 = float (H5T_class_t); anything else (strings, compounds) is not a signal.
   if ((meta.type !== 0 && meta.type !== 1) || meta.vlen) fail('data type is not numeric');
 
@@ -77,9 +82,15 @@ export function openSeries(ctx: SeriesContext, path: string, expectedUnit: 'volt
     }
   };
   const identity = conversion === 1 && offset === 0;
-  const convert = (raw: ArrayLike<number>, n: number): Float64Array => {
+  const convert = (raw: ArrayLike<number>, n: number, from: number): Float64Array => {
     // The common case (pynwb, MIES write conversion 1, offset 0): one native widening copy.
-    if (identity && ArrayBuffer.isView(raw)) return new Float64Array((raw as unknown as Float32Array).subarray(0, n));
+    const out = identity && ArrayBuffer.isView(raw) ? new Float64Array((raw as unknown as Float32Array).subarray(0, n)) : scale(raw, n);
+    const nan = firstNaN(out);
+    // Only an aborted sweep's trailing NaN is trimmed; a gap inside the data would poison every measure.
+    if (nan >= 0) fail(`sample ${from + nan} of ${stored} is NaN inside the recorded data (only a trailing run of NaN, an aborted sweep, is accepted)`);
+    return out;
+  };
+  const scale = (raw: ArrayLike<number>, n: number): Float64Array => {
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = raw[i]! * conversion + offset;
     return out;
@@ -104,13 +115,13 @@ export function openSeries(ctx: SeriesContext, path: string, expectedUnit: 'volt
         while (n > 0 && Number.isNaN(raw[n - 1]!)) n--;
         if (n === 0) fail('data is all NaN');
         usable = n;
-        return convert(raw, n);
+        return convert(raw, n, begin);
       }
       const length = this.length;
       const to = stop ?? length;
       if (start < 0 || to > length || start > to) throw new RangeError(`read ${start}..${to} outside 0..${length} of ${path}`);
       const raw = slice(begin + start, begin + to);
-      return convert(raw, to - start);
+      return convert(raw, to - start, begin + start);
     },
   };
 }
@@ -155,6 +166,11 @@ function timing(ctx: SeriesContext, path: string, stored: number, fail: (p: stri
     return { rate, startTime: first };
   }
   return fail('series has neither starting_time nor timestamps');
+}
+
+function firstNaN(values: Float64Array): number {
+  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) return i;
+  return -1;
 }
 
 /** An aborted sweep ends in NaN; scan back block by block (never the whole series) to the last real sample. */
