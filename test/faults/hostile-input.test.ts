@@ -130,6 +130,13 @@ describe('hostile input: each bad file fails only its own job', () => {
     t.diagnostic(`worker peak RSS ${worker.peakRssMiB().toFixed(0)} MiB`);
     assert.ok(worker.peakRssMiB() > 0 && worker.peakRssMiB() < MAX_WORKER_RSS_MIB, `peak RSS ${worker.peakRssMiB().toFixed(0)} MiB`);
   });
+
+  it('no error message, stack or worker log line carries the database password', async () => {
+    assert.ok(!fs.readFileSync(worker.logFile, 'utf8').includes(stack.password), 'worker log');
+    const leaks = await query<{ n: string }>(orm.em.fork(), sql`SELECT count(*) AS n FROM pipeline_job
+      WHERE strpos(coalesce(error_message, '') || coalesce(error_stack, ''), ${stack.password}) > 0`);
+    assert.equal(Number(leaks[0]!.n), 0);
+  });
 });
 
 /** Moves the last slice to a name full of quotes, `;` and non-ASCII, and one site to such a name. */
