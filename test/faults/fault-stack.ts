@@ -92,17 +92,21 @@ export class FaultStack {
     return { url, orm };
   }
 
+  /** What any `mpctl` command needs to work against this stack, as a container would be configured. */
+  cliEnv(databaseUrl: string, taskQueue: string, dataRoots: string[]): NodeJS.ProcessEnv {
+    return {
+      MPCTL_DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: this.temporalAddress, TEMPORAL_NAMESPACE: FAULT_NAMESPACE,
+      MPCTL_TASK_QUEUE: taskQueue, MPCTL_DATA_ROOTS: dataRoots.join(':'),
+    };
+  }
+
   /** A real `mpctl worker` process, as the embedded stack or a container runs it. */
   startWorker(databaseUrl: string, taskQueue: string, dataRoots: string[], name: string): WorkerProcess {
     const logFile = path.join(this.dir, `worker-${name}.log`);
     const out = fs.openSync(logFile, 'a');
     const child = spawn(process.execPath, [bin, 'worker'], {
       stdio: ['ignore', out, out],
-      env: {
-        ...process.env, MPCTL_DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: this.temporalAddress, TEMPORAL_NAMESPACE: FAULT_NAMESPACE,
-        MPCTL_TASK_QUEUE: taskQueue, MPCTL_DATA_ROOTS: dataRoots.join(':'), MPCTL_HEALTH_PORT: '0', MPCTL_MAX_CONCURRENT_ACTIVITIES: '2',
-        MPCTL_SHUTDOWN_GRACE_SECONDS: '5',
-      },
+      env: { ...process.env, ...this.cliEnv(databaseUrl, taskQueue, dataRoots), MPCTL_HEALTH_PORT: '0', MPCTL_MAX_CONCURRENT_ACTIVITIES: '2', MPCTL_SHUTDOWN_GRACE_SECONDS: '5' },
     });
     fs.closeSync(out);
     let peak = 0;

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { experimentWorkflowId } from '../../src/shared/job-ids.js';
+import type { UpdateProgress } from '../../src/shared/workflow-types.js';
 import { sleep } from '../../src/util/wait.js';
+import { mpctl } from '../helpers/cli.js';
 import { sampleRootWithNwb } from '../helpers/sample.js';
 import type { TableDigest } from './digest.js';
 import { FaultStack } from './fault-stack.js';
@@ -72,18 +75,25 @@ describe('fault suite: nothing lost, nothing duplicated', () => {
     expectWhole(row);
   });
 
-  it('two updates started at once and a third while they run process each experiment once', async () => {
-    let queue = '';
+  it('two `mpctl update` started at once and a third while they run process each experiment once', async () => {
+    let updateIds: string[] = [];
     const { row } = await runScenario(stack, [root], experiments, 'concurrent updates (2 at once + 1 during)', undefined, clean, async (ctx) => {
-      queue = ctx.taskQueue;
-      const second = await ctx.startUpdate(`${ctx.taskQueue}-second`);
+      const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-faults-cli-'));
+      const env = { ...stack.cliEnv(ctx.databaseUrl, ctx.taskQueue, [root]), MPCTL_HOME: path.join(cwd, '.mpctl') };
+      // The scenario's own update starts together with the first CLI update; the second comes mid-way.
+      const update = () => mpctl(cwd, ['update', '--wait', '--json'], env, 600_000);
+      const second = update();
       await ctx.waitForSucceeded(4);
-      const third = await ctx.startUpdate(`${ctx.taskQueue}-third`);
-      return Promise.all([second.result(), third.result()]);
+      const third = update();
+      const results = await Promise.all([second, third]);
+      for (const r of results) assert.equal(r.code, 0, r.stderr);
+      const progress = results.map((r) => r.json<UpdateProgress>());
+      updateIds = [`${ctx.taskQueue}-main`, ...progress.map((p) => p.updateId)];
+      return progress;
     });
     rows.push(row);
     expectWhole(row);
-    const updates = ['main', 'second', 'third'].map((name) => `'${queue}-${name}'`).join(', ');
+    const updates = updateIds.map((id) => `'${id}'`).join(', ');
     for (const id of experiments) {
       let runs = 0;
       for await (const _ of stack.client.workflow.list({ query: `WorkflowId = '${experimentWorkflowId(id)}' AND MpctlUpdateId IN (${updates})` })) runs++;

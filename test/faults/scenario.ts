@@ -23,6 +23,7 @@ export interface FaultRow {
 export interface ScenarioContext {
   stack: FaultStack;
   orm: Orm;
+  databaseUrl: string;
   taskQueue: string;
   /** The worker currently running; replace it with restartWorker(). */
   worker(): WorkerProcess;
@@ -48,7 +49,7 @@ export async function runScenario(stack: FaultStack, roots: string[], experiment
   workers.push(worker);
   const succeeded = async () => Number((await query<{ n: string }>(orm.em.fork(), sql`SELECT count(*) AS n FROM pipeline_job WHERE status = 'succeeded'`))[0].n);
   const ctx: ScenarioContext = {
-    stack, orm, taskQueue,
+    stack, orm, taskQueue, databaseUrl: url,
     worker: () => worker,
     restartWorker: () => {
       worker = stack.startWorker(url, taskQueue, roots, `${fault.replace(/\W+/g, '-')}-${workers.length}`);
