@@ -2,7 +2,8 @@
 // file, so a test can run the very same argv outside a container.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from './support.js';
+import { parse } from 'yaml';
+import { type Manifest, repoRoot } from './support.js';
 
 export interface DockerfileInstruction { op: string; args: string }
 
@@ -31,4 +32,16 @@ export function execForm(op: 'ENTRYPOINT' | 'CMD'): string[] {
  */
 export function containerArgv(serviceCommand: string[] | undefined): string[] {
   return [...execForm('ENTRYPOINT'), ...(serviceCommand ?? execForm('CMD'))];
+}
+
+/**
+ * A service of docker-compose.yml as written: anchors and `<<` merges resolved, `${VAR}`
+ * left as is. Needs no compose binary, so tests without the deploy tools can read it;
+ * compose.test.ts checks it agrees with `docker-compose config`.
+ */
+export function composeService(name: string, file = join(repoRoot, 'docker-compose.yml')): Manifest {
+  const model = parse(readFileSync(file, 'utf8'), { merge: true }) as Manifest;
+  const service = model.services?.[name] as Manifest | undefined;
+  if (!service) throw new Error(`${file} has no service ${name}`);
+  return service;
 }
