@@ -11,6 +11,7 @@ const { startTestServers, SERVER_ENV } = await import(path.join(root, 'dist/test
 
 const only = process.argv.slice(2);
 if (!only.length || only.some((f) => f.includes('deploy'))) installDeployTools();
+await installPython();
 const files = only.length ? only : listTests(path.join(root, 'dist/test'));
 const started = Date.now();
 const servers = await startTestServers((line) => process.env.MPCTL_TEST_VERBOSE && console.error(line));
@@ -34,6 +35,16 @@ function installDeployTools() {
   if (result.status === 3) console.error('deploy tools cannot be installed on this machine; the deployment tests say why');
   else if (result.status !== 0) process.exit(result.status ?? 1);
   else console.error(`deploy tools ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** pynwb for the tests that read files pynwb itself wrote; without it they skip and say why. */
+async function installPython() {
+  const { devPython } = await import(path.join(root, 'dist/test/helpers/python-env.js'));
+  try {
+    devPython();
+  } catch (error) {
+    console.error(`no Python with pynwb (${error.message.split('\n')[0]}); the pynwb tests will skip`);
+  }
 }
 
 function listTests(dir) {
