@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { migrate, openOrm, type Orm } from '../../src/db/orm.js';
@@ -12,17 +10,11 @@ import { locateTemporalCli, type TemporalCli } from '../../src/stack/temporal-cl
 import { startTemporalServer, type RunningTemporal } from '../../src/stack/temporal-server.js';
 import { setupNamespace } from '../../src/temporal/namespace-setup.js';
 import { findFreePort } from '../../src/util/ports.js';
+import { spawnWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
 
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/run.js');
 export const FAULT_NAMESPACE = 'mpctl-faults';
 
-export interface WorkerProcess {
-  child: ChildProcess;
-  logFile: string;
-  /** Peak resident memory seen while it ran, in MiB. */
-  peakRssMiB(): number;
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
+export type { WorkerProcess };
 
 /**
  * The embedded stack's own parts, each under the suite's control: PostgreSQL (durable), the
@@ -94,36 +86,10 @@ export class FaultStack {
 
   /** A real `mpctl worker` process, as the embedded stack or a container runs it. */
   startWorker(databaseUrl: string, taskQueue: string, dataRoots: string[], name: string): WorkerProcess {
-    const logFile = path.join(this.dir, `worker-${name}.log`);
-    const out = fs.openSync(logFile, 'a');
-    const child = spawn(process.execPath, [bin, 'worker'], {
-      stdio: ['ignore', out, out],
-      env: {
-        ...process.env, MPCTL_DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: this.temporalAddress, TEMPORAL_NAMESPACE: FAULT_NAMESPACE,
-        MPCTL_TASK_QUEUE: taskQueue, MPCTL_DATA_ROOTS: dataRoots.join(':'), MPCTL_HEALTH_PORT: '0', MPCTL_MAX_CONCURRENT_ACTIVITIES: '2',
-        MPCTL_SHUTDOWN_GRACE_SECONDS: '5',
-      },
+    return spawnWorkerProcess({
+      temporalAddress: this.temporalAddress, namespace: FAULT_NAMESPACE, databaseUrl, taskQueue, dataRoots, concurrency: 2,
+      logFile: path.join(this.dir, `worker-${name}.log`),
     });
-    fs.closeSync(out);
-    let peak = 0;
-    const sample = setInterval(() => {
-      try {
-        const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-      } catch {
-        // exited
-      }
-    }, 250);
-    child.once('exit', () => clearInterval(sample));
-    return {
-      child, logFile,
-      peakRssMiB: () => peak,
-      stop: (signal = 'SIGTERM') => new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill(signal);
-      }),
-    };
   }
 
   async stop(): Promise<void> {
