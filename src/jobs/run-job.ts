@@ -69,7 +69,6 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
     const fingerprint = parts;
     return await deps.orm.em.fork().transactional(async (em) => {
       await dropJobs(em, deps.registry, module.name, [request.jobId], { keepRootRecords: true, rootStatus: previousStatus });
-      hooks.heartbeat({ phase: 'processing' });
       const result = await module.process({ em, job, heartbeat: hooks.heartbeat, signal: hooks.signal });
       const finished = new Date();
       await upsertJobRecord(em, {
