@@ -1,5 +1,6 @@
 // `npm run bench [-- --quick]`: every benchmark measures mpctl and its baseline in the same run,
 // prints a Markdown table of figures and ratios, and writes bench/results.json.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVER_ENV, startTestServers } from '../test/helpers/servers.js';
@@ -7,7 +8,8 @@ import { benchOrchestration } from './orchestration.js';
 import { benchNwbImport } from './nwb-import.js';
 import { benchPlanning } from './planning.js';
 import { benchResultWrites } from './result-writes.js';
-import { markdownTable, writeResults, type BenchRow } from './support/report.js';
+import { benchScaling } from './scaling.js';
+import { markdownTable, notesList, writeResults, type BenchRow } from './support/report.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -18,6 +20,7 @@ const benches: Record<string, (quick: boolean) => Promise<{ rows: BenchRow[]; de
   planning: benchPlanning,
   'nwb-import': benchNwbImport,
   'result-writes': benchResultWrites,
+  scaling: benchScaling,
 };
 
 // Durable PostgreSQL (fsync on) like a real stack; Temporal's dev server with its WAL SQLite file.
@@ -40,5 +43,7 @@ try {
 }
 writeResults(resultsFile, quick, rows, details);
 console.log(markdownTable(rows));
+console.log(`\nnotes:\n${notesList(rows)}`);
+console.log(`load average at the end: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
 console.log(`\nwritten to ${path.relative(process.cwd(), resultsFile)}`);
 process.exit(0);

@@ -33,6 +33,11 @@ export function markdownTable(rows: BenchRow[]): string {
   return lines.join('\n');
 }
 
+/** Each row's note (what bounds or explains a figure), listed under the table. */
+export function notesList(rows: BenchRow[]): string {
+  return rows.filter((r) => r.note).map((r) => `- ${r.benchmark}, ${r.metric}: ${r.note}`).join('\n');
+}
+
 export function writeResults(file: string, quick: boolean, rows: BenchRow[], details: Record<string, unknown>): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify({

@@ -41,19 +41,49 @@ const JSON_FIELDS = new Set(['upstream', 'rowCounts']);
  * Returns the status the record had before (null when there was none).
  */
 export async function upsertJobRecord(em: Em, update: JobRecordUpdate): Promise<JobStatus | null> {
+  // The CTE reads the snapshot from before the upsert, so one round trip also returns the old status.
+  const rows = await query<{ previous: JobStatus | null }>(em, sql`WITH ${upsertCtes(update)}
+    SELECT (SELECT status FROM old) AS previous FROM written`);
+  return rows[0]?.previous ?? null;
+}
+
+/** `old` (the record's status before) and `written` (the upsert), for statements built around them. */
+function upsertCtes(update: JobRecordUpdate) {
   const fields = Object.entries(update).filter(([key, value]) => key in COLUMNS && value !== undefined) as [keyof typeof COLUMNS, unknown][];
   const values = fields.map(([key, value]) => (JSON_FIELDS.has(key) && value !== null ? sql`${JSON.stringify(value)}::jsonb` : sql`${value}`));
   const columns = fields.map(([key]) => sql.id(COLUMNS[key]));
   const assignments = fields.map(([key]) => sql`${sql.id(COLUMNS[key])} = excluded.${sql.id(COLUMNS[key])}`);
-  // The CTE reads the snapshot from before the upsert, so one round trip also returns the old status.
-  const rows = await query<{ previous: JobStatus | null }>(em, sql`WITH old AS (
+  return sql`old AS (
       SELECT status FROM pipeline_job WHERE module = ${update.module} AND job_id = ${update.jobId}
+    ), written AS (
+      INSERT INTO pipeline_job (module, job_id, ${sql.join(columns)})
+      VALUES (${update.module}, ${update.jobId}, ${sql.join(values)})
+      ON CONFLICT (module, job_id) DO UPDATE SET ${sql.join(assignments)}
+      RETURNING 1
+    )`;
+}
+
+/**
+ * A job's start in one round trip and one autocommit statement: writes the `running` record
+ * and reads the upstream jobs' states. The marker is only a progress hint (a crash that loses
+ * it loses nothing: the retry writes it again), so its commit does not wait for the disk;
+ * set_config(…, true) holds until the end of the statement's own transaction, its commit included.
+ */
+export async function markRunning(em: Em, update: JobRecordUpdate, wanted: { module: string; jobId: string }[]): Promise<{ previous: JobStatus | null; upstream: UpstreamState[] }> {
+  const rows = await query<{ previous: JobStatus | null; modules: string[] | null; job_ids: string[] | null; statuses: (JobStatus | null)[] | null; finished: (Date | null)[] | null }>(em, sql`
+    WITH ${upsertCtes(update)}, up AS (
+      SELECT array_agg(w.module ORDER BY w.n) AS modules, array_agg(w.job_id ORDER BY w.n) AS job_ids,
+        array_agg(j.status ORDER BY w.n) AS statuses, array_agg(j.finished_at ORDER BY w.n) AS finished
+      FROM unnest(${wanted.map((w) => w.module)}::text[], ${wanted.map((w) => w.jobId)}::text[]) WITH ORDINALITY AS w(module, job_id, n)
+      LEFT JOIN pipeline_job j ON j.module = w.module AND j.job_id = w.job_id
     )
-    INSERT INTO pipeline_job (module, job_id, ${sql.join(columns)})
-    VALUES (${update.module}, ${update.jobId}, ${sql.join(values)})
-    ON CONFLICT (module, job_id) DO UPDATE SET ${sql.join(assignments)}
-    RETURNING (SELECT status FROM old) AS previous`);
-  return rows[0]?.previous ?? null;
+    SELECT set_config('synchronous_commit', 'off', true) AS async_commit, (SELECT status FROM old) AS previous, up.*
+    FROM written, up`);
+  const row = rows[0]!;
+  const upstream = (row.modules ?? []).map((module, i) => ({
+    module, jobId: row.job_ids![i]!, status: row.statuses![i] ?? null, finishedAt: row.finished![i] ? new Date(row.finished![i]!).toISOString() : null,
+  }));
+  return { previous: row.previous ?? null, upstream };
 }
 
 export interface UpstreamState {
@@ -61,14 +91,4 @@ export interface UpstreamState {
   jobId: string;
   status: JobStatus | null;
   finishedAt: string | null;
-}
-
-/** The current state of the given upstream jobs, in one query. */
-export async function upstreamStates(em: Em, wanted: { module: string; jobId: string }[]): Promise<UpstreamState[]> {
-  if (wanted.length === 0) return [];
-  const rows = await query<{ module: string; job_id: string; status: JobStatus | null; finished_at: Date | null }>(em, sql`
-    SELECT w.module, w.job_id, j.status, j.finished_at
-    FROM unnest(${wanted.map((w) => w.module)}::text[], ${wanted.map((w) => w.jobId)}::text[]) AS w(module, job_id)
-    LEFT JOIN pipeline_job j ON j.module = w.module AND j.job_id = w.job_id`);
-  return rows.map((row) => ({ module: row.module, jobId: row.job_id, status: row.status, finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null }));
 }

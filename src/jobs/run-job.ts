@@ -4,9 +4,8 @@ import type { ConsumedUpstream } from '../entities/index.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { inputFingerprint, paramsHash, rawSignature, type FingerprintParts } from '../planning/fingerprint.js';
 import { resolveJobSource } from '../raw/scan.js';
-import { execute, sql } from '../db/sql.js';
 import { dropJobs } from './drop-jobs.js';
-import { upsertJobRecord, upstreamStates, type JobRecordUpdate } from './job-records.js';
+import { markRunning, upsertJobRecord, type JobRecordUpdate } from './job-records.js';
 
 export interface RunJobRequest {
   module: string;
@@ -51,22 +50,18 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
     module: request.module, jobId: request.jobId, reason: request.reason, attempts: request.attempt,
     workerIdentity: request.workerIdentity, workflowId: request.workflowId ?? null, runId: request.runId ?? null, updateId: request.updateId ?? null,
   };
-  // The `running` marker is only a progress hint: a crash that loses it loses nothing (the retry
-  // writes it again), so its commit does not wait for the disk.
-  const previousStatus = await deps.orm.em.fork().transactional(async (em) => {
-    await execute(em, sql`SET LOCAL synchronous_commit TO OFF`);
-    return upsertJobRecord(em, {
-      ...identity, status: 'running', startedAt: started, finishedAt: null, durationMs: null,
-      errorMessage: null, errorType: null, errorStack: null, sourceFile: null,
-    });
-  });
+  const wanted = module.dependencies.map((dep) => ({ module: dep, jobId: deps.registry.upstreamJobId(module.name, dep, request.jobId) }));
+  // One round trip before the work: every per-job query is several ms of latency on a loaded machine.
+  const { previous: previousStatus, upstream: upstreamNow } = await markRunning(deps.orm.em.fork(), {
+    ...identity, status: 'running', startedAt: started, finishedAt: null, durationMs: null,
+    errorMessage: null, errorType: null, errorStack: null, sourceFile: null,
+  }, wanted);
   let parts: FingerprintParts | undefined;
   try {
     const job = resolveJobSource(deps.dataRoots, request.jobId);
     if (!job) throw new BadInputError(request.jobId, `no folder for this job under the data roots (${deps.dataRoots.join(', ')})`);
-    const wanted = module.dependencies.map((dep) => ({ module: dep, jobId: deps.registry.upstreamJobId(module.name, dep, request.jobId) }));
     const upstream: Record<string, ConsumedUpstream> = {};
-    for (const state of await upstreamStates(deps.orm.em.fork(), wanted)) {
+    for (const state of upstreamNow) {
       if (state.status !== 'succeeded') throw new BadInputError(`${state.module} ${state.jobId}`, `upstream job has not succeeded (status: ${state.status ?? 'none'})`);
       upstream[state.module] = { jobId: state.jobId, finishedAt: state.finishedAt };
     }
@@ -74,7 +69,6 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
     const fingerprint = parts;
     return await deps.orm.em.fork().transactional(async (em) => {
       await dropJobs(em, deps.registry, module.name, [request.jobId], { keepRootRecords: true, rootStatus: previousStatus });
-      hooks.heartbeat({ phase: 'processing' });
       const result = await module.process({ em, job, heartbeat: hooks.heartbeat, signal: hooks.signal });
       const finished = new Date();
       await upsertJobRecord(em, {

@@ -67,6 +67,12 @@ export interface ProcessExperimentInput {
   updateId?: string;
   /** Jobs of this experiment, in dependency order; dependencies among them come with each job. */
   jobs: (PlannedJob & { dependencies: string[] })[];
+  /**
+   * Set by every parent that sets MpctlStatus=running when it starts the child. Deciding by
+   * input rather than by patched() saves each run a marker and a TemporalChangeVersion upsert
+   * (a visibility write); runs started without it keep the patched() path, so they replay.
+   */
+  statusSetByParent?: boolean;
 }
 
 export interface ProcessExperimentResult {

@@ -151,7 +151,10 @@ async function runExperiment(input: PipelineUpdateInput, state: UpdateState, exp
   try {
     child = await startChild(processExperiment, {
       workflowId: experimentWorkflowId(experimentId),
-      args: [{ experimentId, updateId: input.updateId, jobs: jobs.map((job) => ({ ...job, dependencies: (dependencies[job.module] ?? []).filter((dep) => planned.has(dep)) })) }],
+      args: [{
+        experimentId, updateId: input.updateId, statusSetByParent: true,
+        jobs: jobs.map((job) => ({ ...job, dependencies: (dependencies[job.module] ?? []).filter((dep) => planned.has(dep)) })),
+      }],
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,

@@ -20,8 +20,9 @@ const moduleActivity = (module: string, experimentId: string) =>
  */
 export const processExperiment: ProcessExperimentWorkflow = async (input: ProcessExperimentInput): Promise<ProcessExperimentResult> => {
   const { experimentId } = input;
-  // The parent sets MpctlStatus=running at start; runs begun before that (recorded histories) upserted it here.
-  if (!patched('status-set-by-parent')) upsertSearchAttributes([{ key: SearchAttributes.status, value: 'running' }]);
+  // The parent sets MpctlStatus=running at start; runs begun before that (recorded histories) upserted it here,
+  // and runs begun by parents that did not yet say so in the input decided it with patched().
+  if (!input.statusSetByParent && !patched('status-set-by-parent')) upsertSearchAttributes([{ key: SearchAttributes.status, value: 'running' }]);
   const nodes = input.jobs.map((job) => ({ id: job.module, dependencies: job.dependencies }));
   const byModule = new Map(input.jobs.map((job) => [job.module, job]));
   const outcomes = await runDag(nodes, (node) => {

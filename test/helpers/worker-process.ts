@@ -17,6 +17,9 @@ export interface WorkerProcessOptions {
   logFile: string;
   shutdownGraceSeconds?: number;
   concurrency?: number;
+  /** Extra node flags, e.g. --cpu-prof for profiling a worker. */
+  nodeArgs?: string[];
+  env?: Record<string, string>;
 }
 
 export interface WorkerExit {
@@ -59,8 +62,19 @@ export function workerEnvironment(o: WorkerProcessOptions): Record<string, strin
   };
 }
 
+/** Resident memory of a process in MiB, or undefined once it has exited. */
+export function rssMiB(pid: number): number | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 export function spawnWorker(o: WorkerProcessOptions): WorkerProcess {
-  const [program, ...args] = composeWorkerArgv();
+  const [program, ...rest] = composeWorkerArgv();
+  const args = program === 'node' ? [...(o.nodeArgs ?? []), ...rest] : rest;
   const log = fs.createWriteStream(o.logFile, { flags: 'a' });
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-worker-home-'));
   const child = spawn(program === 'node' ? process.execPath : program!, args, {
@@ -70,7 +84,7 @@ export function spawnWorker(o: WorkerProcessOptions): WorkerProcess {
     env: {
       ...process.env, ...workerEnvironment(o),
       // Not in the compose file: tests keep servers on loopback, and the state folder out of the repo.
-      MPCTL_HEALTH_HOST: '127.0.0.1', MPCTL_HOME: home,
+      MPCTL_HEALTH_HOST: '127.0.0.1', MPCTL_HOME: home, ...o.env,
     },
   });
   let output = '';
@@ -90,12 +104,7 @@ export function spawnWorker(o: WorkerProcessOptions): WorkerProcess {
   });
   let peak = 0;
   const sample = setInterval(() => {
-    try {
-      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-    } catch {
-      // exited
-    }
+    peak = Math.max(peak, rssMiB(child.pid!) ?? 0);
   }, 250);
   void exited.then(() => clearInterval(sample));
   const alive = () => child.exitCode === null && child.signalCode === null;

@@ -1,5 +1,6 @@
 import { setImmediate as tick } from 'node:timers/promises';
-import { analyzeSweep } from '../../analysis/index.js';
+import type { SweepAnalysis } from '../../analysis/index.js';
+import { startSweepAnalyzer } from '../../analysis/sweep-analyzer.js';
 import { query, sql } from '../../db/sql.js';
 import { BadInputError } from '../../errors/index.js';
 import { NwbFormatError, openNwb, type NwbChannel } from '../../nwb/index.js';
@@ -32,6 +33,8 @@ async function readAndWrite({ em, job, heartbeat, signal }: ProcessContext): Pro
   const nwb = await openNwb(file);
   const rows = newRows();
   const warnings: string[] = [];
+  const analyzer = startSweepAnalyzer();
+  let previous: { analysis: Promise<SweepAnalysis>; channels: Map<string, { channel: NwbChannel; electrode: ElectrodeRow; response: Float64Array }> } | undefined;
   try {
     const byChannel = mapChannels(file, nwb, electrodes);
     for (const [i, sweep] of nwb.sweeps.entries()) {
@@ -47,12 +50,18 @@ async function readAndWrite({ em, job, heartbeat, signal }: ProcessContext): Pro
         return { key: electrode.ext_id, rate: channel.sampleRate, command, response };
       });
       if (inputs.length === 0) continue;
-      addSweep(rows, experimentId, analyzeSweep(experimentId, { sweepNumber: sweep.sweepNumber, channels: inputs }), channels, pairIds);
-      // Analysis is synchronous: yield so heartbeats and cancellation get through between sweeps.
+      // Reading is synchronous (h5wasm); the analysis of this sweep runs on the analyzer's thread
+      // while the next sweep is read. Rows are still added in sweep order.
+      const current = { analysis: analyzer.analyze(experimentId, { sweepNumber: sweep.sweepNumber, channels: inputs }), channels };
+      if (previous) addSweep(rows, experimentId, await previous.analysis, previous.channels, pairIds);
+      previous = current;
+      // Yield so heartbeats and cancellation get through between sweeps.
       await tick();
     }
+    if (previous) addSweep(rows, experimentId, await previous.analysis, previous.channels, pairIds);
   } finally {
     nwb.close();
+    await analyzer.close();
   }
   if (rows.recordings.length === 0) warnings.push(`${file}: no sweeps`);
   heartbeat({ phase: 'dataset-insert' });

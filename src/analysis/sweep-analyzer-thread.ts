@@ -1,0 +1,14 @@
+// The other end of SweepAnalyzer: analyses sweeps posted to this thread, one at a time.
+import { parentPort } from 'node:worker_threads';
+import { analyzeSweep, type SweepInput } from './analyze-sweep.js';
+
+parentPort!.on('message', ({ id, experimentId, sweep }: { id: number; experimentId: string; sweep: SweepInput }) => {
+  try {
+    const analysis = analyzeSweep(experimentId, sweep);
+    // Windows are views on the response arrays the caller still holds; cloning a view would copy its whole trace.
+    for (const r of analysis.responses) r.data = [];
+    parentPort!.postMessage({ id, analysis });
+  } catch (error) {
+    parentPort!.postMessage({ id, error: error instanceof Error ? { message: error.message, stack: error.stack } : { message: String(error) } });
+  }
+});
