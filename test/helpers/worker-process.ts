@@ -17,6 +17,8 @@ export interface WorkerProcessOptions {
   logFile: string;
   shutdownGraceSeconds?: number;
   concurrency?: number;
+  /** More variables, beyond the compose worker's (e.g. TEMPORAL_TLS_*, as the Helm chart sets them). */
+  env?: Record<string, string>;
 }
 
 export interface WorkerExit {
@@ -71,6 +73,7 @@ export function spawnWorker(o: WorkerProcessOptions): WorkerProcess {
       ...process.env, ...workerEnvironment(o),
       // Not in the compose file: tests keep servers on loopback, and the state folder out of the repo.
       MPCTL_HEALTH_HOST: '127.0.0.1', MPCTL_HOME: home,
+      ...o.env,
     },
   });
   let output = '';
