@@ -30,6 +30,9 @@ let upstream: string;
 before(async () => {
   upstream = (await testServers()).temporalAddress;
 });
+after(() => {
+  for (const dir of [certs.dir, root, tmp]) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 interface Case { proxy: TlsProxy; db: TestDatabase; worker: WorkerProcess; taskQueue: string }
 
