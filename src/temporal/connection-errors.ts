@@ -16,7 +16,7 @@ export class TemporalConnectionError extends Error {
 }
 
 const hints: Array<[RegExp, string]> = [
-  [/certificate.?required|alert number 116|handshake failure|alert number 40/i, 'the server requires a client certificate: set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (or tls.clientCertPath/clientKeyPath)'],
+  [/certificate.?required|alert number 116/i, 'the server requires a client certificate: set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (or tls.clientCertPath/clientKeyPath)'],
   [/self.signed|unable to (get|verify)|unknown.?ca|UnknownIssuer|certificate chain/i, "the server's certificate is not signed by a CA we trust: set TEMPORAL_TLS_CA to its CA certificate"],
   [/altnames|hostname|not.?valid.?for.?name/i, "the server's certificate is for another name: set TEMPORAL_TLS_SERVER_NAME to a name in it"],
   [/wrong version number|packet length|unexpected eof|before secure TLS/i, 'the server did not answer TLS: is TLS on at this address?'],
