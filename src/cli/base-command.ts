@@ -1,4 +1,4 @@
-import { Command, Flags, type Interfaces } from '@oclif/core';
+import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { resolveConfig, type MpctlConfig } from '../config/config.js';
 import { ConfigError } from '../errors/index.js';
 
@@ -57,8 +57,21 @@ export abstract class MpctlCommand<T extends typeof Command> extends Command {
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<unknown> {
+    // this.exit() under --json: the command chose its exit code (and printed its own JSON); not an error to print.
+    if (error instanceof Errors.ExitError && this.jsonEnabled()) {
+      process.exitCode = error.oclif.exit;
+      return undefined;
+    }
     // Configuration mistakes are usage errors (exit 2): retrying the same command cannot help.
-    if (error instanceof ConfigError) Object.assign(error, { oclif: { exit: ExitCode.usage } });
+    // `exitCode` is what oclif uses under --json, `oclif.exit` without it.
+    if (error instanceof ConfigError) Object.assign(error, { oclif: { exit: ExitCode.usage }, exitCode: ExitCode.usage });
     return super.catch(error);
+  }
+
+  /** oclif would serialise the Error itself, and JSON.stringify drops its message. */
+  protected override toErrorJson(error: unknown): { error: { name: string; message: string; errorType?: string } } {
+    const e = error instanceof Error ? error : new Error(String(error));
+    const errorType = (e as { errorType?: string }).errorType;
+    return { error: { name: e.name, message: e.message, ...(errorType ? { errorType } : {}) } };
   }
 }

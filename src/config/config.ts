@@ -92,7 +92,7 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
     dataRoots: dataRoots.map((root) => path.resolve(cwd, root)),
     dataRootsExplicit: sources.dataRoots !== 'default',
     temporalCliPath: pick('temporalCliPath', overrides.temporalCliPath, env.TEMPORAL_CLI_PATH, file.config.temporalCliPath, undefined),
-    tls: tlsFromEnv(env) ?? file.config.tls,
+    tls: tlsFromEnv(env) ?? tlsFromFile(file.config.tls, fileDir),
     apiKey: env.TEMPORAL_API_KEY ?? file.config.apiKey,
     sources,
     stack,
@@ -108,6 +108,13 @@ function tlsFromEnv(env: NodeJS.ProcessEnv): TemporalTlsConfig | undefined {
   };
   const enabled = env.TEMPORAL_TLS === 'true' || Object.values(tls).some(Boolean);
   return enabled ? tls : undefined;
+}
+
+/** Certificate paths in mpctl.config.json are relative to the file, as its data roots are. */
+function tlsFromFile(tls: TemporalTlsConfig | undefined, dir: string): TemporalTlsConfig | undefined {
+  if (!tls) return undefined;
+  const resolve = (file?: string) => (file ? path.resolve(dir, file) : undefined);
+  return { ...tls, serverRootCaCertPath: resolve(tls.serverRootCaCertPath), clientCertPath: resolve(tls.clientCertPath), clientKeyPath: resolve(tls.clientKeyPath) };
 }
 
 function readConfigFile(env: NodeJS.ProcessEnv, cwd: string): { config: ConfigFile; dir?: string } {

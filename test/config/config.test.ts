@@ -32,6 +32,19 @@ describe('configuration', () => {
     assert.ok(config.dataRootsExplicit);
   });
 
+  it('reads TLS certificate paths in a config file relative to that file; TLS variables replace its tls block', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-config-tls-'));
+    fs.writeFileSync(path.join(dir, 'elsewhere.json'), JSON.stringify({
+      tls: { serverRootCaCertPath: 'certs/ca.crt', clientCertPath: '/abs/tls.crt', clientKeyPath: 'certs/tls.key', serverNameOverride: 'temporal.test' }, apiKey: 'from-file',
+    }));
+    const config = resolveConfig({}, { MPCTL_CONFIG: path.join(dir, 'elsewhere.json') }, cwd);
+    assert.deepEqual(config.tls, { serverRootCaCertPath: path.join(dir, 'certs/ca.crt'), clientCertPath: '/abs/tls.crt', clientKeyPath: path.join(dir, 'certs/tls.key'), serverNameOverride: 'temporal.test' });
+    assert.equal(config.apiKey, 'from-file');
+    const fromEnv = resolveConfig({}, { MPCTL_CONFIG: path.join(dir, 'elsewhere.json'), TEMPORAL_TLS_CA: 'ca.pem', TEMPORAL_API_KEY: 'from-env' }, cwd);
+    assert.deepEqual(fromEnv.tls, { serverRootCaCertPath: 'ca.pem', serverNameOverride: undefined, clientCertPath: undefined, clientKeyPath: undefined });
+    assert.equal(fromEnv.apiKey, 'from-env');
+  });
+
   it('masks passwords for printing', () => {
     assert.equal(redactUrl('postgresql://mpctl:s3cret@127.0.0.1:5432/mpctl'), 'postgresql://mpctl:***@127.0.0.1:5432/mpctl');
   });

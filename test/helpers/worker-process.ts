@@ -19,6 +19,7 @@ export interface WorkerProcessOptions {
   concurrency?: number;
   /** Extra node flags, e.g. --cpu-prof for profiling a worker. */
   nodeArgs?: string[];
+  /** More variables, beyond the compose worker's (e.g. TEMPORAL_TLS_*, as the Helm chart sets them). */
   env?: Record<string, string>;
 }
 
