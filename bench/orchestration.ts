@@ -10,7 +10,7 @@ import { TEST_NAMESPACE, testServers } from '../test/helpers/servers.js';
 import { cpuBetween, cpuSnapshot } from './support/proc-cpu.js';
 import { updatePhases, type UpdatePhases } from './support/history-phases.js';
 import { median, type BenchRow } from './support/report.js';
-import { updateWorkflowId } from '../src/shared/job-ids.js';
+import { updateWorkflowId } from '../src/workflow-safe/job-ids.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

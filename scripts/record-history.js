@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { startTestPipeline } = await import(path.join(root, 'dist/test/helpers/pipeline.js'));
 const { sampleRoot } = await import(path.join(root, 'dist/test/helpers/sample.js'));
-const { experimentWorkflowId } = await import(path.join(root, 'dist/src/shared/job-ids.js'));
+const { experimentWorkflowId } = await import(path.join(root, 'dist/src/workflow-safe/job-ids.js'));
 const { historyToJSON } = await import('@temporalio/common/lib/proto-utils.js');
 
 const { root: dataRoot, experiments } = sampleRoot(1, 2, 3, 5);

@@ -6,7 +6,7 @@ import { dropModule, type DropModuleRequest } from '../jobs/drop-module.js';
 import type { DropReport } from '../jobs/drop-jobs.js';
 import { cancelAndWait, runningExperimentWorkflows } from '../services/experiment-workflows.js';
 import { releaseUpdateLock, tryTakeUpdateLock } from '../jobs/update-lock.js';
-import { updateWorkflowId } from '../shared/job-ids.js';
+import { updateWorkflowId } from '../workflow-safe/job-ids.js';
 import { dropJobs } from '../jobs/drop-jobs.js';
 import { upsertJobRecord } from '../jobs/job-records.js';
 import { runJob } from '../jobs/run-job.js';

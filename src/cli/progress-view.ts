@@ -1,4 +1,4 @@
-import type { UpdateProgress } from '../shared/workflow-types.js';
+import type { UpdateProgress } from '../workflow-safe/workflow-types.js';
 
 /** Renders update progress: a redrawn bar on a terminal, plain lines (only on change) otherwise. */
 export class ProgressView {

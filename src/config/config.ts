@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ConfigError } from '../errors/index.js';
 import { readStackState, type StackState } from './stack-state.js';
 
 /** Everything a CLI command or a worker needs to reach the database, Temporal and the raw data. */
@@ -123,7 +124,7 @@ function readConfigFile(env: NodeJS.ProcessEnv, cwd: string): { config: ConfigFi
   try {
     return { config: JSON.parse(fs.readFileSync(file, 'utf8')) as ConfigFile, dir: path.dirname(file) };
   } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
+    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
 }
 

@@ -18,7 +18,7 @@ export { Electrode } from './electrode.js';
 export { Experiment } from './experiment.js';
 export { Pair } from './pair.js';
 export { PipelineJob, type JobStatus, type ConsumedUpstream } from './pipeline-job.js';
-export { PipelinePlan, type PlannedJob } from './pipeline-plan.js';
+export { PipelinePlan } from './pipeline-plan.js';
 export { Slice } from './slice.js';
 export { Recording } from './recording.js';
 export { StimPulse } from './stim-pulse.js';

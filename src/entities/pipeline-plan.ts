@@ -1,10 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 
-export interface PlannedJob {
-  module: string;
-  jobId: string;
-  reason: string;
-}
+import type { PlannedJob } from '../workflow-safe/workflow-types.js';
 
 /**
  * One unit of an update's plan: a slice job, or one experiment's jobs. Plans live here, not in

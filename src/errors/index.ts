@@ -37,8 +37,8 @@ export class IgnoredError extends BadInputError {
 
 export class ConfigError extends Error {
   readonly errorType: ErrorType = ErrorTypes.Config;
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ConfigError';
   }
 }

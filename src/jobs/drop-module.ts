@@ -1,7 +1,7 @@
 import type { Orm } from '../db/orm.js';
 import { query, sql } from '../db/sql.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import { sliceOf } from '../shared/job-ids.js';
+import { sliceOf } from '../workflow-safe/job-ids.js';
 import { dropJobs, type DropReport } from './drop-jobs.js';
 
 export interface DropModuleRequest {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/index.js';
-import { sliceOf } from '../shared/job-ids.js';
+import { sliceOf } from '../workflow-safe/job-ids.js';
 import { downstreamOf, orderGraph, upstreamOf } from './graph.js';
 import { selectModules } from './selection.js';
 import type { PipelineModule } from './types.js';

@@ -1,6 +1,6 @@
 import type { Em } from '../db/orm.js';
 import { bulkInsert, execute, query, sql } from '../db/sql.js';
-import type { PlannedJob } from '../entities/index.js';
+import type { PlannedJob } from '../workflow-safe/workflow-types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { UpdatePlan } from './planner.js';
 

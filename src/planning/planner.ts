@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import type { Orm } from '../db/orm.js';
-import type { PlannedJob } from '../entities/index.js';
+import type { PlannedJob } from '../workflow-safe/workflow-types.js';
 import { ConfigError } from '../errors/index.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { JobSource, PipelineModule } from '../modules/types.js';
 import { scanDataRoots, type RawScan } from '../raw/scan.js';
-import { sliceOf } from '../shared/job-ids.js';
+import { sliceOf } from '../workflow-safe/job-ids.js';
 import { paramsHash, rawSignature } from './fingerprint.js';
 import { loadPlanRows, type CandidateRow } from './plan-query.js';
 import { decide } from './rules.js';

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { experimentWorkflowId } from '../shared/job-ids.js';
-import { WorkflowNames } from '../shared/workflow-types.js';
+import { experimentWorkflowId } from '../workflow-safe/job-ids.js';
+import { WorkflowNames } from '../workflow-safe/workflow-types.js';
 import { sleep } from '../util/wait.js';
 
 const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

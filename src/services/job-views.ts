@@ -3,7 +3,7 @@ import type { Orm } from '../db/orm.js';
 import { query, sql } from '../db/sql.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { planUpdate } from '../planning/planner.js';
-import { experimentWorkflowId, sliceOf } from '../shared/job-ids.js';
+import { experimentWorkflowId, sliceOf } from '../workflow-safe/job-ids.js';
 import { workflowUiUrl } from '../temporal/connection.js';
 
 export interface FailureView {

@@ -3,8 +3,8 @@ import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { temporal as protoTypes } from '@temporalio/proto';
 import { ConfigError } from '../errors/index.js';
-import { experimentWorkflowId } from '../shared/job-ids.js';
-import { WorkflowNames } from '../shared/workflow-types.js';
+import { experimentWorkflowId } from '../workflow-safe/job-ids.js';
+import { WorkflowNames } from '../workflow-safe/workflow-types.js';
 import { visibilityQuote } from './experiment-workflows.js';
 
 // @temporalio/proto is CommonJS: named ESM imports of it do not resolve.

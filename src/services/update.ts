@@ -2,11 +2,11 @@ import crypto from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import type { MpctlConfig } from '../config/config.js';
-import { updateWorkflowId } from '../shared/job-ids.js';
-import { SearchAttributes } from '../shared/search-attributes.js';
+import { updateWorkflowId } from '../workflow-safe/job-ids.js';
+import { SearchAttributes } from '../workflow-safe/search-attributes.js';
 import {
   progressQueryName, WorkflowNames, type PipelineUpdateInput, type PipelineUpdateWorkflow, type UpdateProgress,
-} from '../shared/workflow-types.js';
+} from '../workflow-safe/workflow-types.js';
 import { sleep } from '../util/wait.js';
 
 /** Sortable and readable: `20261122-031500-ab12`. */
@@ -37,7 +37,7 @@ export function updateHandle(client: Client, updateId: string): WorkflowHandle<P
 export async function followUpdate(handle: WorkflowHandle<PipelineUpdateWorkflow>, onProgress: (progress: UpdateProgress) => void, intervalMs = 500, stop?: AbortSignal): Promise<UpdateProgress | undefined> {
   const done = handle.result().then((result) => ({ result }), (error) => ({ error }));
   let finished: { result?: UpdateProgress; error?: unknown } | undefined;
-  done.then((value) => (finished = value));
+  void done.then((value) => (finished = value));
   while (!finished && !stop?.aborted) {
     try {
       onProgress(await handle.query<UpdateProgress>(progressQueryName));

@@ -1,8 +1,8 @@
-import { Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { SearchAttributeType } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time.js';
-import { searchAttributeKeys } from '../shared/search-attributes.js';
+import { searchAttributeKeys } from '../workflow-safe/search-attributes.js';
 
 // @temporalio/proto is CommonJS: named ESM imports of it do not resolve.
 const { temporal } = proto;

@@ -1,7 +1,7 @@
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { ErrorTypes } from '../errors/index.js';
-import type { DropResultsInput, DropResultsResult, DropResultsWorkflow } from '../shared/workflow-types.js';
+import type { DropResultsInput, DropResultsResult, DropResultsWorkflow } from '../workflow-safe/workflow-types.js';
 import { bookkeepingOptions } from './activity-options.js';
 
 const { cancelExperimentWorkflows, dropModuleResults } = proxyActivities<Activities>({ ...bookkeepingOptions, summary: 'drop' });

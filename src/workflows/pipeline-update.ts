@@ -5,13 +5,12 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
-import type { PlannedJob } from '../entities/pipeline-plan.js';
-import { experimentWorkflowId, sliceOf } from '../shared/job-ids.js';
-import { SearchAttributes } from '../shared/search-attributes.js';
+import { experimentWorkflowId, sliceOf } from '../workflow-safe/job-ids.js';
+import { SearchAttributes } from '../workflow-safe/search-attributes.js';
 import {
-  progressQueryName, type ModuleOutcome, type PipelineUpdateInput, type PipelineUpdateResult, type PipelineUpdateWorkflow,
+  progressQueryName, type ModuleOutcome, type PlannedJob, type PipelineUpdateInput, type PipelineUpdateResult, type PipelineUpdateWorkflow,
   type UpdateProgress, type UpdateState,
-} from '../shared/workflow-types.js';
+} from '../workflow-safe/workflow-types.js';
 import { bookkeepingOptions, moduleJobOptions } from './activity-options.js';
 import { messageOf } from './failure-message.js';
 import { processExperiment } from './process-experiment.js';

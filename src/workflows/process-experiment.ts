@@ -1,8 +1,8 @@
 import { ApplicationFailure, isCancellation, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { ErrorTypes } from '../errors/index.js';
-import { SearchAttributes } from '../shared/search-attributes.js';
-import type { ModuleOutcome, ProcessExperimentInput, ProcessExperimentResult, ProcessExperimentWorkflow } from '../shared/workflow-types.js';
+import { SearchAttributes } from '../workflow-safe/search-attributes.js';
+import type { ModuleOutcome, ProcessExperimentInput, ProcessExperimentResult, ProcessExperimentWorkflow } from '../workflow-safe/workflow-types.js';
 import { bookkeepingOptions, moduleJobOptions } from './activity-options.js';
 import { runDag } from './dag.js';
 import { messageOf } from './failure-message.js';

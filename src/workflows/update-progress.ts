@@ -1,4 +1,4 @@
-import type { ModuleOutcome, UpdateProgress, UpdateState } from '../shared/workflow-types.js';
+import type { ModuleOutcome, UpdateProgress, UpdateState } from '../workflow-safe/workflow-types.js';
 
 /** Failures kept in the progress report; the rest are in `mpctl failures`. */
 const MAX_LISTED_FAILURES = 50;

@@ -8,7 +8,7 @@ import type { Orm } from '../../src/db/orm.js';
 import { createRegistry } from '../../src/modules/index.js';
 import { writeIcephysNwb } from '../../src/nwb/writer/index.js';
 import { writeSampleMetadata, type SampleSite } from '../../src/sample-data/metadata.js';
-import type { UpdateProgress } from '../../src/shared/workflow-types.js';
+import type { UpdateProgress } from '../../src/workflow-safe/workflow-types.js';
 import { smallInput, tempDir } from '../nwb/fixtures.js';
 import { FaultStack, type WorkerProcess } from './fault-stack.js';
 import { HOSTILE_CASES, ODD_SITE_NAME, ODD_SLICE_NAME, type HostileCase } from './hostile-corpus.js';

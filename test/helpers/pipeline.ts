@@ -4,8 +4,8 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { createActivities } from '../../src/activities/index.js';
 import { createRegistry, type ModuleRegistry } from '../../src/modules/index.js';
 import type { PipelineModule } from '../../src/modules/types.js';
-import { WorkflowNames, type PipelineUpdateInput, type UpdateProgress } from '../../src/shared/workflow-types.js';
-import { updateWorkflowId } from '../../src/shared/job-ids.js';
+import { WorkflowNames, type PipelineUpdateInput, type UpdateProgress } from '../../src/workflow-safe/workflow-types.js';
+import { updateWorkflowId } from '../../src/workflow-safe/job-ids.js';
 import { workflowCode } from '../../src/worker/workflow-code.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { TEST_NAMESPACE, testServers } from './servers.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { query, sql } from '../../src/db/sql.js';
-import { experimentWorkflowId, updateWorkflowId } from '../../src/shared/job-ids.js';
-import { WorkflowNames, type UpdateProgress } from '../../src/shared/workflow-types.js';
+import { experimentWorkflowId, updateWorkflowId } from '../../src/workflow-safe/job-ids.js';
+import { WorkflowNames, type UpdateProgress } from '../../src/workflow-safe/workflow-types.js';
 import { metadataModules } from '../../src/modules/index.js';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.js';
 import { sampleRoot } from '../helpers/sample.js';

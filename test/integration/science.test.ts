@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { query, sql } from '../../src/db/sql.js';
 import { connectionSummary } from '../../src/services/connections.js';
 import { validateAgainstTruth } from '../../src/services/validation.js';
-import { WorkflowNames, type DropResultsResult } from '../../src/shared/workflow-types.js';
+import { WorkflowNames, type DropResultsResult } from '../../src/workflow-safe/workflow-types.js';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.js';
 import { sampleRootWithNwb } from '../helpers/sample.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Connection } from '@temporalio/client';
 import { msToTs, tsToMs } from '@temporalio/common/lib/time.js';
-import { searchAttributeKeys } from '../../src/shared/search-attributes.js';
+import { searchAttributeKeys } from '../../src/workflow-safe/search-attributes.js';
 import { mpctl } from '../helpers/cli.js';
 import { testServers } from '../helpers/servers.js';
 

@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { ConfigError } from '../../errors/index.js';
 import { cancelAndWait, runningExperimentWorkflows } from '../../services/experiment-workflows.js';
-import { experimentWorkflowId, updateWorkflowId } from '../../shared/job-ids.js';
-import { WorkflowNames } from '../../shared/workflow-types.js';
+import { experimentWorkflowId, updateWorkflowId } from '../../workflow-safe/job-ids.js';
+import { WorkflowNames } from '../../workflow-safe/workflow-types.js';
 import { connectClient } from '../../temporal/connection.js';
 import { MpctlCommand } from '../base-command.js';
 

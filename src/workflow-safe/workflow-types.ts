@@ -1,6 +1,12 @@
 // Workflow signatures shared by the CLI (which starts workflows by name) and the workflow code,
 // kept free of worker imports so the CLI never loads workflow or activity code.
-import type { PlannedJob } from '../entities/pipeline-plan.js';
+
+/** One job of an update's plan: which module, which job, and why it runs. */
+export interface PlannedJob {
+  module: string;
+  jobId: string;
+  reason: string;
+}
 
 export const WorkflowNames = {
   pipelineUpdate: 'pipelineUpdate',
