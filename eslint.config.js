@@ -6,7 +6,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** What src/workflows/ may import at run time; anything else only with `import type`. */
-const WORKFLOW_SAFE = '^(?!@temporalio/workflow$|@temporalio/common$|\\./|\\.\\./workflow-safe/|\\.\\./errors/index\\.js$).*';
+const WORKFLOW_SAFE =
+  '^(?!@temporalio/workflow$|@temporalio/common$|\\./|\\.\\./workflow-safe/|\\.\\./errors/index\\.js$).*';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.mpctl/', 'data/', 'deploy/', 'test-results/', '**/*.d.ts'] },
@@ -22,9 +23,16 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': [
         'error',
         // node:test runs what test() and describe() return; awaiting them is not needed.
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
+          ],
+        },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       // Non-null assertions mark lookups the code has just established (a Map filled a line above).
       '@typescript-eslint/no-non-null-assertion': 'off',

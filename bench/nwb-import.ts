@@ -4,7 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSweepAnalyzer } from '../src/analysis/sweep-analyzer.js';
-import { analyzeSweep, detectEvokedSpike, findSquarePulses, quietChunks, responseWindow, stimPulsesOf, testPulseOf, type SweepAnalysis, type Window } from '../src/analysis/index.js';
+import {
+  analyzeSweep,
+  detectEvokedSpike,
+  findSquarePulses,
+  quietChunks,
+  responseWindow,
+  stimPulsesOf,
+  testPulseOf,
+  type SweepAnalysis,
+  type Window,
+} from '../src/analysis/index.js';
 import { openNwb, writeIcephysNwb } from '../src/nwb/index.js';
 import { simulateSite, toNwbInput } from '../src/sample-data/physiology/index.js';
 import { referencePython } from './support/python.js';
@@ -78,7 +88,10 @@ export async function mpctlCut(file: string): Promise<CutCounts> {
         counts.samples += response.length + command.length;
         return { key: c.electrode, rate: c.sampleRate, command, response };
       });
-      const current = { analysis: analyzer.analyze('bench', { sweepNumber: sweep.sweepNumber, channels }), byKey: new Map(channels.map((c) => [c.key, c.response])) };
+      const current = {
+        analysis: analyzer.analyze('bench', { sweepNumber: sweep.sweepNumber, channels }),
+        byKey: new Map(channels.map((c) => [c.key, c.response])),
+      };
       if (previous) cut(await previous.analysis, previous.byKey);
       previous = current;
     }
@@ -106,7 +119,9 @@ export async function mpctlCutOnly(file: string): Promise<CutCounts> {
         counts.samples += response.length + command.length;
         const all = findSquarePulses(command);
         const pulses = stimPulsesOf(all, c.sampleRate);
-        const spiking = pulses.map((p, k) => k).filter((k) => detectEvokedSpike(response, c.sampleRate, pulses[k]!, pulses[k + 1]?.start));
+        const spiking = pulses
+          .map((p, k) => k)
+          .filter((k) => detectEvokedSpike(response, c.sampleRate, pulses[k]!, pulses[k + 1]?.start));
         return { rate: c.sampleRate, response, pulses, testPulse: testPulseOf(all), spiking };
       });
       const busy: Window[] = channels.flatMap((c) => [...c.pulses, ...(c.testPulse ? [c.testPulse] : [])]);
@@ -141,7 +156,12 @@ export async function mpctlPhases(file: string): Promise<{ open: number; read: n
   try {
     for (const sweep of nwb.sweeps) {
       t = performance.now();
-      const channels = sweep.channels.map((c) => ({ key: c.electrode, rate: c.sampleRate, command: c.command!.read(), response: c.response.read() }));
+      const channels = sweep.channels.map((c) => ({
+        key: c.electrode,
+        rate: c.sampleRate,
+        command: c.command!.read(),
+        response: c.response.read(),
+      }));
       phases.read += (performance.now() - t) / 1000;
       t = performance.now();
       analyzeSweep('bench', { sweepNumber: sweep.sweepNumber, channels });
@@ -169,8 +189,12 @@ function readBytes(file: string): number {
  * NWB import: mpctl's read + extraction + cutting versus h5py + numpy doing the same reads
  * and cuts, interleaved round by round (the machine is shared, so medians).
  */
-export async function benchNwbImport(quick: boolean, sizes?: { cells: number; sweeps: number; rounds: number }): Promise<{ rows: BenchRow[]; details: Record<string, unknown> }> {
-  const { cells, sweeps, rounds } = sizes ?? (quick ? { cells: 8, sweeps: 16, rounds: 3 } : { cells: 8, sweeps: 80, rounds: 5 });
+export async function benchNwbImport(
+  quick: boolean,
+  sizes?: { cells: number; sweeps: number; rounds: number },
+): Promise<{ rows: BenchRow[]; details: Record<string, unknown> }> {
+  const { cells, sweeps, rounds } =
+    sizes ?? (quick ? { cells: 8, sweeps: 16, rounds: 3 } : { cells: 8, sweeps: 80, rounds: 5 });
   const { file, sampleBytes } = await sampleExperiment(cells, sweeps);
   const fileBytes = fs.statSync(file).size;
   const python = referencePython();
@@ -179,7 +203,10 @@ export async function benchNwbImport(quick: boolean, sizes?: { cells: number; sw
   const theirs = referenceCut(python, file);
   const bare = await mpctlCutOnly(file);
   for (const k of ['windows', 'snippets', 'bytes', 'samples'] as const) {
-    if (ours[k] !== theirs[k] || bare[k] !== theirs[k]) throw new Error(`nwb-import: mpctl cut ${k}=${ours[k]} (${bare[k]} without analysis) but the reference ${theirs[k]}`);
+    if (ours[k] !== theirs[k] || bare[k] !== theirs[k])
+      throw new Error(
+        `nwb-import: mpctl cut ${k}=${ours[k]} (${bare[k]} without analysis) but the reference ${theirs[k]}`,
+      );
   }
   const mp: number[] = [];
   const mpBare: number[] = [];
@@ -208,18 +235,51 @@ export async function benchNwbImport(quick: boolean, sizes?: { cells: number; sw
   const mb = sampleBytes / 1e6;
   const rows: BenchRow[] = [
     {
-      benchmark: 'nwb-import', metric: `read+cut ${mb.toFixed(0)} MB samples (${ours.windows} windows)`, mpctl: mpS, baseline: refS, baselineName: 'h5py+numpy',
-      ratio: refS / mpS, goal: 'time ≤ reference (ratio ≥ 1)', met: mpS <= refS, unit: 's',
+      benchmark: 'nwb-import',
+      metric: `read+cut ${mb.toFixed(0)} MB samples (${ours.windows} windows)`,
+      mpctl: mpS,
+      baseline: refS,
+      baselineName: 'h5py+numpy',
+      ratio: refS / mpS,
+      goal: 'time ≤ reference (ratio ≥ 1)',
+      met: mpS <= refS,
+      unit: 's',
       note: `ratio = reference time / mpctl time; mpctl phases (median s): open ${median(phases.map((p) => p.open)).toFixed(2)}, read ${median(phases.map((p) => p.read)).toFixed(2)}, analyzeSweep ${median(phases.map((p) => p.analyze)).toFixed(2)}; reference: inside h5py reads ${median(refRead).toFixed(2)}, rest ${(refS - median(refRead)).toFixed(2)}`,
     },
     {
-      benchmark: 'nwb-import', metric: 'read+cut only, no QC/measures (the reference\'s work)', mpctl: bareS, baseline: refS, baselineName: 'h5py+numpy',
-      ratio: refS / bareS, unit: 's', note: 'mpctl reader + pulse/spike/window functions without analyzeSweep\'s QC, measurements and fits',
+      benchmark: 'nwb-import',
+      metric: "read+cut only, no QC/measures (the reference's work)",
+      mpctl: bareS,
+      baseline: refS,
+      baselineName: 'h5py+numpy',
+      ratio: refS / bareS,
+      unit: 's',
+      note: "mpctl reader + pulse/spike/window functions without analyzeSweep's QC, measurements and fits",
     },
     {
-      benchmark: 'nwb-import', metric: 'sample throughput vs reading the file', mpctl: mb / mpS, baseline: fileBytes / 1e6 / rawS, baselineName: 'readFileSync',
-      ratio: mb / mpS / (fileBytes / 1e6 / rawS), unit: 'MB/s', note: 'baseline: file bytes (gzip) per second of readFileSync',
+      benchmark: 'nwb-import',
+      metric: 'sample throughput vs reading the file',
+      mpctl: mb / mpS,
+      baseline: fileBytes / 1e6 / rawS,
+      baselineName: 'readFileSync',
+      ratio: mb / mpS / (fileBytes / 1e6 / rawS),
+      unit: 'MB/s',
+      note: 'baseline: file bytes (gzip) per second of readFileSync',
     },
   ];
-  return { rows, details: { file, fileBytes, sampleBytes, cut: ours, mpctlSeconds: mp, mpctlCutOnlySeconds: mpBare, referenceSeconds: ref, referenceReadSeconds: refRead, mpctlPhaseSeconds: phases, readFileSeconds: raw } };
+  return {
+    rows,
+    details: {
+      file,
+      fileBytes,
+      sampleBytes,
+      cut: ours,
+      mpctlSeconds: mp,
+      mpctlCutOnlySeconds: mpBare,
+      referenceSeconds: ref,
+      referenceReadSeconds: refRead,
+      mpctlPhaseSeconds: phases,
+      readFileSeconds: raw,
+    },
+  };
 }

@@ -16,13 +16,22 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** The v1 module graph with no work in it: what is left is orchestration, planning and job records. */
 const noop = (name: string, dependencies: string[], scope: 'slice' | 'experiment' = 'experiment'): PipelineModule => ({
-  name, dependencies, scope, version: '1', tables: [], rawInputs: () => [],
+  name,
+  dependencies,
+  scope,
+  version: '1',
+  tables: [],
+  rawInputs: () => [],
   process: async () => ({ rows: {} }),
   drop: async () => ({}),
 });
 const trivialModules = [
-  noop('slice', [], 'slice'), noop('experiment', ['slice']), noop('dataset', ['experiment']),
-  noop('intrinsic', ['dataset']), noop('pulse_response', ['dataset']), noop('connection_strength', ['pulse_response']),
+  noop('slice', [], 'slice'),
+  noop('experiment', ['slice']),
+  noop('dataset', ['experiment']),
+  noop('intrinsic', ['dataset']),
+  noop('pulse_response', ['dataset']),
+  noop('connection_strength', ['pulse_response']),
 ];
 
 function dataRoot(experiments: number, sitesPerSlice = 10): { root: string; slices: string[]; ids: string[] } {
@@ -42,7 +51,9 @@ function dataRoot(experiments: number, sitesPerSlice = 10): { root: string; slic
  * 200 experiments × 5 module activities (+ slice jobs) through mpctl, versus the same workflows,
  * children and no-op activities on bare Temporal, alternating rounds on the same servers.
  */
-export async function benchOrchestration(quick: boolean): Promise<{ rows: BenchRow[]; details: Record<string, unknown> }> {
+export async function benchOrchestration(
+  quick: boolean,
+): Promise<{ rows: BenchRow[]; details: Record<string, unknown> }> {
   const experiments = quick ? 40 : 200;
   const rounds = quick ? 1 : 3;
   const parallel = 20;
@@ -52,7 +63,9 @@ export async function benchOrchestration(quick: boolean): Promise<{ rows: BenchR
   const connection = await NativeConnection.connect({ address: servers.temporalAddress });
   const baselineQueue = `${pipeline.taskQueue}-baseline`;
   const baselineWorker = await Worker.create({
-    connection, namespace: TEST_NAMESPACE, taskQueue: baselineQueue,
+    connection,
+    namespace: TEST_NAMESPACE,
+    taskQueue: baselineQueue,
     workflowsPath: path.join(here, 'workflows/baseline.js'),
     activities: { noop: async () => undefined },
     maxConcurrentActivityTaskExecutions: parallel,
@@ -72,7 +85,9 @@ export async function benchOrchestration(quick: boolean): Promise<{ rows: BenchR
       let t0 = performance.now();
       const baselineId = `baseline-update-${round}-${Date.now()}`;
       await pipeline.client.workflow.execute('baselineUpdate', {
-        taskQueue: baselineQueue, workflowId: baselineId, args: [{ slices, experiments: ids, parallel }],
+        taskQueue: baselineQueue,
+        workflowId: baselineId,
+        args: [{ slices, experiments: ids, parallel }],
       });
       baselineSeconds.push((performance.now() - t0) / 1000);
       baselineCpu.push(cpuBetween(cpu0, cpuSnapshot([])));
@@ -85,9 +100,13 @@ export async function benchOrchestration(quick: boolean): Promise<{ rows: BenchR
       mpctlSeconds.push((performance.now() - t0) / 1000);
       mpctlCpu.push(cpuBetween(cpu0, cpuSnapshot([])));
       mpctlPhases.push(await updatePhases(pipeline.client.workflow.getHandle(updateWorkflowId(progress.updateId))));
-      if (progress.experiments.succeeded !== experiments) throw new Error(`mpctl processed ${progress.experiments.succeeded} of ${experiments} experiments`);
+      if (progress.experiments.succeeded !== experiments)
+        throw new Error(`mpctl processed ${progress.experiments.succeeded} of ${experiments} experiments`);
       // How long jobs spend in the database (marker, transaction, record), to split mpctl's overhead.
-      const [job] = await query<{ ms: number }>(pipeline.db.orm.em.fork(), sql`SELECT avg(duration_ms)::float AS ms FROM pipeline_job`);
+      const [job] = await query<{ ms: number }>(
+        pipeline.db.orm.em.fork(),
+        sql`SELECT avg(duration_ms)::float AS ms FROM pipeline_job`,
+      );
       meanJobMs.push(job.ms);
     }
   } finally {
@@ -100,17 +119,38 @@ export async function benchOrchestration(quick: boolean): Promise<{ rows: BenchR
   const mpctlRate = experiments / median(mpctlSeconds);
   const baselineRate = experiments / median(baselineSeconds);
   return {
-    rows: [{
-      benchmark: 'orchestration', metric: `${experiments} experiments × 6 modules, trivial work`, unit: 'exp/s',
-      mpctl: mpctlRate, baseline: baselineRate, baselineName: 'bare Temporal', ratio: mpctlRate / baselineRate,
-      goal: '≥ 0.8', met: mpctlRate / baselineRate >= 0.8, note: `CPU ms per experiment, mpctl vs baseline: ${cpuPerExperiment(mpctlCpu, experiments)} vs ${cpuPerExperiment(baselineCpu, experiments)}`,
-    }],
-    details: { experiments, rounds, parallel, mpctlSeconds, baselineSeconds, meanJobMs, mpctlPhases, baselinePhases, mpctlCpu, baselineCpu },
+    rows: [
+      {
+        benchmark: 'orchestration',
+        metric: `${experiments} experiments × 6 modules, trivial work`,
+        unit: 'exp/s',
+        mpctl: mpctlRate,
+        baseline: baselineRate,
+        baselineName: 'bare Temporal',
+        ratio: mpctlRate / baselineRate,
+        goal: '≥ 0.8',
+        met: mpctlRate / baselineRate >= 0.8,
+        note: `CPU ms per experiment, mpctl vs baseline: ${cpuPerExperiment(mpctlCpu, experiments)} vs ${cpuPerExperiment(baselineCpu, experiments)}`,
+      },
+    ],
+    details: {
+      experiments,
+      rounds,
+      parallel,
+      mpctlSeconds,
+      baselineSeconds,
+      meanJobMs,
+      mpctlPhases,
+      baselinePhases,
+      mpctlCpu,
+      baselineCpu,
+    },
   };
 }
 
 /** Where the cores went per experiment (median over rounds); the worker runs in the bench process. */
 function cpuPerExperiment(runs: ReturnType<typeof cpuBetween>[], experiments: number): string {
-  const ms = (k: 'bench' | 'temporal' | 'postgres' | 'other') => (median(runs.map((r) => r[k])) * 1000 / experiments).toFixed(0);
+  const ms = (k: 'bench' | 'temporal' | 'postgres' | 'other') =>
+    ((median(runs.map((r) => r[k])) * 1000) / experiments).toFixed(0);
   return `worker+client ${ms('bench')}, temporal ${ms('temporal')}, postgres ${ms('postgres')} (others on the machine ${ms('other')})`;
 }

@@ -8,12 +8,27 @@ import { planCandidates } from '../src/planning/planner.js';
 import { createTestDatabase } from '../test/helpers/database.js';
 import type { BenchRow } from './support/report.js';
 
-const module = (name: string, dependencies: string[], scope: 'slice' | 'experiment' = 'experiment'): PipelineModule => ({
-  name, dependencies, scope, version: '1', tables: [], rawInputs: () => [], process: async () => ({ rows: {} }), drop: async () => ({}),
+const module = (
+  name: string,
+  dependencies: string[],
+  scope: 'slice' | 'experiment' = 'experiment',
+): PipelineModule => ({
+  name,
+  dependencies,
+  scope,
+  version: '1',
+  tables: [],
+  rawInputs: () => [],
+  process: async () => ({ rows: {} }),
+  drop: async () => ({}),
 });
 const registry = new ModuleRegistry([
-  module('slice', [], 'slice'), module('experiment', ['slice']), module('dataset', ['experiment']),
-  module('intrinsic', ['dataset']), module('pulse_response', ['dataset']), module('connection_strength', ['pulse_response']),
+  module('slice', [], 'slice'),
+  module('experiment', ['slice']),
+  module('dataset', ['experiment']),
+  module('intrinsic', ['dataset']),
+  module('pulse_response', ['dataset']),
+  module('connection_strength', ['pulse_response']),
 ]);
 const FINISHED = '2026-11-01T12:00:00.000Z';
 const RAW = 'r0';
@@ -21,15 +36,21 @@ const RAW = 'r0';
 /** Job records for n experiments (n/10 slices) × 6 modules, all succeeded and up to date. */
 async function seedRecords(em: Em, n: number): Promise<void> {
   const params = paramsHash(undefined);
-  await execute(em, sql`INSERT INTO pipeline_job (module, job_id, status, finished_at, code_version, params_hash, raw_signature, upstream, attempts)
+  await execute(
+    em,
+    sql`INSERT INTO pipeline_job (module, job_id, status, finished_at, code_version, params_hash, raw_signature, upstream, attempts)
     SELECT 'slice', 's' || i, 'succeeded', ${FINISHED}::timestamptz, '1', ${params}, ${RAW}, '{}'::jsonb, 1
-    FROM generate_series(0, ${Math.ceil(n / 10) - 1}::int) AS i`);
+    FROM generate_series(0, ${Math.ceil(n / 10) - 1}::int) AS i`,
+  );
   for (const m of registry.ordered.filter((m) => m.scope === 'experiment')) {
     const upstream = Object.fromEntries(m.dependencies.map((dep) => [dep, { jobId: '§', finishedAt: FINISHED }]));
-    await execute(em, sql`INSERT INTO pipeline_job (module, job_id, status, finished_at, code_version, params_hash, raw_signature, upstream, attempts)
+    await execute(
+      em,
+      sql`INSERT INTO pipeline_job (module, job_id, status, finished_at, code_version, params_hash, raw_signature, upstream, attempts)
       SELECT ${m.name}, 's' || (i / 10) || '/site_' || (i % 10), 'succeeded', ${FINISHED}::timestamptz, '1', ${params}, ${RAW},
              replace(${JSON.stringify(upstream)}, '§', CASE WHEN ${m.dependencies[0]} = 'slice' THEN 's' || (i / 10) ELSE 's' || (i / 10) || '/site_' || (i % 10) END)::jsonb, 1
-      FROM generate_series(0, ${n - 1}::int) AS i`);
+      FROM generate_series(0, ${n - 1}::int) AS i`,
+    );
   }
   await execute(em, sql`ANALYZE pipeline_job`);
 }
@@ -40,10 +61,14 @@ function candidates(n: number): Map<string, CandidateRow[]> {
   const experiments = Array.from({ length: n }, (_, i) => `s${Math.floor(i / 10)}/site_${i % 10}`);
   for (const m of registry.ordered) {
     const ids = m.scope === 'slice' ? slices : experiments;
-    map.set(m.name, ids.map((jobId) => ({
-      jobId, rawSignature: RAW,
-      upstream: Object.fromEntries(m.dependencies.map((dep) => [dep, registry.upstreamJobId(m.name, dep, jobId)])),
-    })));
+    map.set(
+      m.name,
+      ids.map((jobId) => ({
+        jobId,
+        rawSignature: RAW,
+        upstream: Object.fromEntries(m.dependencies.map((dep) => [dep, registry.upstreamJobId(m.name, dep, jobId)])),
+      })),
+    );
   }
   return map;
 }
@@ -53,10 +78,16 @@ async function perJobLoop(em: Em, cands: Map<string, CandidateRow[]>): Promise<n
   let ready = 0;
   for (const [name, rows] of cands) {
     for (const row of rows) {
-      const own = await query<{ status: string }>(em, sql`SELECT status FROM pipeline_job WHERE module = ${name} AND job_id = ${row.jobId}`);
+      const own = await query<{ status: string }>(
+        em,
+        sql`SELECT status FROM pipeline_job WHERE module = ${name} AND job_id = ${row.jobId}`,
+      );
       const deps = Object.entries(row.upstream);
       const up = deps.length
-        ? await query<{ status: string }>(em, sql`SELECT status FROM pipeline_job WHERE (module, job_id) IN (SELECT * FROM unnest(${deps.map((d) => d[0])}::text[], ${deps.map((d) => d[1])}::text[]))`)
+        ? await query<{ status: string }>(
+            em,
+            sql`SELECT status FROM pipeline_job WHERE (module, job_id) IN (SELECT * FROM unnest(${deps.map((d) => d[0])}::text[], ${deps.map((d) => d[1])}::text[]))`,
+          )
         : [];
       if (own.length === 0 && up.every((u) => u.status === 'succeeded')) ready++;
     }
@@ -80,7 +111,8 @@ export async function benchPlanning(quick: boolean): Promise<{ rows: BenchRow[];
       const t0 = performance.now();
       const plan = await planCandidates({ orm: db.orm, registry }, cands, { modules: registry.names });
       seconds[n] = (performance.now() - t0) / 1000;
-      if (plan.jobs.length !== 0) throw new Error(`expected an up-to-date pipeline, planner found ${plan.jobs.length} ready jobs`);
+      if (plan.jobs.length !== 0)
+        throw new Error(`expected an up-to-date pipeline, planner found ${plan.jobs.length} ready jobs`);
       if (loopSizes.includes(n)) {
         const t1 = performance.now();
         await perJobLoop(db.orm.em.fork(), cands);
@@ -91,13 +123,25 @@ export async function benchPlanning(quick: boolean): Promise<{ rows: BenchRow[];
     }
   }
   const rows: BenchRow[] = sizes.map((n) => ({
-    benchmark: 'planning', metric: `${n / 1000}k experiments × 6 modules`, unit: 's', mpctl: seconds[n],
-    baseline: loopSeconds[n], baselineName: loopSeconds[n] ? 'query per job' : undefined,
+    benchmark: 'planning',
+    metric: `${n / 1000}k experiments × 6 modules`,
+    unit: 's',
+    mpctl: seconds[n],
+    baseline: loopSeconds[n],
+    baselineName: loopSeconds[n] ? 'query per job' : undefined,
     ratio: loopSeconds[n] ? loopSeconds[n] / seconds[n] : undefined,
-    goal: n === 10_000 ? '≤ 1 s' : undefined, met: n === 10_000 ? seconds[n] <= 1 : undefined,
+    goal: n === 10_000 ? '≤ 1 s' : undefined,
+    met: n === 10_000 ? seconds[n] <= 1 : undefined,
   }));
   const largest = sizes[sizes.length - 1];
   const growth = seconds[largest] / seconds[sizes[0]] / (largest / sizes[0]);
-  rows.push({ benchmark: 'planning', metric: `growth ${sizes[0] / 1000}k→${largest / 1000}k vs linear`, unit: '×', mpctl: growth, goal: 'close to 1', met: growth <= 1.5 });
+  rows.push({
+    benchmark: 'planning',
+    metric: `growth ${sizes[0] / 1000}k→${largest / 1000}k vs linear`,
+    unit: '×',
+    mpctl: growth,
+    goal: 'close to 1',
+    met: growth <= 1.5,
+  });
   return { rows, details: { seconds, loopSeconds } };
 }

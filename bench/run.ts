@@ -12,7 +12,10 @@ import { benchScaling } from './scaling.js';
 import { markdownTable, notesList, writeResults, type BenchRow } from './support/report.js';
 
 const quick = process.argv.includes('--quick');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const resultsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/results.json');
 
 const benches: Record<string, (quick: boolean) => Promise<{ rows: BenchRow[]; details: Record<string, unknown> }>> = {

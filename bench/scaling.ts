@@ -26,21 +26,44 @@ export interface ScalingSizes {
   memoryConcurrencies: number[];
 }
 
-const FULL: ScalingSizes = { slices: 5, sitesPerSlice: 4, cells: 6, sweepsPerCell: 5, rounds: 2, concurrency: 4, memoryConcurrencies: [1, 2, 4] };
+const FULL: ScalingSizes = {
+  slices: 5,
+  sitesPerSlice: 4,
+  cells: 6,
+  sweepsPerCell: 5,
+  rounds: 2,
+  concurrency: 4,
+  memoryConcurrencies: [1, 2, 4],
+};
 const QUICK: ScalingSizes = { ...FULL, slices: 2, sitesPerSlice: 3, rounds: 1, memoryConcurrencies: [1, 4] };
 
 /** The sample experiments, written once per size into the temp dir (the simulator is slower than a run). */
 async function sampleRoot(s: ScalingSizes): Promise<{ root: string; experiments: number; sampleBytes: number }> {
-  const root = path.join(os.tmpdir(), 'mpctl-bench', `scaling-s${s.slices}x${s.sitesPerSlice}-c${s.cells}-w${s.sweepsPerCell}-v1`);
+  const root = path.join(
+    os.tmpdir(),
+    'mpctl-bench',
+    `scaling-s${s.slices}x${s.sitesPerSlice}-c${s.cells}-w${s.sweepsPerCell}-v1`,
+  );
   const done = path.join(root, '.complete');
   if (!fs.existsSync(done)) {
     fs.rmSync(root, { recursive: true, force: true });
     console.error(`  writing ${s.slices * s.sitesPerSlice} sample experiments to ${root}…`);
-    await writeSampleData({ out: root, slices: s.slices, sitesPerSlice: s.sitesPerSlice, cells: s.cells, sweepsPerCell: s.sweepsPerCell, seed: 11 });
+    await writeSampleData({
+      out: root,
+      slices: s.slices,
+      sitesPerSlice: s.sitesPerSlice,
+      cells: s.cells,
+      sweepsPerCell: s.sweepsPerCell,
+      seed: 11,
+    });
     fs.writeFileSync(done, '');
   }
   const nwbs = fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.nwb'));
-  return { root, experiments: nwbs.length, sampleBytes: nwbs.reduce((n, f) => n + fs.statSync(path.join(root, f)).size, 0) };
+  return {
+    root,
+    experiments: nwbs.length,
+    sampleBytes: nwbs.reduce((n, f) => n + fs.statSync(path.join(root, f)).size, 0),
+  };
 }
 
 interface RunFigures {
@@ -55,7 +78,13 @@ interface RunFigures {
 }
 
 /** One update over all sample experiments with `workers` real `mpctl worker` processes on one task queue and a fresh database. */
-async function runOnce(client: Client, root: string, experiments: number, workers: number, concurrency: number): Promise<RunFigures> {
+async function runOnce(
+  client: Client,
+  root: string,
+  experiments: number,
+  workers: number,
+  concurrency: number,
+): Promise<RunFigures> {
   const servers = await testServers();
   const db = await createTestDatabase();
   const taskQueue = `bench-scaling-${crypto.randomBytes(3).toString('hex')}`;
@@ -63,27 +92,42 @@ async function runOnce(client: Client, root: string, experiments: number, worker
   const procs: WorkerProcess[] = [];
   try {
     for (let i = 0; i < workers; i++) {
-      procs.push(spawnWorker({
-        temporalAddress: servers.temporalAddress, namespace: TEST_NAMESPACE, databaseUrl: db.url, taskQueue, dataRoots: [root], concurrency,
-        logFile: path.join(logDir, `worker-${i}.log`),
-      }));
+      procs.push(
+        spawnWorker({
+          temporalAddress: servers.temporalAddress,
+          namespace: TEST_NAMESPACE,
+          databaseUrl: db.url,
+          taskQueue,
+          dataRoots: [root],
+          concurrency,
+          logFile: path.join(logDir, `worker-${i}.log`),
+        }),
+      );
     }
     await Promise.all(procs.map((p) => p.ready()));
     const updateId = taskQueue;
     const before = cpuSnapshot(procs.map((p) => p.child.pid!));
     const t0 = performance.now();
     const progress: UpdateProgress = await client.workflow.execute(WorkflowNames.pipelineUpdate, {
-      taskQueue, workflowId: updateWorkflowId(updateId),
+      taskQueue,
+      workflowId: updateWorkflowId(updateId),
       args: [{ updateId, modules: createRegistry().names, parallel: experiments } satisfies PipelineUpdateInput],
     });
     const seconds = (performance.now() - t0) / 1000;
     const after = cpuSnapshot(procs.map((p) => p.child.pid!));
     if (progress.experiments.succeeded !== experiments) {
-      throw new Error(`scaling: ${progress.experiments.succeeded} of ${experiments} experiments succeeded (${JSON.stringify(progress.failures.slice(0, 3))}); logs in ${logDir}`);
+      throw new Error(
+        `scaling: ${progress.experiments.succeeded} of ${experiments} experiments succeeded (${JSON.stringify(progress.failures.slice(0, 3))}); logs in ${logDir}`,
+      );
     }
     return {
-      workers, concurrency, seconds, experimentsPerSecond: experiments / seconds, peakRssMiB: procs.map((p) => p.peakRssMiB()),
-      maxConcurrentDataset: await maxOverlap(db.orm.em.fork()), cpuSeconds: cpuBetween(before, after),
+      workers,
+      concurrency,
+      seconds,
+      experimentsPerSecond: experiments / seconds,
+      peakRssMiB: procs.map((p) => p.peakRssMiB()),
+      maxConcurrentDataset: await maxOverlap(db.orm.em.fork()),
+      cpuSeconds: cpuBetween(before, after),
     };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
@@ -94,14 +138,17 @@ async function runOnce(client: Client, root: string, experiments: number, worker
 
 /** The largest number of dataset jobs one worker ran at the same moment (sweep over start/finish events). */
 async function maxOverlap(em: Parameters<typeof query>[0]): Promise<number> {
-  const [row] = await query<{ n: number }>(em, sql`
+  const [row] = await query<{ n: number }>(
+    em,
+    sql`
     WITH ev AS (
       SELECT worker_identity AS w, started_at AS t, 1 AS d FROM pipeline_job WHERE module = 'dataset'
       UNION ALL SELECT worker_identity, finished_at, -1 FROM pipeline_job WHERE module = 'dataset'
     )
     SELECT coalesce(max(running), 0)::int AS n FROM (
       SELECT sum(d) OVER (PARTITION BY w ORDER BY t, d) AS running FROM ev
-    ) s`);
+    ) s`,
+  );
   return row.n;
 }
 
@@ -110,7 +157,10 @@ async function maxOverlap(em: Parameters<typeof query>[0]): Promise<number> {
  * two `mpctl worker` processes on the same task queue (alternating rounds), then one worker at
  * several concurrencies for its peak memory per concurrent dataset job.
  */
-export async function benchScaling(quick: boolean, sizes?: ScalingSizes): Promise<{ rows: BenchRow[]; details: Record<string, unknown> }> {
+export async function benchScaling(
+  quick: boolean,
+  sizes?: ScalingSizes,
+): Promise<{ rows: BenchRow[]; details: Record<string, unknown> }> {
   const s = sizes ?? (quick ? QUICK : FULL);
   const { root, experiments, sampleBytes } = await sampleRoot(s);
   const servers = await testServers();
@@ -140,32 +190,52 @@ export async function benchScaling(quick: boolean, sizes?: ScalingSizes): Promis
   const rate1 = median(one.map((r) => r.experimentsPerSecond));
   const rate2 = median(two.map((r) => r.experimentsPerSecond));
   // Where the cores went: cores' worth of CPU per part of the stack, median over the runs.
-  const split = (runs: RunFigures[]) => (['workers', 'postgres', 'temporal', 'other'] as const)
-    .map((k) => `${k} ${median(runs.map((r) => r.cpuSeconds[k] / r.seconds)).toFixed(2)}`).join(', ');
+  const split = (runs: RunFigures[]) =>
+    (['workers', 'postgres', 'temporal', 'other'] as const)
+      .map((k) => `${k} ${median(runs.map((r) => r.cpuSeconds[k] / r.seconds)).toFixed(2)}`)
+      .join(', ');
   const rows: BenchRow[] = [
     {
-      benchmark: 'scaling', metric: `${experiments} sample experiments end to end, 1 worker (concurrency ${s.concurrency})`, unit: 'exp/s', mpctl: rate1,
+      benchmark: 'scaling',
+      metric: `${experiments} sample experiments end to end, 1 worker (concurrency ${s.concurrency})`,
+      unit: 'exp/s',
+      mpctl: rate1,
       note: `cores used: ${split(one)}`,
     },
     {
-      benchmark: 'scaling', metric: `${experiments} sample experiments, 2 workers vs 1`, unit: 'exp/s', mpctl: rate2, baseline: rate1, baselineName: '1 worker',
-      ratio: rate2 / rate1, note: `cores used: ${split(two)}`,
+      benchmark: 'scaling',
+      metric: `${experiments} sample experiments, 2 workers vs 1`,
+      unit: 'exp/s',
+      mpctl: rate2,
+      baseline: rate1,
+      baselineName: '1 worker',
+      ratio: rate2 / rate1,
+      note: `cores used: ${split(two)}`,
     },
   ];
   // At most one memory figure per concurrency: the median run's.
   const byConcurrency = new Map<number, RunFigures[]>();
   for (const m of memory) byConcurrency.set(m.concurrency, [...(byConcurrency.get(m.concurrency) ?? []), m]);
   const peaks = [...byConcurrency].map(([concurrency, runs]) => ({
-    concurrency, rss: median(runs.map((r) => r.peakRssMiB[0]!)), datasetJobs: Math.min(...runs.map((r) => r.maxConcurrentDataset)),
+    concurrency,
+    rss: median(runs.map((r) => r.peakRssMiB[0]!)),
+    datasetJobs: Math.min(...runs.map((r) => r.maxConcurrentDataset)),
   }));
   for (const p of peaks) {
-    rows.push({ benchmark: 'scaling', metric: `worker peak RSS, concurrency ${p.concurrency} (${p.datasetJobs} dataset jobs at once)`, unit: 'MiB', mpctl: p.rss });
+    rows.push({
+      benchmark: 'scaling',
+      metric: `worker peak RSS, concurrency ${p.concurrency} (${p.datasetJobs} dataset jobs at once)`,
+      unit: 'MiB',
+      mpctl: p.rss,
+    });
   }
   const lo = peaks[0];
   const hi = peaks[peaks.length - 1];
   if (lo && hi && hi.datasetJobs > lo.datasetJobs) {
     rows.push({
-      benchmark: 'scaling', metric: `RSS per extra concurrent dataset job (${lo.datasetJobs}→${hi.datasetJobs})`, unit: 'MiB',
+      benchmark: 'scaling',
+      metric: `RSS per extra concurrent dataset job (${lo.datasetJobs}→${hi.datasetJobs})`,
+      unit: 'MiB',
       mpctl: (hi.rss - lo.rss) / (hi.datasetJobs - lo.datasetJobs),
     });
   }

@@ -16,18 +16,36 @@ const { Migrator, TSMigrationGenerator } = await import('@mikro-orm/migrations')
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-migrate-'));
 fs.chmodSync(dir, 0o755);
-const pg = await startEmbeddedPostgres({ dir, port: await findFreePort(), user: 'mpctl', password: randomPassword(), database: 'mpctl', log: () => {}, settings: { fsync: 'off' } });
+const pg = await startEmbeddedPostgres({
+  dir,
+  port: await findFreePort(),
+  user: 'mpctl',
+  password: randomPassword(),
+  database: 'mpctl',
+  log: () => {},
+  settings: { fsync: 'off' },
+});
 try {
   const orm = await MikroORM.init({
     clientUrl: pg.url,
     entities: allEntities,
     extensions: [Migrator],
-    migrations: { path: path.join(root, 'src/migrations'), emit: 'ts', snapshot: true, migrationsList, generator: TSMigrationGenerator },
+    migrations: {
+      path: path.join(root, 'src/migrations'),
+      emit: 'ts',
+      snapshot: true,
+      migrationsList,
+      generator: TSMigrationGenerator,
+    },
   });
   await orm.migrator.up();
   const name = process.argv[2] ?? 'change';
   const result = await orm.migrator.create(undefined, false, migrationsList.length === 0, name);
-  console.log(result.fileName ? `wrote src/migrations/${result.fileName}; add it to src/migrations/index.ts` : 'no schema changes');
+  console.log(
+    result.fileName
+      ? `wrote src/migrations/${result.fileName}; add it to src/migrations/index.ts`
+      : 'no schema changes',
+  );
   await orm.close();
 } finally {
   await pg.stop();

@@ -16,7 +16,10 @@ fs.writeFileSync(path.join(dataRoot, experiments[1], 'ignore.txt'), 'recorded fa
 const pipeline = await startTestPipeline([dataRoot]);
 try {
   await pipeline.update();
-  for (const [name, experiment] of [['succeeded', experiments[0]], ['failed', experiments[1]]]) {
+  for (const [name, experiment] of [
+    ['succeeded', experiments[0]],
+    ['failed', experiments[1]],
+  ]) {
     const history = await pipeline.client.workflow.getHandle(experimentWorkflowId(experiment)).fetchHistory();
     const file = path.join(root, 'test/fixtures', `process-experiment-${name}.history.json`);
     fs.writeFileSync(file, historyToJSON(history));

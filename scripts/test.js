@@ -15,15 +15,23 @@ await installPython();
 const files = only.length ? only : listTests(path.join(root, 'dist/test'));
 const started = Date.now();
 const servers = await startTestServers((line) => process.env.MPCTL_TEST_VERBOSE && console.error(line));
-console.error(`test servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s (PostgreSQL + Temporal ${servers.temporalAddress})`);
+console.error(
+  `test servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s (PostgreSQL + Temporal ${servers.temporalAddress})`,
+);
 
 const env = {
   ...process.env,
   [SERVER_ENV.postgres]: servers.postgresUrl,
   [SERVER_ENV.temporal]: servers.temporalAddress,
-  ...(servers.temporalCliPath ? { [SERVER_ENV.cli]: servers.temporalCliPath, TEMPORAL_CLI_PATH: servers.temporalCliPath } : {}),
+  ...(servers.temporalCliPath
+    ? { [SERVER_ENV.cli]: servers.temporalCliPath, TEMPORAL_CLI_PATH: servers.temporalCliPath }
+    : {}),
 };
-const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], { cwd: root, env, stdio: 'inherit' });
+const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+});
 const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 await servers.stop();
 process.exit(code);
@@ -31,8 +39,11 @@ process.exit(code);
 /** Helm, helm-unittest, hadolint and compose for the deployment checks: installed once into ~/.cache/mpctl/tools. */
 function installDeployTools() {
   const t0 = Date.now();
-  const result = spawnSync('bash', [path.join(root, 'scripts/deploy-tools.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (result.status === 3) console.error('deploy tools cannot be installed on this machine; the deployment tests say why');
+  const result = spawnSync('bash', [path.join(root, 'scripts/deploy-tools.sh')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (result.status === 3)
+    console.error('deploy tools cannot be installed on this machine; the deployment tests say why');
   else if (result.status !== 0) process.exit(result.status ?? 1);
   else console.error(`deploy tools ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
@@ -48,7 +59,8 @@ async function installPython() {
 }
 
 function listTests(dir) {
-  return fs.readdirSync(dir, { recursive: true })
+  return fs
+    .readdirSync(dir, { recursive: true })
     .filter((f) => f.endsWith('.test.js'))
     .map((f) => path.join(dir, f))
     .sort();

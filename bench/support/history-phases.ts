@@ -11,7 +11,8 @@ export interface UpdatePhases {
   afterChildrenSeconds: number;
 }
 
-const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
 
 /** Where an update's time went, from its own history's event times (both mpctl and the baseline). */
 export async function updatePhases(handle: WorkflowHandle): Promise<UpdatePhases> {

@@ -33,7 +33,11 @@ function readStat(pid: number): ProcStat | undefined {
 }
 
 export type CpuRole = 'workers' | 'postgres' | 'temporal' | 'bench' | 'other';
-export type CpuSnapshot = { at: number; byPid: Map<number, { role: CpuRole; ticks: number }>; machineBusyTicks: number };
+export type CpuSnapshot = {
+  at: number;
+  byPid: Map<number, { role: CpuRole; ticks: number }>;
+  machineBusyTicks: number;
+};
 
 /** Busy ticks of the whole machine (all cores) since boot, from /proc/stat. */
 function machineBusyTicks(): number {
@@ -48,7 +52,11 @@ function machineBusyTicks(): number {
  * machine total.
  */
 export function cpuSnapshot(workerPids: number[]): CpuSnapshot {
-  const stats = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => readStat(Number(d))).filter((s): s is ProcStat => !!s);
+  const stats = fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => readStat(Number(d)))
+    .filter((s): s is ProcStat => !!s);
   const byPidStat = new Map(stats.map((s) => [s.pid, s]));
   const workers = new Set(workerPids);
   const roleOf = (s: ProcStat): CpuRole | undefined => {
@@ -70,7 +78,10 @@ export function cpuSnapshot(workerPids: number[]): CpuSnapshot {
 }
 
 /** CPU seconds each role used between two snapshots, and the machine's cores' worth of it. */
-export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): Record<CpuRole, number> & { wallSeconds: number; machineBusy: number } {
+export function cpuBetween(
+  a: CpuSnapshot,
+  b: CpuSnapshot,
+): Record<CpuRole, number> & { wallSeconds: number; machineBusy: number } {
   const out = { workers: 0, postgres: 0, temporal: 0, bench: 0, other: 0 };
   for (const [pid, end] of b.byPid) out[end.role] += (end.ticks - (a.byPid.get(pid)?.ticks ?? 0)) / TICKS;
   const machineBusy = (b.machineBusyTicks - a.machineBusyTicks) / TICKS;

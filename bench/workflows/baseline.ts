@@ -25,14 +25,19 @@ const STEPS: [string, string[]][] = [
 
 export async function baselineUpdate(input: BaselineInput): Promise<number> {
   await inParallel(input.slices, input.parallel, (id) => noop({ step: 'slice', id }));
-  await inParallel(input.experiments, input.parallel, (id) => executeChild(baselineExperiment, { workflowId: `baseline/${id}`, args: [id] }));
+  await inParallel(input.experiments, input.parallel, (id) =>
+    executeChild(baselineExperiment, { workflowId: `baseline/${id}`, args: [id] }),
+  );
   return input.experiments.length;
 }
 
 export async function baselineExperiment(id: string): Promise<void> {
   const done = new Map<string, Promise<void>>();
   for (const [step, deps] of STEPS) {
-    done.set(step, Promise.all(deps.map((d) => done.get(d))).then(() => noop({ step, id })));
+    done.set(
+      step,
+      Promise.all(deps.map((d) => done.get(d))).then(() => noop({ step, id })),
+    );
   }
   await Promise.all(done.values());
 }

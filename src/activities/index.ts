@@ -12,7 +12,13 @@ import { upsertJobRecord } from '../jobs/job-records.js';
 import { runJob } from '../jobs/run-job.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { planUpdate, type PlanRequest } from '../planning/planner.js';
-import { loadPlanUnits, storePlan, type PlanKind, type PlanUnit, type StoredPlanSummary } from '../planning/plan-store.js';
+import {
+  loadPlanUnits,
+  storePlan,
+  type PlanKind,
+  type PlanUnit,
+  type StoredPlanSummary,
+} from '../planning/plan-store.js';
 import { toActivityFailure } from './failures.js';
 
 export interface ActivityDeps {
@@ -71,7 +77,9 @@ export function createActivities(deps: ActivityDeps) {
     async planAndStore(input: PlanAndStoreInput): Promise<PlanAndStoreOutput> {
       try {
         const plan = await planUpdate({ ...deps, dataRoots: roots(input.dataRoots) }, input);
-        const summary = await deps.orm.em.fork().transactional((em) => storePlan(em, deps.registry, input.updateId, plan));
+        const summary = await deps.orm.em
+          .fork()
+          .transactional((em) => storePlan(em, deps.registry, input.updateId, plan));
         const graph = Object.fromEntries(deps.registry.ordered.map((m) => [m.name, m.dependencies]));
         return { ...summary, warnings: plan.warnings, notReady: plan.notReady, graph };
       } catch (error) {
@@ -79,7 +87,12 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
-    async loadPlanUnits(input: { updateId: string; kind: PlanKind; fromSeq: number; limit: number }): Promise<PlanUnit[]> {
+    async loadPlanUnits(input: {
+      updateId: string;
+      kind: PlanKind;
+      fromSeq: number;
+      limit: number;
+    }): Promise<PlanUnit[]> {
       return loadPlanUnits(deps.orm.em.fork(), input.updateId, input.kind, input.fromSeq, input.limit);
     },
 
@@ -90,15 +103,24 @@ export function createActivities(deps: ActivityDeps) {
       const timer = setInterval(() => ctx.heartbeat({ module: input.module, jobId: input.jobId }), HEARTBEAT_EVERY_MS);
       const started = Date.now();
       try {
-        const result = await runJob({ ...deps, dataRoots: roots(input.dataRoots) }, {
-          module: input.module, jobId: input.jobId, reason: input.reason, updateId: input.updateId,
-          workflowId: info.workflowExecution?.workflowId, runId: info.workflowExecution?.runId,
-          attempt: info.attempt, workerIdentity: WORKER_IDENTITY,
-        }, {
-          heartbeat: (details) => ctx.heartbeat(details),
-          signal: ctx.cancellationSignal,
-          isCancellation: (error) => error instanceof CancelledFailure || ctx.cancellationSignal.aborted,
-        });
+        const result = await runJob(
+          { ...deps, dataRoots: roots(input.dataRoots) },
+          {
+            module: input.module,
+            jobId: input.jobId,
+            reason: input.reason,
+            updateId: input.updateId,
+            workflowId: info.workflowExecution?.workflowId,
+            runId: info.workflowExecution?.runId,
+            attempt: info.attempt,
+            workerIdentity: WORKER_IDENTITY,
+          },
+          {
+            heartbeat: (details) => ctx.heartbeat(details),
+            signal: ctx.cancellationSignal,
+            isCancellation: (error) => error instanceof CancelledFailure || ctx.cancellationSignal.aborted,
+          },
+        );
         deps.onJobFinished?.(input.module, 'succeeded', (Date.now() - started) / 1000);
         return { module: result.module, jobId: result.jobId, rows: result.rows, durationMs: result.durationMs };
       } catch (error) {
@@ -117,9 +139,18 @@ export function createActivities(deps: ActivityDeps) {
       const em = deps.orm.em.fork();
       for (const job of input.jobs) {
         await upsertJobRecord(em, {
-          module: job.module, jobId: job.jobId, status: 'skipped', reason: `upstream-failed:${job.blockedBy}`,
-          updateId: input.updateId ?? null, startedAt: null, finishedAt: new Date(), durationMs: null,
-          errorMessage: `skipped because ${job.blockedBy} failed`, errorType: 'Skipped', errorStack: null, sourceFile: null,
+          module: job.module,
+          jobId: job.jobId,
+          status: 'skipped',
+          reason: `upstream-failed:${job.blockedBy}`,
+          updateId: input.updateId ?? null,
+          startedAt: null,
+          finishedAt: new Date(),
+          durationMs: null,
+          errorMessage: `skipped because ${job.blockedBy} failed`,
+          errorType: 'Skipped',
+          errorStack: null,
+          sourceFile: null,
         });
       }
     },
@@ -131,14 +162,22 @@ export function createActivities(deps: ActivityDeps) {
      * wait for.
      */
     async takeUpdateLock(input: { updateId: string }): Promise<{ taken: true } | { taken: false; owner: string }> {
-      const result = await tryTakeUpdateLock(deps.orm.em.fork(), input.updateId, (owner) => updateIsRunning(deps.client, owner));
+      const result = await tryTakeUpdateLock(deps.orm.em.fork(), input.updateId, (owner) =>
+        updateIsRunning(deps.client, owner),
+      );
       return result.taken ? { taken: true } : { taken: false, owner: result.owner };
     },
 
     /** One attempt of the wait for the lock; `waitedFor` stays for histories recorded before the retry-based wait. */
     async acquireUpdateLock(input: { updateId: string }): Promise<{ waitedFor: string[] }> {
-      const result = await tryTakeUpdateLock(deps.orm.em.fork(), input.updateId, (owner) => updateIsRunning(deps.client, owner));
-      if (!result.taken) throw ApplicationFailure.retryable(`update ${result.owner} is running; waiting for it to finish`, UPDATE_LOCK_HELD);
+      const result = await tryTakeUpdateLock(deps.orm.em.fork(), input.updateId, (owner) =>
+        updateIsRunning(deps.client, owner),
+      );
+      if (!result.taken)
+        throw ApplicationFailure.retryable(
+          `update ${result.owner} is running; waiting for it to finish`,
+          UPDATE_LOCK_HELD,
+        );
       return { waitedFor: [] };
     },
 
@@ -147,7 +186,9 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** Cancels the running experiment workflows (some or all) and waits until they have closed. */
-    async cancelExperimentWorkflows(input: { experimentIds?: string[] }): Promise<{ cancelled: string[]; stillRunning: string[] }> {
+    async cancelExperimentWorkflows(input: {
+      experimentIds?: string[];
+    }): Promise<{ cancelled: string[]; stillRunning: string[] }> {
       if (!deps.client) throw new Error('this worker has no Temporal client for cancelling workflows');
       const ids = await runningExperimentWorkflows(deps.client, input.experimentIds);
       const result = await cancelAndWait(deps.client, ids);

@@ -67,22 +67,49 @@ export const SNIPPET_PRE = 0.01;
  * with its measures, QC and matched background snippet. Nothing is copied: windows index
  * into the input arrays.
  */
-export function analyzeSweep(experimentId: string, sweep: SweepInput, qcOptions: ResponseQcOptions = {}): SweepAnalysis {
+export function analyzeSweep(
+  experimentId: string,
+  sweep: SweepInput,
+  qcOptions: ResponseQcOptions = {},
+): SweepAnalysis {
   const channels = sweep.channels.map((c) => {
     const all = findSquarePulses(c.command);
     const pulses = stimPulsesOf(all, c.rate);
     const testPulse = testPulseOf(all);
-    return { ...c, pulses, testPulse, spikes: pulses.map((p, k) => detectEvokedSpike(c.response, c.rate, p, pulses[k + 1]?.start)) };
+    return {
+      ...c,
+      pulses,
+      testPulse,
+      spikes: pulses.map((p, k) => detectEvokedSpike(c.response, c.rate, p, pulses[k + 1]?.start)),
+    };
   });
-  const busy: Window[] = channels.flatMap((c) => [...c.pulses, ...(c.testPulse ? [c.testPulse] : [])].map((p) => ({ start: p.start, stop: p.stop })));
+  const busy: Window[] = channels.flatMap((c) =>
+    [...c.pulses, ...(c.testPulse ? [c.testPulse] : [])].map((p) => ({ start: p.start, stop: p.stop })),
+  );
   const length = Math.min(...channels.map((c) => c.response.length));
   const quiet = channels.length ? quietChunks(busy, length, channels[0]!.rate) : [];
   const recordings: RecordingResult[] = channels.map((c) => {
     const qc = recordingQc(c.response, quiet);
-    return { key: c.key, rate: c.rate, nSamples: c.response.length, baselinePotential: qc.baselinePotential, noiseSd: qc.noiseSd, qcPass: qc.pass, qcReasons: qc.reasons, testPulse: c.testPulse ? fitTestPulse(c.response, c.rate, c.testPulse) : null };
+    return {
+      key: c.key,
+      rate: c.rate,
+      nSamples: c.response.length,
+      baselinePotential: qc.baselinePotential,
+      noiseSd: qc.noiseSd,
+      qcPass: qc.pass,
+      qcReasons: qc.reasons,
+      testPulse: c.testPulse ? fitTestPulse(c.response, c.rate, c.testPulse) : null,
+    };
   });
   const stimPulses: StimPulseResult[] = channels.flatMap((c) =>
-    c.pulses.map((pulse, k) => ({ key: c.key, pulseNumber: k, pulse, onsetTime: pulse.start / c.rate, previousPulseDt: k > 0 ? (pulse.start - c.pulses[k - 1]!.start) / c.rate : Infinity, spike: c.spikes[k]! })),
+    c.pulses.map((pulse, k) => ({
+      key: c.key,
+      pulseNumber: k,
+      pulse,
+      onsetTime: pulse.start / c.rate,
+      previousPulseDt: k > 0 ? (pulse.start - c.pulses[k - 1]!.start) / c.rate : Infinity,
+      spike: c.spikes[k]!,
+    })),
   );
   const responses: PulseResponseResult[] = [];
   channels.forEach((pre) => {
@@ -90,19 +117,47 @@ export function analyzeSweep(experimentId: string, sweep: SweepInput, qcOptions:
     channels.forEach((post, j) => {
       if (post === pre) return;
       const spiking = pre.pulses.map((_, k) => k).filter((k) => pre.spikes[k]);
-      const chunkOf = assignBaselines(spiking.length, quiet, `${experimentId} ${sweep.sweepNumber} ${pre.key} ${post.key}`);
+      const chunkOf = assignBaselines(
+        spiking.length,
+        quiet,
+        `${experimentId} ${sweep.sweepNumber} ${pre.key} ${post.key}`,
+      );
       spiking.forEach((k, n) => {
         const rate = post.rate;
         const pulse = pre.pulses[k]!;
         const spike = pre.spikes[k]!;
         const window = responseWindow(pre.pulses, k, rate, post.response.length);
         const data = view(post.response, window.start, window.stop);
-        const strength = measureResponse(data, rate, pulse.start - window.start, spike.maxSlopeTime - window.start / rate);
+        const strength = measureResponse(
+          data,
+          rate,
+          pulse.start - window.start,
+          spike.maxSlopeTime - window.start / rate,
+        );
         const previousDt = k > 0 ? (pulse.start - pre.pulses[k - 1]!.start) / rate : Infinity;
         const qc = responseQc(data, rate, strength.baseline, true, previousDt, recordings[j]!.qcPass, qcOptions);
         const chunk = chunkOf[n]!;
-        const baseline = chunk >= 0 ? measureResponse(view(post.response, quiet[chunk]!.start, quiet[chunk]!.stop), rate, Math.round(SNIPPET_PRE * rate), SNIPPET_PRE + (spike.maxSlopeTime - pulse.start / rate)) : null;
-        responses.push({ pre: pre.key, post: post.key, pulseNumber: k, window, data, spikeTime: spike.maxSlopeTime, strength, qc, baselineChunk: chunk, baseline });
+        const baseline =
+          chunk >= 0
+            ? measureResponse(
+                view(post.response, quiet[chunk]!.start, quiet[chunk]!.stop),
+                rate,
+                Math.round(SNIPPET_PRE * rate),
+                SNIPPET_PRE + (spike.maxSlopeTime - pulse.start / rate),
+              )
+            : null;
+        responses.push({
+          pre: pre.key,
+          post: post.key,
+          pulseNumber: k,
+          window,
+          data,
+          spikeTime: spike.maxSlopeTime,
+          strength,
+          qc,
+          baselineChunk: chunk,
+          baseline,
+        });
       });
     });
   });
@@ -110,5 +165,7 @@ export function analyzeSweep(experimentId: string, sweep: SweepInput, qcOptions:
 }
 
 function view(x: ArrayLike<number>, from: number, to: number): ArrayLike<number> {
-  return ArrayBuffer.isView(x) ? (x as unknown as Float64Array).subarray(from, to) : Array.prototype.slice.call(x, from, to);
+  return ArrayBuffer.isView(x)
+    ? (x as unknown as Float64Array).subarray(from, to)
+    : Array.prototype.slice.call(x, from, to);
 }

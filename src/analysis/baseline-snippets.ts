@@ -7,7 +7,12 @@ import type { Window } from './windows.js';
  * the same background. Returns the chunk index per response, or -1 when chunks ran out
  * or none passes `accept`.
  */
-export function assignBaselines(responses: number, chunks: Window[], key: string, accept: (chunk: number) => boolean = () => true): number[] {
+export function assignBaselines(
+  responses: number,
+  chunks: Window[],
+  key: string,
+  accept: (chunk: number) => boolean = () => true,
+): number[] {
   const order = shuffled(chunks.length, seedOf(key));
   const out: number[] = [];
   let next = 0;

@@ -52,7 +52,7 @@ export function deconvolve(x: ArrayLike<number>, rate: number, tau: number, cuto
   const edge = (i: number): void => {
     const lo = Math.max(0, i - 1);
     const hi = Math.min(n - 1, i + 1);
-    out[i] = x[i]! + (tau * (x[hi]! - x[lo]!) * rate) / ((hi - lo) || 1);
+    out[i] = x[i]! + (tau * (x[hi]! - x[lo]!) * rate) / (hi - lo || 1);
   };
   if (n > 0) edge(0);
   for (let i = 1; i < n - 1; i++) out[i] = x[i]! + (tau * (x[i + 1]! - x[i - 1]!) * rate) / 2;

@@ -68,7 +68,9 @@ export interface CellIntrinsic {
 }
 
 /** Per-cell intrinsic features: medians over the cell's recordings (robust to one bad sweep). */
-export function cellIntrinsic(perRecording: { baselinePotential: number; noiseSd: number; testPulse: TestPulseFit | null }[]): CellIntrinsic {
+export function cellIntrinsic(
+  perRecording: { baselinePotential: number; noiseSd: number; testPulse: TestPulseFit | null }[],
+): CellIntrinsic {
   const tp = perRecording.map((r) => r.testPulse).filter((t): t is TestPulseFit => t !== null);
   return {
     restingPotential: median(perRecording.map((r) => r.baselinePotential)),

@@ -1,11 +1,20 @@
 /** Nelder–Mead simplex minimiser (standard coefficients), for small smooth fits. */
-export function nelderMead(f: (x: number[]) => number, start: number[], steps: number[], maxEvals = 400, tol = 1e-10): { x: number[]; value: number; evals: number } {
+export function nelderMead(
+  f: (x: number[]) => number,
+  start: number[],
+  steps: number[],
+  maxEvals = 400,
+  tol = 1e-10,
+): { x: number[]; value: number; evals: number } {
   const n = start.length;
   let simplex = [start, ...steps.map((s, i) => start.map((v, j) => (j === i ? v + s : v)))];
   let values = simplex.map(f);
   let evals = n + 1;
   while (evals < maxEvals) {
-    const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+    const order = values
+      .map((v, i) => [v, i] as const)
+      .sort((a, b) => a[0] - b[0])
+      .map(([, i]) => i);
     simplex = order.map((i) => simplex[i]!);
     values = order.map((i) => values[i]!);
     if (Math.abs(values[n]! - values[0]!) <= tol * (Math.abs(values[0]!) + tol)) break;

@@ -52,7 +52,14 @@ export interface PairConnectivity {
 }
 
 function fgBg(fg: number[], bg: number[]): FgBgStats {
-  return { mean: mean(fg), stdev: stdev(fg), baseMean: mean(bg), baseStdev: stdev(bg), ttestP: welchTTest(fg, bg).p, ksP: ksTwoSample(fg, bg).p };
+  return {
+    mean: mean(fg),
+    stdev: stdev(fg),
+    baseMean: mean(bg),
+    baseStdev: stdev(bg),
+    ttestP: welchTTest(fg, bg).p,
+    ksP: ksTwoSample(fg, bg).p,
+  };
 }
 
 /**
@@ -69,7 +76,12 @@ export function analyzePair(responses: PairResponse[], rate: number): PairConnec
 
   // Sign: each measure votes with the direction of its fg−bg shift, weighted by KS evidence.
   let signEvidence = 0;
-  for (const f of [(s: ResponseStrength) => s.decPosAmp, (s: ResponseStrength) => s.decNegAmp, (s: ResponseStrength) => s.decMeanAmp, (s: ResponseStrength) => s.templateAmp]) {
+  for (const f of [
+    (s: ResponseStrength) => s.decPosAmp,
+    (s: ResponseStrength) => s.decNegAmp,
+    (s: ResponseStrength) => s.decMeanAmp,
+    (s: ResponseStrength) => s.templateAmp,
+  ]) {
     const a = fgOf(f);
     const b = bgOf(f);
     if (a.length < 2) continue;
@@ -77,9 +89,18 @@ export function analyzePair(responses: PairResponse[], rate: number): PairConnec
   }
   const synapseType = signEvidence >= 0 ? 'ex' : 'in';
   const ex = synapseType === 'ex';
-  const amp = fgBg(fgOf((s) => (ex ? s.posAmp : s.negAmp)), bgOf((s) => (ex ? s.posAmp : s.negAmp)));
-  const decAmp = fgBg(fgOf((s) => (ex ? s.decPosAmp : s.decNegAmp)), bgOf((s) => (ex ? s.decPosAmp : s.decNegAmp)));
-  const latency = fgBg(fgOf((s) => (ex ? s.posLatency : s.negLatency)), bgOf((s) => (ex ? s.posLatency : s.negLatency)));
+  const amp = fgBg(
+    fgOf((s) => (ex ? s.posAmp : s.negAmp)),
+    bgOf((s) => (ex ? s.posAmp : s.negAmp)),
+  );
+  const decAmp = fgBg(
+    fgOf((s) => (ex ? s.decPosAmp : s.decNegAmp)),
+    bgOf((s) => (ex ? s.decPosAmp : s.decNegAmp)),
+  );
+  const latency = fgBg(
+    fgOf((s) => (ex ? s.posLatency : s.negLatency)),
+    bgOf((s) => (ex ? s.posLatency : s.negLatency)),
+  );
   const decMeanFg = fgOf((s) => s.decMeanAmp);
   const decMeanBg = bgOf((s) => s.decMeanAmp);
   const decMean = fgBg(decMeanFg, decMeanBg);
@@ -89,8 +110,19 @@ export function analyzePair(responses: PairResponse[], rate: number): PairConnec
     nBackground: paired.length,
     synapseType,
     signEvidence,
-    detectionScore: detectionScore(fgOf((s) => s.templateAmp), bgOf((s) => s.templateAmp)),
-    scores: { decMean: Math.abs(welchTTest(decMeanFg, decMeanBg).statistic), template: Math.abs(welchTTest(fgOf((s) => s.templateAmp), bgOf((s) => s.templateAmp)).statistic) },
+    detectionScore: detectionScore(
+      fgOf((s) => s.templateAmp),
+      bgOf((s) => s.templateAmp),
+    ),
+    scores: {
+      decMean: Math.abs(welchTTest(decMeanFg, decMeanBg).statistic),
+      template: Math.abs(
+        welchTTest(
+          fgOf((s) => s.templateAmp),
+          bgOf((s) => s.templateAmp),
+        ).statistic,
+      ),
+    },
     amp,
     decAmp,
     latency,
@@ -136,7 +168,10 @@ function commonProtocol(responses: PairResponse[]): PairResponse[] {
  * Averages the windows of each pulse number over sweeps (they share the protocol's timing),
  * then fits every pulse at once with shared kinetics.
  */
-function fitTrain(all: PairResponse[], rate: number): { fit: PairConnectivity['fit']; averageResponse: Float64Array | null; averageResponseT0: number } {
+function fitTrain(
+  all: PairResponse[],
+  rate: number,
+): { fit: PairConnectivity['fit']; averageResponse: Float64Array | null; averageResponseT0: number } {
   const used = commonProtocol(all);
   const byPulse = new Map<number, PairResponse[]>();
   for (const r of used) byPulse.set(r.pulseNumber, [...(byPulse.get(r.pulseNumber) ?? []), r]);

@@ -57,7 +57,8 @@ const DECAY_RANGE: [number, number] = [2e-3, 120e-3];
 export function fitPsp(input: PspFitInput): PspFit {
   const segs = input.segments.map((s) => ({ ...decimate(s, input.rate), baselineZero: s.baselineZero ?? false }));
   const [latLo, latHi] = input.latencyRange ?? [0.5e-3, 6e-3];
-  const evaluate = (lat: number, rise: number, decay: number) => solveLinear(segs, input.events, input.nGroups, lat, rise, decay);
+  const evaluate = (lat: number, rise: number, decay: number) =>
+    solveLinear(segs, input.events, input.nGroups, lat, rise, decay);
   const clamp = (x: number[]): [number, number, number] => [
     Math.min(latHi, Math.max(latLo, x[0]!)),
     Math.min(RISE_RANGE[1], Math.max(RISE_RANGE[0], x[1]!)),
@@ -79,7 +80,8 @@ export function fitPsp(input: PspFitInput): PspFit {
     const raw = fromSearch(s);
     const x = clamp(raw);
     // Penalise leaving the box so the simplex comes back instead of sticking to an edge.
-    const out = Math.abs(raw[0]! - x[0]) * 1e3 + Math.abs(Math.log(raw[1]! / x[1])) + Math.abs(Math.log(raw[2]! / x[2]));
+    const out =
+      Math.abs(raw[0]! - x[0]) * 1e3 + Math.abs(Math.log(raw[1]! / x[1])) + Math.abs(Math.log(raw[2]! / x[2]));
     return evaluate(...x).sse * (1 + out);
   };
   const nm = nelderMead(objective, toSearch(best.x), [0.3, 0.3, 0.3], 120);
@@ -88,14 +90,23 @@ export function fitPsp(input: PspFitInput): PspFit {
   let n = 0;
   let s1 = 0;
   let s2 = 0;
-  for (const s of segs) for (let i = 0; i < s.values.length; i++) {
-    n++;
-    s1 += s.values[i]!;
-    s2 += s.values[i]! ** 2;
-  }
+  for (const s of segs)
+    for (let i = 0; i < s.values.length; i++) {
+      n++;
+      s1 += s.values[i]!;
+      s2 += s.values[i]! ** 2;
+    }
   const variance = Math.max(1e-30, s2 / n - (s1 / n) ** 2);
   const residualSd = Math.sqrt(Math.max(0, sol.sse) / Math.max(1, n));
-  return { amplitudes: sol.amplitudes, latency, riseTime, decayTau, baselines: sol.baselines, nrmse: residualSd / Math.sqrt(variance), residualSd };
+  return {
+    amplitudes: sol.amplitudes,
+    latency,
+    riseTime,
+    decayTau,
+    baselines: sol.baselines,
+    nrmse: residualSd / Math.sqrt(variance),
+    residualSd,
+  };
 }
 
 interface Decimated {
@@ -120,7 +131,14 @@ function decimate(seg: FitSegment, rate: number): Decimated {
 }
 
 /** Least squares for amplitudes + baselines at fixed kinetics, through the normal equations. */
-function solveLinear(segs: Decimated[], events: FitEvent[], nGroups: number, lat: number, rise: number, decay: number): { sse: number; amplitudes: number[]; baselines: number[] } {
+function solveLinear(
+  segs: Decimated[],
+  events: FitEvent[],
+  nGroups: number,
+  lat: number,
+  rise: number,
+  decay: number,
+): { sse: number; amplitudes: number[]; baselines: number[] } {
   const shape = pspShape(rise, decay);
   const m = nGroups + segs.length;
   const ata = new Float64Array(m * m);
@@ -186,7 +204,11 @@ function solveLinear(segs: Decimated[], events: FitEvent[], nGroups: number, lat
   let fitDot = 0;
   for (let i = 0; i < m; i++) fitDot += beta[i]! * aty[i]!;
   // For the LS solution, SSE = yᵀy − βᵀAᵀy.
-  return { sse: yy - fitDot, amplitudes: Array.from(beta.subarray(0, nGroups)), baselines: Array.from(beta.subarray(nGroups)) };
+  return {
+    sse: yy - fitDot,
+    amplitudes: Array.from(beta.subarray(0, nGroups)),
+    baselines: Array.from(beta.subarray(nGroups)),
+  };
 }
 
 /** Gaussian elimination with partial pivoting on a copy (m is small: pulses + segments). */

@@ -68,7 +68,14 @@ export function pspValue(shape: PspShape, t: number): number {
  * Adds amplitude·kernel to `out`, whose sample i is at time t0 + i/rate, for an event with
  * onset `onset` (same time base). Stops when the tail is below 1e-4 of the peak.
  */
-export function addPsp(out: Float32Array | Float64Array, rate: number, t0: number, onset: number, amplitude: number, shape: PspShape): void {
+export function addPsp(
+  out: Float32Array | Float64Array,
+  rate: number,
+  t0: number,
+  onset: number,
+  amplitude: number,
+  shape: PspShape,
+): void {
   const first = Math.max(0, Math.ceil((onset - t0) * rate));
   const tailEnd = onset + shape.riseTau * 3 + shape.decayTau * 9.2;
   const last = Math.min(out.length, Math.ceil((tailEnd - t0) * rate));

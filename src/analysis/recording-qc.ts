@@ -22,19 +22,23 @@ export function recordingQc(v: ArrayLike<number>, quiet: Window[]): RecordingQc 
   const sds: number[] = [];
   let at = 0;
   for (const w of quiet) {
-    const chunk = ArrayBuffer.isView(v) ? (v as unknown as Float64Array).subarray(w.start, w.stop) : (Array.prototype.slice.call(v, w.start, w.stop) as number[]);
+    const chunk = ArrayBuffer.isView(v)
+      ? (v as unknown as Float64Array).subarray(w.start, w.stop)
+      : (Array.prototype.slice.call(v, w.start, w.stop) as number[]);
     samples.set(chunk, at);
     at += chunk.length;
     sds.push(stdev(chunk));
   }
   const reasons: string[] = [];
-  if (samples.length === 0) return { baselinePotential: Number.NaN, noiseSd: Number.NaN, pass: false, reasons: ['no quiet period'] };
+  if (samples.length === 0)
+    return { baselinePotential: Number.NaN, noiseSd: Number.NaN, pass: false, reasons: ['no quiet period'] };
   const baselinePotential = floatMode(samples);
   // Median of per-chunk SDs: spontaneous PSPs inflate a few chunks, not the typical one.
   const noiseSd = sds.sort((a, b) => a - b)[sds.length >> 1]!;
   let zeros = 0;
   for (let i = 0; i < v.length; i++) if (v[i] === 0) zeros++;
-  if (baselinePotential < -0.085 || baselinePotential > -0.045) reasons.push(`baseline ${(baselinePotential * 1e3).toFixed(1)} mV outside -85..-45 mV`);
+  if (baselinePotential < -0.085 || baselinePotential > -0.045)
+    reasons.push(`baseline ${(baselinePotential * 1e3).toFixed(1)} mV outside -85..-45 mV`);
   if (noiseSd > 0.005) reasons.push(`noise ${(noiseSd * 1e3).toFixed(2)} mV > 5 mV`);
   if (zeros > 0.1 * v.length) reasons.push('more than 10 % of samples are zero');
   return { baselinePotential, noiseSd, pass: reasons.length === 0, reasons };

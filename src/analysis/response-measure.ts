@@ -36,7 +36,13 @@ export interface MeasureOptions {
  * `pulseIndex` is the pulse onset sample and `spikeTime` the spike's max-slope time, both
  * relative to the window start (s for the time).
  */
-export function measureResponse(data: ArrayLike<number>, rate: number, pulseIndex: number, spikeTime: number, opts: MeasureOptions = {}): ResponseStrength {
+export function measureResponse(
+  data: ArrayLike<number>,
+  rate: number,
+  pulseIndex: number,
+  spikeTime: number,
+  opts: MeasureOptions = {},
+): ResponseStrength {
   const [w0, w1] = opts.peakWindow ?? [0.001, 0.006];
   const baseEnd = Math.max(1, pulseIndex - Math.round(50e-6 * rate));
   const baseline = floatMode(data, 0, baseEnd);
@@ -63,7 +69,8 @@ export function measureResponse(data: ArrayLike<number>, rate: number, pulseInde
     if (x < dMin) dMin = x;
   }
   const n200 = Math.max(1, Math.round(200e-6 * rate));
-  const crosstalk = median(span(data, pulseIndex, pulseIndex + n200)) - median(span(data, Math.max(0, pulseIndex - n200), pulseIndex));
+  const crosstalk =
+    median(span(data, pulseIndex, pulseIndex + n200)) - median(span(data, Math.max(0, pulseIndex - n200), pulseIndex));
   return {
     baseline,
     posAmp: data[maxI]! - baseline,
@@ -85,13 +92,28 @@ export function templateAmplitude(data: ArrayLike<number>, rate: number, spikeTi
   const i0 = Math.max(0, Math.round((spikeTime - 0.004) * rate));
   const i1 = Math.min(data.length, Math.round((spikeTime + 0.008) * rate));
   // Accumulate the 3×3 normal equations.
-  let s00 = 0, s01 = 0, s02 = 0, s11 = 0, s12 = 0, s22 = 0, y0 = 0, y1 = 0, y2 = 0;
+  let s00 = 0,
+    s01 = 0,
+    s02 = 0,
+    s11 = 0,
+    s12 = 0,
+    s22 = 0,
+    y0 = 0,
+    y1 = 0,
+    y2 = 0;
   for (let i = i0; i < i1; i++) {
     const t = i / rate - spikeTime;
     const k = pspValue(TEMPLATE, t - 1.75e-3);
     const y = data[i]!;
-    s00 += 1; s01 += t; s02 += k; s11 += t * t; s12 += t * k; s22 += k * k;
-    y0 += y; y1 += t * y; y2 += k * y;
+    s00 += 1;
+    s01 += t;
+    s02 += k;
+    s11 += t * t;
+    s12 += t * k;
+    s22 += k * k;
+    y0 += y;
+    y1 += t * y;
+    y2 += k * y;
   }
   // Cramer's rule for the amplitude (third unknown).
   const det = s00 * (s11 * s22 - s12 * s12) - s01 * (s01 * s22 - s12 * s02) + s02 * (s01 * s12 - s11 * s02);

@@ -21,7 +21,15 @@ export interface ResponseQcOptions {
  * before, quiet first 5 ms (SD < 1.5 mV), no depolarisation above −40 mV, |Δ| < 10 mV, and
  * the baseline within range.
  */
-export function responseQc(data: ArrayLike<number>, rate: number, baseline: number, hasSpike: boolean, previousPulseDt: number, recordingPass: boolean, opts: ResponseQcOptions = {}): ResponseQc {
+export function responseQc(
+  data: ArrayLike<number>,
+  rate: number,
+  baseline: number,
+  hasSpike: boolean,
+  previousPulseDt: number,
+  recordingPass: boolean,
+  opts: ResponseQcOptions = {},
+): ResponseQc {
   const reasons: string[] = [];
   if (!recordingPass) reasons.push('recording failed QC');
   if (!hasSpike) reasons.push('no presynaptic spike');

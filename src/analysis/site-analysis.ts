@@ -16,7 +16,11 @@ export interface SiteAnalysis {
  * (the intrinsic and connection_strength steps). The pipeline modules run the same functions
  * one table at a time.
  */
-export function analyzeSite(experimentId: string, sweeps: SweepInput[], qcOptions: ResponseQcOptions = {}): SiteAnalysis {
+export function analyzeSite(
+  experimentId: string,
+  sweeps: SweepInput[],
+  qcOptions: ResponseQcOptions = {},
+): SiteAnalysis {
   const perCell = new Map<string, { baselinePotential: number; noiseSd: number; testPulse: TestPulseFit | null }[]>();
   const perPair = new Map<string, PairResponse[]>();
   const keys = [...new Set(sweeps.flatMap((s) => s.channels.map((c) => c.key)))];
@@ -30,17 +34,28 @@ export function analyzeSite(experimentId: string, sweeps: SweepInput[], qcOption
     for (const r of result.responses) {
       const key = `${r.pre}\u0000${r.post}`;
       const list = perPair.get(key) ?? [];
-      list.push({ sweep: sweep.sweepNumber, pulseNumber: r.pulseNumber, windowStart: r.window.start / rate, spikeTime: r.spikeTime, data: r.data, strength: r.strength, background: r.baseline, qc: r.qc });
+      list.push({
+        sweep: sweep.sweepNumber,
+        pulseNumber: r.pulseNumber,
+        windowStart: r.window.start / rate,
+        spikeTime: r.spikeTime,
+        data: r.data,
+        strength: r.strength,
+        background: r.baseline,
+        qc: r.qc,
+      });
       perPair.set(key, list);
     }
   }
   return {
     cells: keys.map((key) => ({ key, intrinsic: cellIntrinsic(perCell.get(key) ?? []) })),
     pairs: keys.flatMap((pre) =>
-      keys.filter((post) => post !== pre).map((post) => {
-        const responses = perPair.get(`${pre}\u0000${post}`) ?? [];
-        return { pre, post, nResponses: responses.length, result: analyzePair(responses, rate) };
-      }),
+      keys
+        .filter((post) => post !== pre)
+        .map((post) => {
+          const responses = perPair.get(`${pre}\u0000${post}`) ?? [];
+          return { pre, post, nResponses: responses.length, result: analyzePair(responses, rate) };
+        }),
     ),
   };
 }

@@ -25,7 +25,13 @@ export interface SpikeDetectionOptions {
  * 30 mV/ms; the onset is where d²V/dt² (on a 5 kHz low-passed copy, as raw d²V of white
  * noise alone exceeds 40e3 V/s² at 20 kHz) last crossed its threshold before that.
  */
-export function detectEvokedSpike(v: ArrayLike<number>, rate: number, pulse: SquarePulse, nextPulseStart = Infinity, opts: SpikeDetectionOptions = {}): EvokedSpike | null {
+export function detectEvokedSpike(
+  v: ArrayLike<number>,
+  rate: number,
+  pulse: SquarePulse,
+  nextPulseStart = Infinity,
+  opts: SpikeDetectionOptions = {},
+): EvokedSpike | null {
   const d2Threshold = opts.d2Threshold ?? 40e3;
   const minSlope = opts.minSlope ?? 30;
   const from = Math.max(1, pulse.start - Math.round(0.002 * rate));
@@ -54,5 +60,11 @@ export function detectEvokedSpike(v: ArrayLike<number>, rate: number, pulse: Squ
   }
   let peak = best;
   while (peak + 1 < v.length && v[peak + 1]! >= v[peak]!) peak++;
-  return { onsetIndex: onset, maxSlopeTime: best / rate, maxSlope: bestSlope, peakTime: peak / rate, peakValue: v[peak]! };
+  return {
+    onsetIndex: onset,
+    maxSlopeTime: best / rate,
+    maxSlope: bestSlope,
+    peakTime: peak / rate,
+    peakValue: v[peak]!,
+  };
 }

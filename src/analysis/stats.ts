@@ -16,7 +16,9 @@ export function stdev(x: ArrayLike<number>): number {
 
 /** A stretch of samples: a view on typed arrays (no copy), a slice of plain arrays. */
 export function span(x: ArrayLike<number>, from: number, to: number): ArrayLike<number> {
-  return ArrayBuffer.isView(x) ? (x as unknown as Float64Array).subarray(from, to) : (Array.prototype.slice.call(x, from, to) as number[]);
+  return ArrayBuffer.isView(x)
+    ? (x as unknown as Float64Array).subarray(from, to)
+    : (Array.prototype.slice.call(x, from, to) as number[]);
 }
 
 export function median(x: ArrayLike<number>): number {
@@ -188,7 +190,10 @@ export function incompleteBeta(a: number, b: number, x: number): number {
 
 /** Lanczos approximation of ln Γ(x). */
 export function logGamma(x: number): number {
-  const g = [676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const g = [
+    676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   x -= 1;
   let a = 0.99999999999980993;

@@ -9,6 +9,9 @@ parentPort!.on('message', ({ id, experimentId, sweep }: { id: number; experiment
     for (const r of analysis.responses) r.data = [];
     parentPort!.postMessage({ id, analysis });
   } catch (error) {
-    parentPort!.postMessage({ id, error: error instanceof Error ? { message: error.message, stack: error.stack } : { message: String(error) } });
+    parentPort!.postMessage({
+      id,
+      error: error instanceof Error ? { message: error.message, stack: error.stack } : { message: String(error) },
+    });
   }
 });

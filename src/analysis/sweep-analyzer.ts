@@ -24,15 +24,26 @@ export function startSweepAnalyzer(): SweepAnalyzer {
     for (const p of pending.values()) p.reject(error);
     pending.clear();
   };
-  thread.on('message', ({ id, analysis, error }: { id: number; analysis?: SweepAnalysis; error?: { message: string; stack?: string } }) => {
-    const p = pending.get(id);
-    if (!p) return;
-    pending.delete(id);
-    if (error) return p.reject(Object.assign(new Error(error.message), { stack: error.stack }));
-    const responses = new Map(p.sweep.channels.map((c) => [c.key, c.response]));
-    for (const r of analysis!.responses) r.data = view(responses.get(r.post)!, r.window.start, r.window.stop);
-    p.resolve(analysis!);
-  });
+  thread.on(
+    'message',
+    ({
+      id,
+      analysis,
+      error,
+    }: {
+      id: number;
+      analysis?: SweepAnalysis;
+      error?: { message: string; stack?: string };
+    }) => {
+      const p = pending.get(id);
+      if (!p) return;
+      pending.delete(id);
+      if (error) return p.reject(Object.assign(new Error(error.message), { stack: error.stack }));
+      const responses = new Map(p.sweep.channels.map((c) => [c.key, c.response]));
+      for (const r of analysis!.responses) r.data = view(responses.get(r.post)!, r.window.start, r.window.stop);
+      p.resolve(analysis!);
+    },
+  );
   thread.on('error', failAll);
   thread.on('exit', (code) => failAll(new Error(`sweep analysis thread exited (code ${code})`)));
   return {
@@ -58,5 +69,7 @@ export function startSweepAnalyzer(): SweepAnalyzer {
 }
 
 function view(x: ArrayLike<number>, from: number, to: number): ArrayLike<number> {
-  return ArrayBuffer.isView(x) ? (x as unknown as Float64Array).subarray(from, to) : Array.prototype.slice.call(x, from, to);
+  return ArrayBuffer.isView(x)
+    ? (x as unknown as Float64Array).subarray(from, to)
+    : Array.prototype.slice.call(x, from, to);
 }

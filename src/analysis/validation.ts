@@ -38,7 +38,11 @@ export interface ValidationReport {
  * Scores predictions against ground truth. Pairs are matched by electrode names; a true
  * pair with no prediction counts with score −∞ and a wrong type.
  */
-export function validate(predictions: PairPrediction[], truth: PairTruthLike[], minAmplitude = 0.2e-3): ValidationReport {
+export function validate(
+  predictions: PairPrediction[],
+  truth: PairTruthLike[],
+  minAmplitude = 0.2e-3,
+): ValidationReport {
   const byKey = new Map(predictions.map((p) => [`${p.pre}\u0000${p.post}`, p]));
   const pos: number[] = [];
   const neg: number[] = [];
@@ -53,7 +57,8 @@ export function validate(predictions: PairPrediction[], truth: PairTruthLike[], 
     (t.connected ? pos : neg).push(Number.isFinite(score) ? score : -Infinity);
     if (!t.connected) continue;
     if (p?.synapseType === t.synapseType) typeOk++;
-    if (p?.amplitude != null && t.amplitude != null && Math.abs(t.amplitude) >= minAmplitude) ampErr.push(Math.abs(p.amplitude - t.amplitude) / Math.abs(t.amplitude));
+    if (p?.amplitude != null && t.amplitude != null && Math.abs(t.amplitude) >= minAmplitude)
+      ampErr.push(Math.abs(p.amplitude - t.amplitude) / Math.abs(t.amplitude));
     if (p?.latency != null && t.latency != null) latErr.push(Math.abs(p.latency - t.latency));
   }
   return {

@@ -7,10 +7,20 @@ export interface Window {
 }
 
 /** Response window: pulse onset −10 ms to +50 ms, cut at the next pulse's onset (aisynphys get_spike_responses). */
-export function responseWindow(pulses: SquarePulse[], k: number, rate: number, length: number, pre = 0.01, post = 0.05): Window {
+export function responseWindow(
+  pulses: SquarePulse[],
+  k: number,
+  rate: number,
+  length: number,
+  pre = 0.01,
+  post = 0.05,
+): Window {
   const p = pulses[k]!;
   const next = pulses[k + 1]?.start ?? Infinity;
-  return { start: Math.max(0, p.start - Math.round(pre * rate)), stop: Math.min(length, p.start + Math.round(post * rate), next) };
+  return {
+    start: Math.max(0, p.start - Math.round(pre * rate)),
+    stop: Math.min(length, p.start + Math.round(post * rate), next),
+  };
 }
 
 /**

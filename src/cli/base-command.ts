@@ -2,7 +2,9 @@ import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { resolveConfig, type MpctlConfig } from '../config/config.js';
 import { ConfigError } from '../errors/index.js';
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof MpctlCommand)['baseFlags'] & T['flags']>;
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof MpctlCommand)['baseFlags'] & T['flags']
+>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
 
 /** Exit codes scripts can trust. */
@@ -13,11 +15,21 @@ export abstract class MpctlCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true;
 
   static override baseFlags = {
-    home: Flags.string({ description: 'State folder of the embedded stack [env: MPCTL_HOME, default ./.mpctl]', helpGroup: 'GLOBAL' }),
+    home: Flags.string({
+      description: 'State folder of the embedded stack [env: MPCTL_HOME, default ./.mpctl]',
+      helpGroup: 'GLOBAL',
+    }),
     'database-url': Flags.string({ description: 'PostgreSQL URL [env: MPCTL_DATABASE_URL]', helpGroup: 'GLOBAL' }),
-    'temporal-address': Flags.string({ description: 'Temporal frontend host:port [env: TEMPORAL_ADDRESS]', helpGroup: 'GLOBAL' }),
+    'temporal-address': Flags.string({
+      description: 'Temporal frontend host:port [env: TEMPORAL_ADDRESS]',
+      helpGroup: 'GLOBAL',
+    }),
     namespace: Flags.string({ description: 'Temporal namespace [env: TEMPORAL_NAMESPACE]', helpGroup: 'GLOBAL' }),
-    'data-root': Flags.string({ description: 'Raw data root; repeat for several [env: MPCTL_DATA_ROOTS, colon-separated]', multiple: true, helpGroup: 'GLOBAL' }),
+    'data-root': Flags.string({
+      description: 'Raw data root; repeat for several [env: MPCTL_DATA_ROOTS, colon-separated]',
+      multiple: true,
+      helpGroup: 'GLOBAL',
+    }),
   };
 
   protected flags!: BaseFlags<T>;
@@ -64,7 +76,8 @@ export abstract class MpctlCommand<T extends typeof Command> extends Command {
     }
     // Configuration mistakes are usage errors (exit 2): retrying the same command cannot help.
     // `exitCode` is what oclif uses under --json, `oclif.exit` without it.
-    if (error instanceof ConfigError) Object.assign(error, { oclif: { exit: ExitCode.usage }, exitCode: ExitCode.usage });
+    if (error instanceof ConfigError)
+      Object.assign(error, { oclif: { exit: ExitCode.usage }, exitCode: ExitCode.usage });
     return super.catch(error);
   }
 

@@ -6,7 +6,10 @@ export class ProgressView {
   private lastPrinted = 0;
   private readonly started = Date.now();
 
-  constructor(private readonly write: (text: string) => void, private readonly tty: boolean) {}
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly tty: boolean,
+  ) {}
 
   update(progress: UpdateProgress): void {
     const line = this.describe(progress);
@@ -36,7 +39,12 @@ export class ProgressView {
     const width = 24;
     const filled = total ? Math.round((done / total) * width) : width;
     const bar = this.tty ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` : '';
-    const modules = Object.entries(p.modules).map(([name, m]) => `${name} ${m.succeeded + m.failed + m.skipped}/${m.planned}${m.failed ? ` (${m.failed} failed)` : ''}`).join(' · ');
+    const modules = Object.entries(p.modules)
+      .map(
+        ([name, m]) =>
+          `${name} ${m.succeeded + m.failed + m.skipped}/${m.planned}${m.failed ? ` (${m.failed} failed)` : ''}`,
+      )
+      .join(' · ');
     return `${bar}${done}/${total} jobs${failed ? `, ${failed} failed` : ''} · experiments ${p.experiments.done}/${p.experiments.total} · ${modules} · ${rate.toFixed(1)} jobs/s${eta}`;
   }
 }

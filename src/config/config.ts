@@ -30,7 +30,8 @@ export interface TemporalTlsConfig {
   clientKeyPath?: string;
 }
 
-export type ConfigKey = 'databaseUrl' | 'temporalAddress' | 'namespace' | 'taskQueue' | 'dataRoots' | 'uiUrl' | 'temporalCliPath';
+export type ConfigKey =
+  'databaseUrl' | 'temporalAddress' | 'namespace' | 'taskQueue' | 'dataRoots' | 'uiUrl' | 'temporalCliPath';
 export type ConfigSource = 'flag' | 'env' | 'file' | 'stack' | 'default';
 
 export type ConfigOverrides = Partial<{
@@ -60,15 +61,32 @@ export const DEFAULT_TASK_QUEUE = 'mpctl';
 export const CONFIG_FILE_NAME = 'mpctl.config.json';
 
 /** Resolves settings in the documented order: flags, then environment, then mpctl.config.json, then the running stack, then defaults. */
-export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): MpctlConfig {
+export function resolveConfig(
+  overrides: ConfigOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): MpctlConfig {
   const file = readConfigFile(env, cwd);
   const fileDir = file.dir ?? cwd;
   const home = path.resolve(cwd, overrides.home ?? env.MPCTL_HOME ?? '.mpctl');
   const stack = readStackState(home);
   const sources: MpctlConfig['sources'] = {};
 
-  const pick = <T>(key: ConfigKey, flag: T | undefined, envValue: T | undefined, fileValue: T | undefined, stackValue: T | undefined, fallback?: T): T | undefined => {
-    const candidates: Array<[T | undefined, ConfigSource]> = [[flag, 'flag'], [envValue, 'env'], [fileValue, 'file'], [stackValue, 'stack'], [fallback, 'default']];
+  const pick = <T>(
+    key: ConfigKey,
+    flag: T | undefined,
+    envValue: T | undefined,
+    fileValue: T | undefined,
+    stackValue: T | undefined,
+    fallback?: T,
+  ): T | undefined => {
+    const candidates: Array<[T | undefined, ConfigSource]> = [
+      [flag, 'flag'],
+      [envValue, 'env'],
+      [fileValue, 'file'],
+      [stackValue, 'stack'],
+      [fallback, 'default'],
+    ];
     for (const [value, source] of candidates) {
       if (value !== undefined && value !== '') {
         sources[key] = source;
@@ -80,19 +98,53 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
 
   const envRoots = env.MPCTL_DATA_ROOTS ? env.MPCTL_DATA_ROOTS.split(':').filter(Boolean) : undefined;
   const fileRoots = file.config.dataRoots?.map((root) => path.resolve(fileDir, root));
-  const dataRoots = pick('dataRoots', overrides.dataRoots, envRoots, fileRoots, stack?.dataRoots, [path.resolve(cwd, 'data')])!;
-  const namespace = pick('namespace', overrides.namespace, env.TEMPORAL_NAMESPACE, file.config.namespace, stack?.namespace, DEFAULT_NAMESPACE)!;
+  const dataRoots = pick('dataRoots', overrides.dataRoots, envRoots, fileRoots, stack?.dataRoots, [
+    path.resolve(cwd, 'data'),
+  ])!;
+  const namespace = pick(
+    'namespace',
+    overrides.namespace,
+    env.TEMPORAL_NAMESPACE,
+    file.config.namespace,
+    stack?.namespace,
+    DEFAULT_NAMESPACE,
+  )!;
 
   return {
     home,
-    databaseUrl: pick('databaseUrl', overrides.databaseUrl, env.MPCTL_DATABASE_URL, file.config.databaseUrl, stack?.databaseUrl),
-    temporalAddress: pick('temporalAddress', overrides.temporalAddress, env.TEMPORAL_ADDRESS, file.config.temporalAddress, stack?.temporalAddress),
+    databaseUrl: pick(
+      'databaseUrl',
+      overrides.databaseUrl,
+      env.MPCTL_DATABASE_URL,
+      file.config.databaseUrl,
+      stack?.databaseUrl,
+    ),
+    temporalAddress: pick(
+      'temporalAddress',
+      overrides.temporalAddress,
+      env.TEMPORAL_ADDRESS,
+      file.config.temporalAddress,
+      stack?.temporalAddress,
+    ),
     namespace,
-    taskQueue: pick('taskQueue', overrides.taskQueue, env.MPCTL_TASK_QUEUE, file.config.taskQueue, stack?.taskQueue, DEFAULT_TASK_QUEUE)!,
+    taskQueue: pick(
+      'taskQueue',
+      overrides.taskQueue,
+      env.MPCTL_TASK_QUEUE,
+      file.config.taskQueue,
+      stack?.taskQueue,
+      DEFAULT_TASK_QUEUE,
+    )!,
     uiUrl: pick('uiUrl', undefined, env.MPCTL_UI_URL, file.config.uiUrl, stack?.uiUrl),
     dataRoots: dataRoots.map((root) => path.resolve(cwd, root)),
     dataRootsExplicit: sources.dataRoots !== 'default',
-    temporalCliPath: pick('temporalCliPath', overrides.temporalCliPath, env.TEMPORAL_CLI_PATH, file.config.temporalCliPath, undefined),
+    temporalCliPath: pick(
+      'temporalCliPath',
+      overrides.temporalCliPath,
+      env.TEMPORAL_CLI_PATH,
+      file.config.temporalCliPath,
+      undefined,
+    ),
     tls: tlsFromEnv(env) ?? tlsFromFile(file.config.tls, fileDir),
     apiKey: env.TEMPORAL_API_KEY ?? file.config.apiKey,
     sources,
@@ -115,7 +167,12 @@ function tlsFromEnv(env: NodeJS.ProcessEnv): TemporalTlsConfig | undefined {
 function tlsFromFile(tls: TemporalTlsConfig | undefined, dir: string): TemporalTlsConfig | undefined {
   if (!tls) return undefined;
   const resolve = (file?: string) => (file ? path.resolve(dir, file) : undefined);
-  return { ...tls, serverRootCaCertPath: resolve(tls.serverRootCaCertPath), clientCertPath: resolve(tls.clientCertPath), clientKeyPath: resolve(tls.clientKeyPath) };
+  return {
+    ...tls,
+    serverRootCaCertPath: resolve(tls.serverRootCaCertPath),
+    clientCertPath: resolve(tls.clientCertPath),
+    clientKeyPath: resolve(tls.clientKeyPath),
+  };
 }
 
 function readConfigFile(env: NodeJS.ProcessEnv, cwd: string): { config: ConfigFile; dir?: string } {

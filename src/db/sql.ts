@@ -63,7 +63,10 @@ export async function bulkInsert<Row extends Record<string, unknown>>(
  * One column's byte values concatenated, with 1-based offsets and lengths (null for SQL NULL).
  * Undefined when a value is not bytes, so such input keeps the array-literal path.
  */
-function packBytes(rows: Record<string, unknown>[], name: string): { blob: Buffer; offsets: number[]; lengths: (number | null)[] } | undefined {
+function packBytes(
+  rows: Record<string, unknown>[],
+  name: string,
+): { blob: Buffer; offsets: number[]; lengths: (number | null)[] } | undefined {
   const parts: Buffer[] = [];
   const offsets: number[] = [];
   const lengths: (number | null)[] = [];
@@ -83,7 +86,8 @@ function packBytes(rows: Record<string, unknown>[], name: string): { blob: Buffe
     at += bytes.byteLength;
   }
   // A bytea parameter tops out at 1 GB; beyond that the caller must chunk anyway.
-  if (at >= 2 ** 30) throw new RangeError(`bulkInsert into ${name}: ${at} bytes in one statement, over PostgreSQL's 1 GB limit`);
+  if (at >= 2 ** 30)
+    throw new RangeError(`bulkInsert into ${name}: ${at} bytes in one statement, over PostgreSQL's 1 GB limit`);
   return { blob: Buffer.concat(parts, at), offsets, lengths };
 }
 
@@ -97,7 +101,11 @@ export async function deleteWhereIn(em: Em, table: string, column: string, ids: 
  * A module's drop: deletes its rows for some jobs table by table, in the order given (children
  * before parents, as the foreign keys require); returns rows deleted per table.
  */
-export async function deleteJobRows(em: Em, jobIds: string[], tables: [table: string, jobColumn: string][]): Promise<Record<string, number>> {
+export async function deleteJobRows(
+  em: Em,
+  jobIds: string[],
+  tables: [table: string, jobColumn: string][],
+): Promise<Record<string, number>> {
   const deleted: Record<string, number> = {};
   for (const [table, column] of tables) deleted[table] = await deleteWhereIn(em, table, column, jobIds);
   return deleted;

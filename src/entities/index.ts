@@ -29,5 +29,19 @@ export { PulseResponseStrength } from './pulse-response-strength.js';
 export { ConnectionStrength } from './connection-strength.js';
 
 /** Every entity the ORM knows; a module's entities are added here when the module is. */
-export const allEntities = [PipelineJobSchema, PipelinePlanSchema, SliceSchema, ExperimentSchema, ElectrodeSchema, CellSchema, PairSchema,
-  RecordingSchema, StimPulseSchema, BaselineSchema, PulseResponseSchema, IntrinsicSchema, PulseResponseStrengthSchema, ConnectionStrengthSchema];
+export const allEntities = [
+  PipelineJobSchema,
+  PipelinePlanSchema,
+  SliceSchema,
+  ExperimentSchema,
+  ElectrodeSchema,
+  CellSchema,
+  PairSchema,
+  RecordingSchema,
+  StimPulseSchema,
+  BaselineSchema,
+  PulseResponseSchema,
+  IntrinsicSchema,
+  PulseResponseStrengthSchema,
+  ConnectionStrengthSchema,
+];

@@ -20,7 +20,10 @@ export const NON_RETRYABLE_ERROR_TYPES: string[] = [ErrorTypes.BadInput, ErrorTy
 /** A job's input is bad: names the file and the problem. */
 export class BadInputError extends Error {
   readonly errorType: ErrorType = ErrorTypes.BadInput;
-  constructor(readonly file: string, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
     super(`${file}: ${problem}`);
     this.name = 'BadInputError';
   }
@@ -44,7 +47,8 @@ export class ConfigError extends Error {
 }
 
 export function errorTypeOf(error: unknown): string {
-  if (error && typeof error === 'object' && 'errorType' in error) return String((error as { errorType: string }).errorType);
+  if (error && typeof error === 'object' && 'errorType' in error)
+    return String((error as { errorType: string }).errorType);
   if (error instanceof Error) return error.name || 'Error';
   return 'Error';
 }

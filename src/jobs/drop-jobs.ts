@@ -26,7 +26,13 @@ const MAY_HAVE_ROWS = new Set<JobStatus | null>(['succeeded', 'running']);
  * Deletes the results of `jobIds` in `module` and, first, of every dependent job downstream,
  * in reverse dependency order, inside the caller's transaction. Upstream is never touched.
  */
-export async function dropJobs(em: Em, registry: ModuleRegistry, module: string, jobIds: string[], options: DropOptions = {}): Promise<DropReport> {
+export async function dropJobs(
+  em: Em,
+  registry: ModuleRegistry,
+  module: string,
+  jobIds: string[],
+  options: DropOptions = {},
+): Promise<DropReport> {
   const affected = await affectedJobs(em, registry, module, jobIds);
   const statuses = await recordStatuses(em, affected);
   const report: DropReport = { modules: {} };
@@ -35,17 +41,23 @@ export async function dropJobs(em: Em, registry: ModuleRegistry, module: string,
     const ids = [...affected.get(name)!];
     if (ids.length === 0) continue;
     const isRoot = name === module;
-    const statusOf = (id: string) => (isRoot && options.rootStatus !== undefined ? options.rootStatus : statuses.get(`${name}\u0000${id}`) ?? null);
+    const statusOf = (id: string) =>
+      isRoot && options.rootStatus !== undefined ? options.rootStatus : (statuses.get(`${name}\u0000${id}`) ?? null);
     const withRows = ids.filter((id) => MAY_HAVE_ROWS.has(statusOf(id)));
     const rows = withRows.length > 0 ? await registry.get(name).drop(em, withRows) : {};
     if (!(options.keepRootRecords && isRoot)) {
-      recordsToDelete.push(...ids.filter((id) => statuses.has(`${name}\u0000${id}`)).map((jobId) => ({ module: name, jobId })));
+      recordsToDelete.push(
+        ...ids.filter((id) => statuses.has(`${name}\u0000${id}`)).map((jobId) => ({ module: name, jobId })),
+      );
     }
     report.modules[name] = { jobs: ids.length, rows };
   }
   if (recordsToDelete.length > 0) {
-    await execute(em, sql`DELETE FROM pipeline_job WHERE (module, job_id) IN (
-      SELECT * FROM unnest(${recordsToDelete.map((r) => r.module)}::text[], ${recordsToDelete.map((r) => r.jobId)}::text[]))`);
+    await execute(
+      em,
+      sql`DELETE FROM pipeline_job WHERE (module, job_id) IN (
+      SELECT * FROM unnest(${recordsToDelete.map((r) => r.module)}::text[], ${recordsToDelete.map((r) => r.jobId)}::text[]))`,
+    );
   }
   return report;
 }
@@ -54,17 +66,26 @@ export async function dropJobs(em: Em, registry: ModuleRegistry, module: string,
 async function recordStatuses(em: Em, affected: Map<string, Set<string>>): Promise<Map<string, JobStatus>> {
   const modules: string[] = [];
   const jobs: string[] = [];
-  for (const [name, ids] of affected) for (const id of ids) {
-    modules.push(name);
-    jobs.push(id);
-  }
-  const rows = await query<{ module: string; job_id: string; status: JobStatus }>(em, sql`SELECT module, job_id, status FROM pipeline_job
-    WHERE (module, job_id) IN (SELECT * FROM unnest(${modules}::text[], ${jobs}::text[]))`);
+  for (const [name, ids] of affected)
+    for (const id of ids) {
+      modules.push(name);
+      jobs.push(id);
+    }
+  const rows = await query<{ module: string; job_id: string; status: JobStatus }>(
+    em,
+    sql`SELECT module, job_id, status FROM pipeline_job
+    WHERE (module, job_id) IN (SELECT * FROM unnest(${modules}::text[], ${jobs}::text[]))`,
+  );
   return new Map(rows.map((row) => [`${row.module}\u0000${row.job_id}`, row.status]));
 }
 
 /** The jobs of `module` and, in dependency order, every downstream job that consumed one of them. */
-export async function affectedJobs(em: Em, registry: ModuleRegistry, module: string, jobIds: string[]): Promise<Map<string, Set<string>>> {
+export async function affectedJobs(
+  em: Em,
+  registry: ModuleRegistry,
+  module: string,
+  jobIds: string[],
+): Promise<Map<string, Set<string>>> {
   const affected = new Map<string, Set<string>>([[module, new Set(jobIds)]]);
   for (const name of registry.downstreamOf(module)) {
     const target = registry.get(name);
@@ -76,8 +97,11 @@ export async function affectedJobs(em: Em, registry: ModuleRegistry, module: str
         upstream.forEach((id) => ids.add(id));
       } else {
         // A slice job feeds every experiment job of that slice; find them by their records.
-        const rows = await query<{ job_id: string }>(em, sql`SELECT job_id FROM pipeline_job
-          WHERE module = ${name} AND split_part(job_id, '/', 1) = ANY(${[...upstream]}::text[])`);
+        const rows = await query<{ job_id: string }>(
+          em,
+          sql`SELECT job_id FROM pipeline_job
+          WHERE module = ${name} AND split_part(job_id, '/', 1) = ANY(${[...upstream]}::text[])`,
+        );
         rows.forEach((row) => ids.add(row.job_id));
       }
     }

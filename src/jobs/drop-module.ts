@@ -25,11 +25,16 @@ export async function dropModule(orm: Orm, registry: ModuleRegistry, request: Dr
   const module = registry.get(request.module);
   const em = orm.em.fork();
   const filter = request.experimentIds?.length
-    ? module.scope === 'slice' ? [...new Set(request.experimentIds.map(sliceOf))] : request.experimentIds
+    ? module.scope === 'slice'
+      ? [...new Set(request.experimentIds.map(sliceOf))]
+      : request.experimentIds
     : undefined;
-  const rows = await query<{ job_id: string }>(em, filter
-    ? sql`SELECT job_id FROM pipeline_job WHERE module = ${module.name} AND job_id = ANY(${filter}::text[])`
-    : sql`SELECT job_id FROM pipeline_job WHERE module = ${module.name}`);
+  const rows = await query<{ job_id: string }>(
+    em,
+    filter
+      ? sql`SELECT job_id FROM pipeline_job WHERE module = ${module.name} AND job_id = ANY(${filter}::text[])`
+      : sql`SELECT job_id FROM pipeline_job WHERE module = ${module.name}`,
+  );
   const jobIds = rows.map((row) => row.job_id);
   try {
     return await em.transactional(async (tx) => {

@@ -47,54 +47,116 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
   const module = deps.registry.get(request.module);
   const started = new Date();
   const identity: Omit<JobRecordUpdate, 'status'> = {
-    module: request.module, jobId: request.jobId, reason: request.reason, attempts: request.attempt,
-    workerIdentity: request.workerIdentity, workflowId: request.workflowId ?? null, runId: request.runId ?? null, updateId: request.updateId ?? null,
+    module: request.module,
+    jobId: request.jobId,
+    reason: request.reason,
+    attempts: request.attempt,
+    workerIdentity: request.workerIdentity,
+    workflowId: request.workflowId ?? null,
+    runId: request.runId ?? null,
+    updateId: request.updateId ?? null,
   };
-  const wanted = module.dependencies.map((dep) => ({ module: dep, jobId: deps.registry.upstreamJobId(module.name, dep, request.jobId) }));
+  const wanted = module.dependencies.map((dep) => ({
+    module: dep,
+    jobId: deps.registry.upstreamJobId(module.name, dep, request.jobId),
+  }));
   // One round trip before the work: every per-job query is several ms of latency on a loaded machine.
-  const { previous: previousStatus, upstream: upstreamNow } = await markRunning(deps.orm.em.fork(), {
-    ...identity, status: 'running', startedAt: started, finishedAt: null, durationMs: null,
-    errorMessage: null, errorType: null, errorStack: null, sourceFile: null,
-  }, wanted);
+  const { previous: previousStatus, upstream: upstreamNow } = await markRunning(
+    deps.orm.em.fork(),
+    {
+      ...identity,
+      status: 'running',
+      startedAt: started,
+      finishedAt: null,
+      durationMs: null,
+      errorMessage: null,
+      errorType: null,
+      errorStack: null,
+      sourceFile: null,
+    },
+    wanted,
+  );
   let parts: FingerprintParts | undefined;
   try {
     const job = resolveJobSource(deps.dataRoots, request.jobId);
-    if (!job) throw new BadInputError(request.jobId, `no folder for this job under the data roots (${deps.dataRoots.join(', ')})`);
+    if (!job)
+      throw new BadInputError(
+        request.jobId,
+        `no folder for this job under the data roots (${deps.dataRoots.join(', ')})`,
+      );
     const upstream: Record<string, ConsumedUpstream> = {};
     for (const state of upstreamNow) {
-      if (state.status !== 'succeeded') throw new BadInputError(`${state.module} ${state.jobId}`, `upstream job has not succeeded (status: ${state.status ?? 'none'})`);
+      if (state.status !== 'succeeded')
+        throw new BadInputError(
+          `${state.module} ${state.jobId}`,
+          `upstream job has not succeeded (status: ${state.status ?? 'none'})`,
+        );
       upstream[state.module] = { jobId: state.jobId, finishedAt: state.finishedAt };
     }
-    parts = { codeVersion: module.version, paramsHash: paramsHash(module.params), rawSignature: rawSignature(module.rawInputs(job)), upstream };
+    parts = {
+      codeVersion: module.version,
+      paramsHash: paramsHash(module.params),
+      rawSignature: rawSignature(module.rawInputs(job)),
+      upstream,
+    };
     const fingerprint = parts;
     return await deps.orm.em.fork().transactional(async (em) => {
-      await dropJobs(em, deps.registry, module.name, [request.jobId], { keepRootRecords: true, rootStatus: previousStatus });
+      await dropJobs(em, deps.registry, module.name, [request.jobId], {
+        keepRootRecords: true,
+        rootStatus: previousStatus,
+      });
       const result = await module.process({ em, job, heartbeat: hooks.heartbeat, signal: hooks.signal });
       const finished = new Date();
       await upsertJobRecord(em, {
-        ...identity, status: 'succeeded', finishedAt: finished, durationMs: finished.getTime() - started.getTime(),
-        inputFingerprint: inputFingerprint(fingerprint), ...fingerprint, rowCounts: result.rows,
+        ...identity,
+        status: 'succeeded',
+        finishedAt: finished,
+        durationMs: finished.getTime() - started.getTime(),
+        inputFingerprint: inputFingerprint(fingerprint),
+        ...fingerprint,
+        rowCounts: result.rows,
         errorMessage: result.warnings?.length ? result.warnings.join('\n') : null,
       });
-      return { module: module.name, jobId: request.jobId, rows: result.rows, durationMs: finished.getTime() - started.getTime(), warnings: result.warnings ?? [] };
+      return {
+        module: module.name,
+        jobId: request.jobId,
+        rows: result.rows,
+        durationMs: finished.getTime() - started.getTime(),
+        warnings: result.warnings ?? [],
+      };
     });
   } catch (error) {
     // If the database itself is down the record cannot be written; the original error matters more.
-    await recordFailure(deps, { ...identity, ...parts }, started, error, hooks.isCancellation(error)).catch(() => undefined);
+    await recordFailure(deps, { ...identity, ...parts }, started, error, hooks.isCancellation(error)).catch(
+      () => undefined,
+    );
     throw error;
   }
 }
 
 /** A failed or cancelled job keeps no results, so the results tables always agree with the job records. */
-async function recordFailure(deps: RunJobDeps, identity: Omit<JobRecordUpdate, 'status'>, started: Date, error: unknown, cancelled: boolean): Promise<void> {
+async function recordFailure(
+  deps: RunJobDeps,
+  identity: Omit<JobRecordUpdate, 'status'>,
+  started: Date,
+  error: unknown,
+  cancelled: boolean,
+): Promise<void> {
   const finished = new Date();
   const err = error instanceof Error ? error : new Error(String(error));
   await deps.orm.em.fork().transactional(async (em) => {
     await dropJobs(em, deps.registry, identity.module, [identity.jobId], { keepRootRecords: true });
     await upsertJobRecord(em, {
-      ...identity, status: cancelled ? 'cancelled' : 'failed', finishedAt: finished, durationMs: finished.getTime() - started.getTime(),
-      errorMessage: err.message, errorType: cancelled ? 'Cancelled' : errorTypeOf(error), errorStack: err.stack ?? null, sourceFile: sourceFileOf(error) ?? null,
-      inputFingerprint: null, rowCounts: null,
+      ...identity,
+      status: cancelled ? 'cancelled' : 'failed',
+      finishedAt: finished,
+      durationMs: finished.getTime() - started.getTime(),
+      errorMessage: err.message,
+      errorType: cancelled ? 'Cancelled' : errorTypeOf(error),
+      errorStack: err.stack ?? null,
+      sourceFile: sourceFileOf(error) ?? null,
+      inputFingerprint: null,
+      rowCounts: null,
     });
   });
 }

@@ -11,7 +11,13 @@ import type { PipelineModule } from './types.js';
 export const metadataModules: PipelineModule[] = [sliceModule, experimentModule];
 
 /** The v1 pipeline. Adding a module: its folder under src/modules and one line here. */
-export const pipelineModules: PipelineModule[] = [...metadataModules, datasetModule, intrinsicModule, pulseResponseModule, connectionStrengthModule];
+export const pipelineModules: PipelineModule[] = [
+  ...metadataModules,
+  datasetModule,
+  intrinsicModule,
+  pulseResponseModule,
+  connectionStrengthModule,
+];
 
 export function createRegistry(modules: PipelineModule[] = pipelineModules): ModuleRegistry {
   return new ModuleRegistry(modules);

@@ -15,7 +15,9 @@ export class ModuleRegistry {
     for (const module of this.ordered) {
       for (const dep of module.dependencies) {
         if (this.get(dep).scope === 'experiment' && module.scope === 'slice') {
-          throw new ConfigError(`module "${module.name}" works per slice but depends on per-experiment module "${dep}"`);
+          throw new ConfigError(
+            `module "${module.name}" works per slice but depends on per-experiment module "${dep}"`,
+          );
         }
       }
     }

@@ -9,12 +9,16 @@ import { downstreamOf, upstreamOf, type GraphNode } from './graph.js';
 export function selectModules(ordered: GraphNode[], tokens: string[]): string[] {
   const known = new Set(ordered.map((node) => node.name));
   const check = (name: string, token: string) => {
-    if (!known.has(name)) throw new ConfigError(`unknown module "${name}" in "${token}"; known modules: ${[...known].join(', ')}`);
+    if (!known.has(name))
+      throw new ConfigError(`unknown module "${name}" in "${token}"; known modules: ${[...known].join(', ')}`);
   };
   const chosen = new Set<string>();
   const effective = tokens.length === 0 ? ['all'] : tokens;
   for (const raw of effective) {
-    for (const token of raw.split(',').map((t) => t.trim()).filter(Boolean)) {
+    for (const token of raw
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean)) {
       if (token === 'all') {
         known.forEach((name) => chosen.add(name));
       } else if (token.startsWith(':')) {

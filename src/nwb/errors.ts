@@ -5,7 +5,10 @@
 export class NwbFormatError extends Error {
   /** Same value as ErrorTypes.BadInput, so `errorTypeOf()` classifies it without a mapping. */
   readonly errorType = 'BadInput' as const;
-  constructor(readonly file: string, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
     super(`${file}: ${problem}`);
     this.name = 'NwbFormatError';
   }

@@ -28,9 +28,17 @@ export interface PlanRow {
 }
 
 interface Flat {
-  cand_job: string | null; cand_raw: string | null; job_id: string | null; status: JobStatus | null; code_version: string | null;
-  params_hash: string | null; raw_signature: string | null; dep_module: string | null; dep_job_id: string | null;
-  dep_status: JobStatus | null; dep_changed: boolean | null;
+  cand_job: string | null;
+  cand_raw: string | null;
+  job_id: string | null;
+  status: JobStatus | null;
+  code_version: string | null;
+  params_hash: string | null;
+  raw_signature: string | null;
+  dep_module: string | null;
+  dep_job_id: string | null;
+  dep_status: JobStatus | null;
+  dep_changed: boolean | null;
 }
 
 /**
@@ -50,7 +58,9 @@ export async function loadPlanRows(em: Em, module: string, candidates: Candidate
       depUpstream.push(upstreamId);
     }
   }
-  const flat = await query<Flat>(em, sql`
+  const flat = await query<Flat>(
+    em,
+    sql`
     WITH cand AS (
       SELECT * FROM unnest(${candidates.map((c) => c.jobId)}::text[], ${candidates.map((c) => c.rawSignature)}::text[]) AS c(job_id, raw)
     ), dep AS (
@@ -67,19 +77,26 @@ export async function loadPlanRows(em: Em, module: string, candidates: Candidate
     FROM cand c
     FULL JOIN own ON own.job_id = c.job_id
     LEFT JOIN dep d ON d.job_id = c.job_id
-    LEFT JOIN up u ON u.module = d.dep_module AND u.job_id = d.dep_job_id`);
+    LEFT JOIN up u ON u.module = d.dep_module AND u.job_id = d.dep_job_id`,
+  );
   const rows = new Map<string, PlanRow>();
   for (const f of flat) {
     const jobId = (f.cand_job ?? f.job_id)!;
     let row = rows.get(jobId);
     if (!row) {
       row = {
-        jobId, candidateRaw: f.cand_job === null ? null : f.cand_raw ?? '', status: f.status, codeVersion: f.code_version,
-        paramsHash: f.params_hash, rawSignature: f.raw_signature, upstream: {},
+        jobId,
+        candidateRaw: f.cand_job === null ? null : (f.cand_raw ?? ''),
+        status: f.status,
+        codeVersion: f.code_version,
+        paramsHash: f.params_hash,
+        rawSignature: f.raw_signature,
+        upstream: {},
       };
       rows.set(jobId, row);
     }
-    if (f.dep_module) row.upstream[f.dep_module] = { jobId: f.dep_job_id!, status: f.dep_status, changed: f.dep_changed ?? true };
+    if (f.dep_module)
+      row.upstream[f.dep_module] = { jobId: f.dep_job_id!, status: f.dep_status, changed: f.dep_changed ?? true };
   }
   return [...rows.values()];
 }

@@ -41,12 +41,18 @@ export interface PlannerDeps {
  */
 export async function planUpdate(deps: PlannerDeps, request: PlanRequest): Promise<UpdatePlan> {
   const filtered = Boolean(request.experimentIds?.length) || request.limit !== undefined;
-  if (request.force && !filtered) throw new ConfigError('--force re-runs jobs that are up to date; give it --experiment or --limit so nothing is recomputed by accident');
+  if (request.force && !filtered)
+    throw new ConfigError(
+      '--force re-runs jobs that are up to date; give it --experiment or --limit so nothing is recomputed by accident',
+    );
   const scan = restrictScan(scanDataRoots(deps.dataRoots), request.experimentIds);
   const candidates = new Map<string, CandidateRow[]>();
   for (const module of deps.registry.ordered) {
     const sources = module.scope === 'slice' ? scan.slices : scan.sites;
-    candidates.set(module.name, sources.map((source) => candidateOf(deps.registry, module, source)));
+    candidates.set(
+      module.name,
+      sources.map((source) => candidateOf(deps.registry, module, source)),
+    );
   }
   const plan = await planCandidates(deps, candidates, request, filtered);
   plan.warnings.push(...scan.warnings);
@@ -57,13 +63,20 @@ export async function planUpdate(deps: PlannerDeps, request: PlanRequest): Promi
  * The planning core, given each module's candidate jobs: one set-based query per module, then
  * the pure rules. Separate from the scan so it can be measured at scale on its own.
  */
-export async function planCandidates(deps: Omit<PlannerDeps, 'dataRoots'>, candidates: Map<string, CandidateRow[]>, request: PlanRequest, filtered = false): Promise<UpdatePlan> {
+export async function planCandidates(
+  deps: Omit<PlannerDeps, 'dataRoots'>,
+  candidates: Map<string, CandidateRow[]>,
+  request: PlanRequest,
+  filtered = false,
+): Promise<UpdatePlan> {
   const selected = new Set(request.modules);
   const planned = new Map<string, Map<string, string>>();
   const plan: UpdatePlan = { jobs: [], notReady: {}, orphans: [], warnings: [] };
   const modules = deps.registry.ordered.filter((m) => selected.has(m.name));
   // The queries do not depend on each other (only the rules do), so they run at once.
-  const rowsByModule = await Promise.all(modules.map((module) => loadPlanRows(deps.orm.em.fork(), module.name, candidates.get(module.name) ?? [])));
+  const rowsByModule = await Promise.all(
+    modules.map((module) => loadPlanRows(deps.orm.em.fork(), module.name, candidates.get(module.name) ?? [])),
+  );
 
   for (const [index, module] of modules.entries()) {
     const rows = rowsByModule[index];
@@ -76,17 +89,20 @@ export async function planCandidates(deps: Omit<PlannerDeps, 'dataRoots'>, candi
         if (row.status !== null) orphans.push(row.jobId);
         continue;
       }
-      const decision = decide({
-        jobId: row.jobId,
-        status: row.status,
-        recorded: { codeVersion: row.codeVersion, paramsHash: row.paramsHash, rawSignature: row.rawSignature },
-        current: { ...current, rawSignature: row.candidateRaw },
-        upstream: row.upstream,
-      }, {
-        plannedUpstream: (dep, jobId) => planned.get(dep)?.get(jobId),
-        retry: Boolean(request.retry),
-        force: Boolean(request.force),
-      });
+      const decision = decide(
+        {
+          jobId: row.jobId,
+          status: row.status,
+          recorded: { codeVersion: row.codeVersion, paramsHash: row.paramsHash, rawSignature: row.rawSignature },
+          current: { ...current, rawSignature: row.candidateRaw },
+          upstream: row.upstream,
+        },
+        {
+          plannedUpstream: (dep, jobId) => planned.get(dep)?.get(jobId),
+          retry: Boolean(request.retry),
+          force: Boolean(request.force),
+        },
+      );
       if (decision.ready) {
         mine.set(row.jobId, decision.reason);
         plan.jobs.push({ module: module.name, jobId: row.jobId, reason: decision.reason });
@@ -111,7 +127,9 @@ function candidateOf(registry: ModuleRegistry, module: PipelineModule, source: J
     // An unreadable input still makes a candidate: the job then fails with the file and the problem.
     signature = `unreadable:${(error as Error).message}`.slice(0, 64);
   }
-  const upstream = Object.fromEntries(module.dependencies.map((dep) => [dep, registry.upstreamJobId(module.name, dep, source.jobId)]));
+  const upstream = Object.fromEntries(
+    module.dependencies.map((dep) => [dep, registry.upstreamJobId(module.name, dep, source.jobId)]),
+  );
   return { jobId: source.jobId, rawSignature: signature, upstream };
 }
 
@@ -131,7 +149,9 @@ function applyLimit(jobs: PlannedJob[], limit: number, registry: ModuleRegistry)
   const order = (id: string) => crypto.createHash('sha1').update(id).digest('hex');
   const experiments = [...new Set(jobs.filter((job) => scopeOf(job) === 'experiment').map((job) => job.jobId))];
   if (experiments.length === 0) {
-    const slices = [...new Set(jobs.map((job) => job.jobId))].sort((a, b) => order(a).localeCompare(order(b))).slice(0, limit);
+    const slices = [...new Set(jobs.map((job) => job.jobId))]
+      .sort((a, b) => order(a).localeCompare(order(b)))
+      .slice(0, limit);
     return jobs.filter((job) => slices.includes(job.jobId));
   }
   const chosen = new Set(experiments.sort((a, b) => order(a).localeCompare(order(b))).slice(0, limit));
@@ -140,5 +160,6 @@ function applyLimit(jobs: PlannedJob[], limit: number, registry: ModuleRegistry)
 }
 
 function byModuleThenJob(order: string[]) {
-  return (a: PlannedJob, b: PlannedJob) => order.indexOf(a.module) - order.indexOf(b.module) || (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0);
+  return (a: PlannedJob, b: PlannedJob) =>
+    order.indexOf(a.module) - order.indexOf(b.module) || (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0);
 }

@@ -27,11 +27,17 @@ export type NotReadyReason = 'up-to-date' | 'failed' | `waiting:${string}`;
  */
 export function decide(facts: JobFacts, ctx: RuleContext): Decision {
   for (const [dep, up] of Object.entries(facts.upstream)) {
-    if (!ctx.plannedUpstream(dep, up.jobId) && up.status !== 'succeeded') return { ready: false, why: `waiting:${dep}` };
+    if (!ctx.plannedUpstream(dep, up.jobId) && up.status !== 'succeeded')
+      return { ready: false, why: `waiting:${dep}` };
   }
   if (ctx.force) return { ready: true, reason: 'forced' };
   // No result at all: never ran, or was interrupted, skipped or cancelled.
-  if (facts.status === null || facts.status === 'running' || facts.status === 'skipped' || facts.status === 'cancelled') {
+  if (
+    facts.status === null ||
+    facts.status === 'running' ||
+    facts.status === 'skipped' ||
+    facts.status === 'cancelled'
+  ) {
     return { ready: true, reason: 'new' };
   }
   const changed = changeReason(facts, ctx);

@@ -2,7 +2,11 @@ import { BadInputError } from '../errors/index.js';
 
 /** Typed field readers that fail with the file, the field and what was wrong. */
 export class FieldReader {
-  constructor(private readonly file: string, private readonly data: Record<string, unknown>, private readonly prefix = '') {}
+  constructor(
+    private readonly file: string,
+    private readonly data: Record<string, unknown>,
+    private readonly prefix = '',
+  ) {}
 
   fail_(key: string, problem: string): Error {
     return new BadInputError(this.file, `field "${this.prefix}${key}" ${problem}`);
@@ -27,7 +31,8 @@ export class FieldReader {
   number(key: string, required = false): number | undefined {
     const value = this.data[key];
     if (value === undefined || value === null) return required ? this.fail(key, 'is required') : undefined;
-    if (typeof value !== 'number' || !Number.isFinite(value)) return this.fail(key, `must be a number, got ${describe(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      return this.fail(key, `must be a number, got ${describe(value)}`);
     return value;
   }
 
@@ -47,14 +52,19 @@ export class FieldReader {
   mapping(key: string): Record<string, unknown> | undefined {
     const value = this.data[key];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'object' || Array.isArray(value)) return this.fail(key, `must be a mapping, got ${describe(value)}`);
+    if (typeof value !== 'object' || Array.isArray(value))
+      return this.fail(key, `must be a mapping, got ${describe(value)}`);
     return value as Record<string, unknown>;
   }
 
   vector3(key: string): [number, number, number] | undefined {
     const value = this.data[key];
     if (value === undefined || value === null) return undefined;
-    if (!Array.isArray(value) || value.length !== 3 || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    if (
+      !Array.isArray(value) ||
+      value.length !== 3 ||
+      !value.every((v) => typeof v === 'number' && Number.isFinite(v))
+    ) {
       return this.fail(key, 'must be a list of three numbers [x, y, z] in µm');
     }
     return value as [number, number, number];

@@ -33,7 +33,8 @@ export function readText(file: string): string {
     throw new BadInputError(file, 'file is missing');
   }
   if (!stat.isFile()) throw new BadInputError(file, 'is not a regular file');
-  if (stat.size > MAX_METADATA_BYTES) throw new BadInputError(file, `is ${stat.size} bytes; metadata files are limited to ${MAX_METADATA_BYTES}`);
+  if (stat.size > MAX_METADATA_BYTES)
+    throw new BadInputError(file, `is ${stat.size} bytes; metadata files are limited to ${MAX_METADATA_BYTES}`);
   return fs.readFileSync(file, 'utf8');
 }
 
@@ -47,7 +48,11 @@ export function readYamlMapping(file: string): Record<string, unknown> {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
   } catch (error) {
     const message = (error as Error).message.split('\n')[0];
-    if (/excessive alias count/i.test(message)) throw new BadInputError(file, `its aliases expand more than ${MAX_ALIAS_EXPANSIONS} times (a YAML bomb?); refusing to expand them`);
+    if (/excessive alias count/i.test(message))
+      throw new BadInputError(
+        file,
+        `its aliases expand more than ${MAX_ALIAS_EXPANSIONS} times (a YAML bomb?); refusing to expand them`,
+      );
     throw new BadInputError(file, `YAML syntax error: ${message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

@@ -82,7 +82,11 @@ function listDirs(dir: string): string[] {
   try {
     return fs
       .readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => !entry.name.startsWith('.') && (entry.isDirectory() || (entry.isSymbolicLink() && isDir(path.join(dir, entry.name)))))
+      .filter(
+        (entry) =>
+          !entry.name.startsWith('.') &&
+          (entry.isDirectory() || (entry.isSymbolicLink() && isDir(path.join(dir, entry.name)))),
+      )
       .map((entry) => entry.name)
       .sort();
   } catch {

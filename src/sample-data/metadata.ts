@@ -27,7 +27,12 @@ export interface SampleSite {
   cells: { pipette: string; adChannel: number; position: [number, number, number]; layer: string; creType: string }[];
 }
 
-const GENOTYPES = ['Sst-IRES-Cre/wt;Ai14/wt', 'Pvalb-IRES-Cre/wt;Ai14/wt', 'Tlx3-Cre_PL56/wt;Ai14/wt', 'Vip-IRES-Cre/wt;Ai14/wt'];
+const GENOTYPES = [
+  'Sst-IRES-Cre/wt;Ai14/wt',
+  'Pvalb-IRES-Cre/wt;Ai14/wt',
+  'Tlx3-Cre_PL56/wt;Ai14/wt',
+  'Vip-IRES-Cre/wt;Ai14/wt',
+];
 const LAYERS = ['2/3', '4', '5', '6'];
 const NWB_FILE = 'recording.nwb';
 const REGIONS = ['VISp', 'VISl', 'SSp'];
@@ -73,21 +78,34 @@ export function writeSampleMetadata(options: SampleDataOptions): SampleSite[] {
       const cells = Array.from({ length: options.cells }, (_, i) => ({
         pipette: String(i + 1),
         adChannel: i,
-        position: [between(random, 0, 200), between(random, 0, 200), between(random, 30, 90)].map((v) => Number(v.toFixed(1))) as [number, number, number],
+        position: [between(random, 0, 200), between(random, 0, 200), between(random, 30, 90)].map((v) =>
+          Number(v.toFixed(1)),
+        ) as [number, number, number],
         layer: pick(random, LAYERS),
         creType: random() < 0.5 ? creType : 'unlabeled',
       }));
-      writeYaml(path.join(siteDir, 'pipettes.yml'), Object.fromEntries(cells.map((cell) => [cell.pipette, {
-        ad_channel: cell.adChannel,
-        pipette_status: 'GOhm seal',
-        got_data: true,
-        patch_start: new Date(acq * 1000 - 600_000).toISOString(),
-        patch_stop: new Date(acq * 1000 + 1_800_000).toISOString(),
-        target_layer: cell.layer,
-        cell_labels: cell.creType === 'unlabeled' ? { tdTomato: '-', biocytin: '?' } : { [cell.creType]: '+', tdTomato: '+', biocytin: '?' },
-        position: cell.position,
-        cell_qc: { holding: true, access: true, spiking: true },
-      }])));
+      writeYaml(
+        path.join(siteDir, 'pipettes.yml'),
+        Object.fromEntries(
+          cells.map((cell) => [
+            cell.pipette,
+            {
+              ad_channel: cell.adChannel,
+              pipette_status: 'GOhm seal',
+              got_data: true,
+              patch_start: new Date(acq * 1000 - 600_000).toISOString(),
+              patch_stop: new Date(acq * 1000 + 1_800_000).toISOString(),
+              target_layer: cell.layer,
+              cell_labels:
+                cell.creType === 'unlabeled'
+                  ? { tdTomato: '-', biocytin: '?' }
+                  : { [cell.creType]: '+', tdTomato: '+', biocytin: '?' },
+              position: cell.position,
+              cell_qc: { holding: true, access: true, spiking: true },
+            },
+          ]),
+        ),
+      );
       sites.push({ experimentId: `${sliceName}/site_${m + 1}`, dir: siteDir, nwbFile: NWB_FILE, cells });
     }
   }

@@ -28,17 +28,32 @@ export interface CellTruthRecord {
 const scaled = (x: number | null, k: number) => (x === null ? null : Number((x * k).toPrecision(6)));
 
 /** The simulator's truth (SI, cell indices) mapped to the site's pipettes (cell i is on pipette i's ad_channel). */
-export function siteTruth(site: SampleSite, sim: SimulatedSite): { pairs: PairTruthRecord[]; cells: CellTruthRecord[] } {
+export function siteTruth(
+  site: SampleSite,
+  sim: SimulatedSite,
+): { pairs: PairTruthRecord[]; cells: CellTruthRecord[] } {
   const pipette = (index: number) => site.cells[index]!.pipette;
   return {
     pairs: sim.truth.pairs.map((t) => ({
-      experiment_id: site.experimentId, pre_pipette: pipette(t.pre), post_pipette: pipette(t.post), connected: t.connected, synapse_type: t.synapseType,
-      amplitude_mv: scaled(t.amplitude, 1e3), expected_amplitude_mv: scaled(t.expectedAmplitude, 1e3), latency_ms: scaled(t.latency, 1e3),
-      rise_time_ms: scaled(t.riseTime, 1e3), decay_tau_ms: scaled(t.decayTau, 1e3), failure_rate: t.failureRate,
+      experiment_id: site.experimentId,
+      pre_pipette: pipette(t.pre),
+      post_pipette: pipette(t.post),
+      connected: t.connected,
+      synapse_type: t.synapseType,
+      amplitude_mv: scaled(t.amplitude, 1e3),
+      expected_amplitude_mv: scaled(t.expectedAmplitude, 1e3),
+      latency_ms: scaled(t.latency, 1e3),
+      rise_time_ms: scaled(t.riseTime, 1e3),
+      decay_tau_ms: scaled(t.decayTau, 1e3),
+      failure_rate: t.failureRate,
     })),
     cells: sim.cells.map((c) => ({
-      experiment_id: site.experimentId, pipette: pipette(c.index), resting_potential_mv: scaled(c.restingPotential, 1e3)!,
-      input_resistance_mohm: scaled(c.inputResistance, 1e-6)!, membrane_tau_ms: scaled(c.membraneTau, 1e3)!, noise_sd_mv: scaled(c.noiseSd, 1e3)!,
+      experiment_id: site.experimentId,
+      pipette: pipette(c.index),
+      resting_potential_mv: scaled(c.restingPotential, 1e3)!,
+      input_resistance_mohm: scaled(c.inputResistance, 1e-6)!,
+      membrane_tau_ms: scaled(c.membraneTau, 1e3)!,
+      noise_sd_mv: scaled(c.noiseSd, 1e3)!,
     })),
   };
 }

@@ -30,18 +30,36 @@ export async function writeSampleData(options: SampleDataOptions): Promise<Sampl
   if (options.nwb !== false) {
     for (const [k, site] of sites.entries()) {
       const sim = simulateSite({
-        cells: options.cells, sweeps: (options.sweepsPerCell ?? 5) * options.cells, seed: siteSeed(options.seed, k),
-        connectionProbability: options.connectionProbability ?? 0.25, noise: options.noise ?? 1,
+        cells: options.cells,
+        sweeps: (options.sweepsPerCell ?? 5) * options.cells,
+        seed: siteSeed(options.seed, k),
+        connectionProbability: options.connectionProbability ?? 0.25,
+        noise: options.noise ?? 1,
       });
-      await writeIcephysNwb(toNwbInput(sim), path.join(site.dir, site.nwbFile), { identifier: site.experimentId, seed: siteSeed(options.seed, k) });
+      await writeIcephysNwb(toNwbInput(sim), path.join(site.dir, site.nwbFile), {
+        identifier: site.experimentId,
+        seed: siteSeed(options.seed, k),
+      });
       const truth = siteTruth(site, sim);
       pairs.push(...truth.pairs);
       cells.push(...truth.cells);
     }
   }
-  const write = (name: string, value: unknown) => fs.writeFileSync(path.join(truthDir, name), JSON.stringify(value, null, 1));
-  write('experiments.json', { seed: options.seed, experiments: sites.map((s) => s.experimentId), siteSeeds: sites.map((_, k) => siteSeed(options.seed, k)) });
+  const write = (name: string, value: unknown) =>
+    fs.writeFileSync(path.join(truthDir, name), JSON.stringify(value, null, 1));
+  write('experiments.json', {
+    seed: options.seed,
+    experiments: sites.map((s) => s.experimentId),
+    siteSeeds: sites.map((_, k) => siteSeed(options.seed, k)),
+  });
   write('pairs.json', pairs);
   write('cells.json', cells);
-  return { out: options.out, slices: options.slices, experiments: sites.map((s) => s.experimentId), truthDir, connections: pairs.filter((p) => p.connected).length, pairs: pairs.length };
+  return {
+    out: options.out,
+    slices: options.slices,
+    experiments: sites.map((s) => s.experimentId),
+    truthDir,
+    connections: pairs.filter((p) => p.connected).length,
+    pairs: pairs.length,
+  };
 }

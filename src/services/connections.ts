@@ -22,7 +22,15 @@ export interface ConnectionSummary {
 
 /** Pairs with usable responses, and those whose detection score passes the threshold. */
 export async function connectionSummary(orm: Orm, threshold = DETECTION_THRESHOLD): Promise<ConnectionSummary> {
-  const rows = await query<{ experiment_id: string; pre: string; post: string; synapse_type: string | null; detection_score: number | null; fit_amplitude: number | null; fit_latency: number | null }>(
+  const rows = await query<{
+    experiment_id: string;
+    pre: string;
+    post: string;
+    synapse_type: string | null;
+    detection_score: number | null;
+    fit_amplitude: number | null;
+    fit_latency: number | null;
+  }>(
     orm.em.fork(),
     sql`SELECT cs.experiment_id, pre.ext_id AS pre, post.ext_id AS post, cs.synapse_type, cs.detection_score, cs.fit_amplitude, cs.fit_latency
       FROM connection_strength cs JOIN pair p ON p.id = cs.pair_id JOIN cell pre ON pre.id = p.pre_cell_id JOIN cell post ON post.id = p.post_cell_id
@@ -31,9 +39,16 @@ export async function connectionSummary(orm: Orm, threshold = DETECTION_THRESHOL
   return {
     pairsTested: rows.length,
     threshold,
-    connections: rows.filter((r) => (r.detection_score ?? 0) >= threshold).map((r) => ({
-      experiment: r.experiment_id, pre: r.pre, post: r.post, synapseType: r.synapse_type ?? '?', detectionScore: r.detection_score!,
-      amplitudeMv: r.fit_amplitude === null ? null : r.fit_amplitude * 1e3, latencyMs: r.fit_latency === null ? null : r.fit_latency * 1e3,
-    })),
+    connections: rows
+      .filter((r) => (r.detection_score ?? 0) >= threshold)
+      .map((r) => ({
+        experiment: r.experiment_id,
+        pre: r.pre,
+        post: r.post,
+        synapseType: r.synapse_type ?? '?',
+        detectionScore: r.detection_score!,
+        amplitudeMv: r.fit_amplitude === null ? null : r.fit_amplitude * 1e3,
+        latencyMs: r.fit_latency === null ? null : r.fit_latency * 1e3,
+      })),
   };
 }

@@ -8,7 +8,9 @@ const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, 
 /** Workflow ids of running experiment workflows, for some experiments or all of them. */
 export async function runningExperimentWorkflows(client: Client, experimentIds?: string[]): Promise<string[]> {
   const ids: string[] = [];
-  for await (const wf of client.workflow.list({ query: `WorkflowType = '${WorkflowNames.processExperiment}' AND ExecutionStatus = 'Running'` })) {
+  for await (const wf of client.workflow.list({
+    query: `WorkflowType = '${WorkflowNames.processExperiment}' AND ExecutionStatus = 'Running'`,
+  })) {
     ids.push(wf.workflowId);
   }
   if (!experimentIds) return ids;
@@ -17,12 +19,28 @@ export async function runningExperimentWorkflows(client: Client, experimentIds?:
 }
 
 /** Requests cancellation and waits (bounded) until each workflow has closed; returns those that did. */
-export async function cancelAndWait(client: Client, workflowIds: string[], timeoutMs = 60_000): Promise<{ closed: string[]; stillRunning: string[] }> {
-  await Promise.all(workflowIds.map((id) => client.workflow.getHandle(id).cancel().catch(() => undefined)));
+export async function cancelAndWait(
+  client: Client,
+  workflowIds: string[],
+  timeoutMs = 60_000,
+): Promise<{ closed: string[]; stillRunning: string[] }> {
+  await Promise.all(
+    workflowIds.map((id) =>
+      client.workflow
+        .getHandle(id)
+        .cancel()
+        .catch(() => undefined),
+    ),
+  );
   const deadline = Date.now() + timeoutMs;
   let pending = [...workflowIds];
   while (pending.length > 0 && Date.now() < deadline) {
-    const states = await Promise.all(pending.map(async (id) => ({ id, running: (await client.workflow.getHandle(id).describe()).status.name === 'RUNNING' })));
+    const states = await Promise.all(
+      pending.map(async (id) => ({
+        id,
+        running: (await client.workflow.getHandle(id).describe()).status.name === 'RUNNING',
+      })),
+    );
     pending = states.filter((s) => s.running).map((s) => s.id);
     if (pending.length) await sleep(500);
   }

@@ -34,11 +34,18 @@ interface JobRow {
 }
 
 /** Failed jobs, newest first, with what a person needs to chase them. */
-export async function listFailures(orm: Orm, config: MpctlConfig, filter: { module?: string; experimentId?: string }): Promise<FailureView[]> {
-  const rows = await query<JobRow>(orm.em.fork(), sql`SELECT * FROM pipeline_job WHERE status = 'failed'
+export async function listFailures(
+  orm: Orm,
+  config: MpctlConfig,
+  filter: { module?: string; experimentId?: string },
+): Promise<FailureView[]> {
+  const rows = await query<JobRow>(
+    orm.em.fork(),
+    sql`SELECT * FROM pipeline_job WHERE status = 'failed'
     AND (${filter.module ?? null}::text IS NULL OR module = ${filter.module ?? null})
     AND (${filter.experimentId ?? null}::text IS NULL OR job_id = ${filter.experimentId ?? null} OR job_id = ${filter.experimentId ? sliceOf(filter.experimentId) : null})
-    ORDER BY finished_at DESC NULLS LAST, module, job_id`);
+    ORDER BY finished_at DESC NULLS LAST, module, job_id`,
+  );
   return rows.map((row) => ({
     module: row.module,
     jobId: row.job_id,
@@ -71,10 +78,21 @@ export interface ExperimentView {
 }
 
 /** Every module's state for one experiment (its slice job for per-slice modules). */
-export async function showExperiment(orm: Orm, registry: ModuleRegistry, config: MpctlConfig, experimentId: string): Promise<ExperimentView> {
+export async function showExperiment(
+  orm: Orm,
+  registry: ModuleRegistry,
+  config: MpctlConfig,
+  experimentId: string,
+): Promise<ExperimentView> {
   const jobIdOf = (module: string) => (registry.get(module).scope === 'slice' ? sliceOf(experimentId) : experimentId);
-  const rows = await query<JobRow>(orm.em.fork(), sql`SELECT * FROM pipeline_job WHERE (job_id = ${experimentId} OR job_id = ${sliceOf(experimentId)})`);
-  const plan = await planUpdate({ orm, registry, dataRoots: config.dataRoots }, { modules: registry.names, experimentIds: [experimentId] });
+  const rows = await query<JobRow>(
+    orm.em.fork(),
+    sql`SELECT * FROM pipeline_job WHERE (job_id = ${experimentId} OR job_id = ${sliceOf(experimentId)})`,
+  );
+  const plan = await planUpdate(
+    { orm, registry, dataRoots: config.dataRoots },
+    { modules: registry.names, experimentIds: [experimentId] },
+  );
   const workflowId = experimentWorkflowId(experimentId);
   return {
     experimentId,
@@ -91,7 +109,7 @@ export async function showExperiment(orm: Orm, registry: ModuleRegistry, config:
         lastReason: row?.reason ?? null,
         durationMs: row?.duration_ms ?? null,
         finishedAt: row?.finished_at ? new Date(row.finished_at).toISOString() : null,
-        error: row?.status === 'succeeded' ? null : row?.error_message?.split('\n')[0] ?? null,
+        error: row?.status === 'succeeded' ? null : (row?.error_message?.split('\n')[0] ?? null),
         sourceFile: row?.source_file ?? null,
       };
     }),

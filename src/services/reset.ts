@@ -10,7 +10,9 @@ import { visibilityQuote } from './experiment-workflows.js';
 // @temporalio/proto is CommonJS: named ESM imports of it do not resolve.
 const { temporal } = proto;
 type HistoryEvent = protoTypes.api.history.v1.IHistoryEvent;
-type EventId = NonNullable<protoTypes.api.history.v1.IActivityTaskScheduledEventAttributes['workflowTaskCompletedEventId']>;
+type EventId = NonNullable<
+  protoTypes.api.history.v1.IActivityTaskScheduledEventAttributes['workflowTaskCompletedEventId']
+>;
 
 export interface ResetResult {
   workflowId: string;
@@ -26,14 +28,20 @@ export interface ResetResult {
  * that scheduled the failed activity. The new run replays the completed steps from history (they
  * do not run again) and executes the failed module and its downstream anew.
  */
-export async function resetExperiment(client: Client, experimentId: string, reason = 'mpctl reset'): Promise<ResetResult> {
+export async function resetExperiment(
+  client: Client,
+  experimentId: string,
+  reason = 'mpctl reset',
+): Promise<ResetResult> {
   const workflowId = experimentWorkflowId(experimentId);
   const handle = client.workflow.getHandle(workflowId);
   const description = await handle.describe().catch(() => {
     throw new ConfigError(`no workflow ${workflowId}: has experiment ${experimentId} been processed?`);
   });
   if (description.status.name !== 'FAILED') {
-    throw new ConfigError(`${workflowId} is ${description.status.name.toLowerCase()}, not failed; only a failed run can be reset (use \`mpctl update --experiment ${experimentId} --retry\` otherwise)`);
+    throw new ConfigError(
+      `${workflowId} is ${description.status.name.toLowerCase()}, not failed; only a failed run can be reset (use \`mpctl update --experiment ${experimentId} --retry\` otherwise)`,
+    );
   }
   const history = await client.workflow.getHandle(workflowId, description.runId).fetchHistory();
   const events = history.events ?? [];
@@ -47,18 +55,28 @@ export async function resetExperiment(client: Client, experimentId: string, reas
     requestId: crypto.randomUUID(),
     resetReapplyExcludeTypes: [temporal.api.enums.v1.ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL],
   });
-  return { workflowId, previousRunId: description.runId, newRunId: response.runId!, module: point.module, resetToEventId: Number(point.workflowTaskCompletedEventId) };
+  return {
+    workflowId,
+    previousRunId: description.runId,
+    newRunId: response.runId!,
+    module: point.module,
+    resetToEventId: Number(point.workflowTaskCompletedEventId),
+  };
 }
 
 /** The first failed (not cancelled) activity and the workflow task that scheduled it. */
-export function firstFailedStep(events: HistoryEvent[]): { module: string; workflowTaskCompletedEventId: EventId } | undefined {
+export function firstFailedStep(
+  events: HistoryEvent[],
+): { module: string; workflowTaskCompletedEventId: EventId } | undefined {
   const failed = events.find((e) => e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes);
   if (!failed) return undefined;
-  const scheduledId = Number((failed.activityTaskFailedEventAttributes ?? failed.activityTaskTimedOutEventAttributes)!.scheduledEventId);
+  const scheduledId = Number(
+    (failed.activityTaskFailedEventAttributes ?? failed.activityTaskTimedOutEventAttributes)!.scheduledEventId,
+  );
   const scheduled = events.find((e) => Number(e.eventId) === scheduledId)?.activityTaskScheduledEventAttributes;
   if (!scheduled) return undefined;
   const input = scheduled.input?.payloads?.[0]?.data;
-  const module = input ? (JSON.parse(Buffer.from(input).toString('utf8')) as { module?: string }).module ?? '?' : '?';
+  const module = input ? ((JSON.parse(Buffer.from(input).toString('utf8')) as { module?: string }).module ?? '?') : '?';
   return { module, workflowTaskCompletedEventId: scheduled.workflowTaskCompletedEventId! };
 }
 

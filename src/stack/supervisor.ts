@@ -64,7 +64,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     log('starting PostgreSQL');
     const pgLog = fs.createWriteStream(path.join(home, 'logs', 'postgres.log'), { flags: 'a' });
     const postgres = await startEmbeddedPostgres({
-      dir: path.join(home, 'postgres'), port: settings.postgresPort, user: 'mpctl', password: settings.password, database: 'mpctl',
+      dir: path.join(home, 'postgres'),
+      port: settings.postgresPort,
+      user: 'mpctl',
+      password: settings.password,
+      database: 'mpctl',
       log: (line) => pgLog.write(line + '\n'),
     });
     stops.push(() => postgres.stop());
@@ -72,8 +76,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     log('starting the Temporal dev server');
     const cli = locateTemporalCli(options.temporalCliPath, log);
     const temporal = await startTemporalServer({
-      cli, dbFile: path.join(home, 'temporal.sqlite'), port: settings.temporalPort, uiPort: settings.uiPort,
-      namespace: EMBEDDED_NAMESPACE, logFile: path.join(home, 'logs', 'temporal.log'),
+      cli,
+      dbFile: path.join(home, 'temporal.sqlite'),
+      port: settings.temporalPort,
+      uiPort: settings.uiPort,
+      namespace: EMBEDDED_NAMESPACE,
+      logFile: path.join(home, 'logs', 'temporal.log'),
     });
     stops.push(() => temporal.stop());
     const connection = await Connection.connect({ address: temporal.address });
@@ -86,9 +94,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await orm.close();
 
     const state: StackState = {
-      supervisorPid: process.pid, databaseUrl: postgres.url, temporalAddress: temporal.address, namespace: EMBEDDED_NAMESPACE,
-      uiUrl: temporal.uiUrl, taskQueue: options.taskQueue, dataRoots: options.dataRoots,
-      pids: { temporal: temporal.pid, postgres: postgres.pid }, startedAt: new Date().toISOString(),
+      supervisorPid: process.pid,
+      databaseUrl: postgres.url,
+      temporalAddress: temporal.address,
+      namespace: EMBEDDED_NAMESPACE,
+      uiUrl: temporal.uiUrl,
+      taskQueue: options.taskQueue,
+      dataRoots: options.dataRoots,
+      pids: { temporal: temporal.pid, postgres: postgres.pid },
+      startedAt: new Date().toISOString(),
     };
     log('starting a worker');
     const worker = await superviseWorker(state, options, home);
@@ -136,7 +150,9 @@ async function superviseWorker(state: StackState, options: StackOptions, home: s
   // Ready when its health endpoint answers /ready.
   const healthUrl = `http://127.0.0.1:${healthPort}`;
   for (let i = 0; i < 240; i++) {
-    const ready = await fetch(`${healthUrl}/ready`).then((r) => r.ok).catch(() => false);
+    const ready = await fetch(`${healthUrl}/ready`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ready) break;
     if (i === 239) throw new Error(`the worker did not become ready; see ${logFile}`);
     await sleep(250);

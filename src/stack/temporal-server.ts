@@ -31,13 +31,20 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   if (options.cli.kind === 'sdk-download') return startWithSdkDownload(options, address, uiUrl);
 
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--ui-port', String(options.uiPort),
-    '--db-filename', options.dbFile,
-    '--namespace', options.namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--db-filename',
+    options.dbFile,
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
     ...SQLITE_PRAGMAS,
   ];
   const log = fs.openSync(options.logFile, 'a');
@@ -45,21 +52,29 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   fs.closeSync(log);
   let exited = false;
   child.on('exit', () => (exited = true));
-  await waitFor('the Temporal dev server', async () => {
-    if (exited) throw new Error(`temporal exited early; see ${options.logFile}`);
-    const connection = await Connection.connect({ address, connectTimeout: 1000 });
-    try {
-      await connection.workflowService.describeNamespace({ namespace: options.namespace });
-      return true;
-    } finally {
-      await connection.close();
-    }
-  }, 60_000);
+  await waitFor(
+    'the Temporal dev server',
+    async () => {
+      if (exited) throw new Error(`temporal exited early; see ${options.logFile}`);
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace: options.namespace });
+        return true;
+      } finally {
+        await connection.close();
+      }
+    },
+    60_000,
+  );
   return { address, uiUrl, pid: child.pid, stop: () => stopChild(child, 'SIGTERM', 15_000) };
 }
 
 /** Last resort where no binary can be had: the SDK fetches the CLI itself (needs internet). */
-async function startWithSdkDownload(options: TemporalServerOptions, address: string, uiUrl: string): Promise<RunningTemporal> {
+async function startWithSdkDownload(
+  options: TemporalServerOptions,
+  address: string,
+  uiUrl: string,
+): Promise<RunningTemporal> {
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const env = await TestWorkflowEnvironment.createLocal({
     server: {

@@ -7,7 +7,9 @@ import { explainConnectFailure, type TemporalTls } from './connection-errors.js'
 
 function requireAddress(config: MpctlConfig): string {
   if (!config.temporalAddress) {
-    throw new ConfigError('no Temporal server configured: start the embedded stack with `mpctl up`, or set TEMPORAL_ADDRESS');
+    throw new ConfigError(
+      'no Temporal server configured: start the embedded stack with `mpctl up`, or set TEMPORAL_ADDRESS',
+    );
   }
   return config.temporalAddress;
 }
@@ -20,12 +22,16 @@ function tlsOptions(config: MpctlConfig): TemporalTls | undefined {
     try {
       return fs.readFileSync(file);
     } catch (error) {
-      throw new ConfigError(`${setting}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new ConfigError(
+        `${setting}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
   };
   // One without the other would silently connect without a client certificate.
   if (Boolean(tls.clientCertPath) !== Boolean(tls.clientKeyPath)) {
-    throw new ConfigError('a TLS client certificate needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (tls.clientCertPath and tls.clientKeyPath)');
+    throw new ConfigError(
+      'a TLS client certificate needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (tls.clientCertPath and tls.clientKeyPath)',
+    );
   }
   const cert = read(tls.clientCertPath, 'TEMPORAL_TLS_CERT');
   const key = read(tls.clientKeyPath, 'TEMPORAL_TLS_KEY');

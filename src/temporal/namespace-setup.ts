@@ -20,9 +20,16 @@ const indexedType: Record<string, number> = {
 export const DEFAULT_RETENTION_DAYS = 30;
 
 /** Registers mpctl's search attributes and sets retention; safe to run again. */
-export async function setupNamespace(connection: Pick<Connection, 'operatorService' | 'workflowService'>, namespace: string, retentionDays = DEFAULT_RETENTION_DAYS): Promise<{ added: string[]; retentionDays: number }> {
+export async function setupNamespace(
+  connection: Pick<Connection, 'operatorService' | 'workflowService'>,
+  namespace: string,
+  retentionDays = DEFAULT_RETENTION_DAYS,
+): Promise<{ added: string[]; retentionDays: number }> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const known = new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
+  const known = new Set([
+    ...Object.keys(existing.customAttributes ?? {}),
+    ...Object.keys(existing.systemAttributes ?? {}),
+  ]);
   const missing = searchAttributeKeys.filter((key) => !known.has(key.name));
   if (missing.length > 0) {
     await connection.operatorService.addSearchAttributes({

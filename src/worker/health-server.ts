@@ -14,7 +14,9 @@ export function startHealthServer(port: number, host: string, sources: HealthSou
     if (url === '/health') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     if (url === '/ready') {
       const ready = sources.isReady();
-      return void res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'not ready\n');
+      return void res
+        .writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' })
+        .end(ready ? 'ready\n' : 'not ready\n');
     }
     if (url === '/metrics') {
       sources.metrics().then(

@@ -17,14 +17,19 @@ export class JobMetrics {
   }
 
   render(): string {
-    const lines = ['# HELP mpctl_jobs_total Module jobs finished, by module and outcome.', '# TYPE mpctl_jobs_total counter'];
+    const lines = [
+      '# HELP mpctl_jobs_total Module jobs finished, by module and outcome.',
+      '# TYPE mpctl_jobs_total counter',
+    ];
     for (const [key, value] of this.counts) {
       const [module, outcome] = key.split('\u0000');
       lines.push(`mpctl_jobs_total{module="${module}",outcome="${outcome}"} ${value}`);
     }
     lines.push('# HELP mpctl_job_duration_seconds Module job duration.', '# TYPE mpctl_job_duration_seconds histogram');
     for (const [module, d] of this.durations) {
-      JobMetrics.bucketBounds.forEach((bound, i) => lines.push(`mpctl_job_duration_seconds_bucket{module="${module}",le="${bound}"} ${d.buckets[i]}`));
+      JobMetrics.bucketBounds.forEach((bound, i) =>
+        lines.push(`mpctl_job_duration_seconds_bucket{module="${module}",le="${bound}"} ${d.buckets[i]}`),
+      );
       lines.push(`mpctl_job_duration_seconds_bucket{module="${module}",le="+Inf"} ${d.count}`);
       lines.push(`mpctl_job_duration_seconds_sum{module="${module}"} ${d.sum}`);
       lines.push(`mpctl_job_duration_seconds_count{module="${module}"} ${d.count}`);

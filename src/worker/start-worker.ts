@@ -33,7 +33,8 @@ export interface RunningWorker {
 
 /** Builds a worker with real dependencies: the ORM, the module registry and the data roots. */
 export async function startWorker(config: MpctlConfig, settings: WorkerSettings): Promise<RunningWorker> {
-  if (!config.databaseUrl) throw new Error('no database configured: start the embedded stack with `mpctl up`, or set MPCTL_DATABASE_URL');
+  if (!config.databaseUrl)
+    throw new Error('no database configured: start the embedded stack with `mpctl up`, or set MPCTL_DATABASE_URL');
   let sdkMetricsUrl: string | undefined;
   if (settings.sdkMetrics) {
     const port = await findFreePort();
@@ -44,7 +45,13 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
   const orm = await openOrm(config.databaseUrl, { poolMax: settings.maxConcurrentActivities + 4 });
   const metrics = new JobMetrics();
   const client = await connectClient(config);
-  const activities = createActivities({ orm, registry, dataRoots: config.dataRoots, client, onJobFinished: (m, o, s) => metrics.record(m, o, s) });
+  const activities = createActivities({
+    orm,
+    registry,
+    dataRoots: config.dataRoots,
+    client,
+    onJobFinished: (m, o, s) => metrics.record(m, o, s),
+  });
   const connection = await connectWorker(config);
   const worker = await Worker.create({
     connection,
@@ -62,7 +69,11 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
     server = await startHealthServer(settings.healthPort, settings.healthHost ?? '0.0.0.0', {
       isReady: () => worker.getState() === 'RUNNING',
       metrics: async () => {
-        const sdk = sdkMetricsUrl ? await fetch(sdkMetricsUrl).then((r) => r.text()).catch(() => '') : '';
+        const sdk = sdkMetricsUrl
+          ? await fetch(sdkMetricsUrl)
+              .then((r) => r.text())
+              .catch(() => '')
+          : '';
         return sdk + metrics.render();
       },
     });

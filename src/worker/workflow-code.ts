@@ -19,5 +19,11 @@ export function workflowCode(): { workflowBundle: { codePath: string } } | { wor
 }
 
 function newestMtime(dir: string): number {
-  return Math.max(0, ...fs.readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => fs.statSync(path.join(dir, f)).mtimeMs));
+  return Math.max(
+    0,
+    ...fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => fs.statSync(path.join(dir, f)).mtimeMs),
+  );
 }

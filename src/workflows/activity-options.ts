@@ -21,5 +21,10 @@ export const moduleJobOptions: ActivityOptions = {
 /** Planning and bookkeeping: short, and retried through database hiccups. */
 export const bookkeepingOptions: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '30 seconds',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
 };

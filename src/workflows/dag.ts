@@ -6,16 +6,17 @@ export interface DagNode {
 }
 
 export type NodeOutcome<R> =
-  | { status: 'succeeded'; result: R }
-  | { status: 'failed'; error: unknown }
-  | { status: 'skipped'; blockedBy: string };
+  { status: 'succeeded'; result: R } | { status: 'failed'; error: unknown } | { status: 'skipped'; blockedBy: string };
 
 /**
  * Runs every node once all its dependencies inside the graph succeeded, independent nodes
  * concurrently. A failed node skips everything downstream of it and nothing else.
  * Dependencies outside the node set are taken as satisfied.
  */
-export async function runDag<R>(nodes: DagNode[], run: (node: DagNode) => Promise<R>): Promise<Map<string, NodeOutcome<R>>> {
+export async function runDag<R>(
+  nodes: DagNode[],
+  run: (node: DagNode) => Promise<R>,
+): Promise<Map<string, NodeOutcome<R>>> {
   const ids = new Set(nodes.map((node) => node.id));
   const byId = new Map(nodes.map((node) => [node.id, node]));
   const outcomes = new Map<string, NodeOutcome<R>>();

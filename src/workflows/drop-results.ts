@@ -4,7 +4,10 @@ import { ErrorTypes } from '../errors/index.js';
 import type { DropResultsInput, DropResultsResult, DropResultsWorkflow } from '../workflow-safe/workflow-types.js';
 import { bookkeepingOptions } from './activity-options.js';
 
-const { cancelExperimentWorkflows, dropModuleResults } = proxyActivities<Activities>({ ...bookkeepingOptions, summary: 'drop' });
+const { cancelExperimentWorkflows, dropModuleResults } = proxyActivities<Activities>({
+  ...bookkeepingOptions,
+  summary: 'drop',
+});
 
 /**
  * `mpctl drop`: cancels the running workflows of the affected experiments, then deletes the

@@ -1,15 +1,33 @@
 import {
-  ChildWorkflowFailure, ParentClosePolicy, ChildWorkflowCancellationType, WorkflowIdReusePolicy,
-  continueAsNew, proxyActivities, setHandler, startChild, workflowInfo, defineQuery, isCancellation, upsertSearchAttributes,
-  CancellationScope, ContinueAsNew, patched,
+  ChildWorkflowFailure,
+  ParentClosePolicy,
+  ChildWorkflowCancellationType,
+  WorkflowIdReusePolicy,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+  defineQuery,
+  isCancellation,
+  upsertSearchAttributes,
+  CancellationScope,
+  ContinueAsNew,
+  patched,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import { experimentWorkflowId, sliceOf } from '../workflow-safe/job-ids.js';
 import { SearchAttributes } from '../workflow-safe/search-attributes.js';
 import {
-  progressQueryName, type ModuleOutcome, type PlannedJob, type PipelineUpdateInput, type PipelineUpdateResult, type PipelineUpdateWorkflow,
-  type UpdateProgress, type UpdateState,
+  progressQueryName,
+  type ModuleOutcome,
+  type PlannedJob,
+  type PipelineUpdateInput,
+  type PipelineUpdateResult,
+  type PipelineUpdateWorkflow,
+  type UpdateProgress,
+  type UpdateState,
 } from '../workflow-safe/workflow-types.js';
 import { bookkeepingOptions, moduleJobOptions } from './activity-options.js';
 import { messageOf } from './failure-message.js';
@@ -23,11 +41,18 @@ const { takeUpdateLock } = proxyActivities<Activities>({ ...bookkeepingOptions, 
 // Each attempt checks once and fails while another update runs; the retry backoff is the wait,
 // so a waiting update holds no worker slot and adds no history events.
 const { acquireUpdateLock } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute', scheduleToCloseTimeout: '7 days', summary: 'wait for other updates',
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '7 days',
+  summary: 'wait for other updates',
   retry: { initialInterval: '1 second', backoffCoefficient: 1.5, maximumInterval: '10 seconds' },
 });
-const { acquireUpdateLock: acquireUpdateLockV1 } = proxyActivities<Activities>({ startToCloseTimeout: '7 days', heartbeatTimeout: '30 seconds', summary: 'wait for other updates' });
-const sliceJob = (jobId: string) => proxyActivities<Activities>({ ...moduleJobOptions, summary: `slice · ${jobId}` }).runModuleJob;
+const { acquireUpdateLock: acquireUpdateLockV1 } = proxyActivities<Activities>({
+  startToCloseTimeout: '7 days',
+  heartbeatTimeout: '30 seconds',
+  summary: 'wait for other updates',
+});
+const sliceJob = (jobId: string) =>
+  proxyActivities<Activities>({ ...moduleJobOptions, summary: `slice · ${jobId}` }).runModuleJob;
 
 const PAGE = 100;
 /** Continue-as-new well before Temporal's 51,200-event limit; each experiment costs about 8 events. */
@@ -37,15 +62,21 @@ const MAX_HISTORY_EVENTS = 10_000;
  * One `mpctl update`: plan, drop orphans, run the slice jobs, then one processExperiment child
  * per experiment with at most `parallel` in flight. Progress is readable through a query.
  */
-export const pipelineUpdate: PipelineUpdateWorkflow = async (input: PipelineUpdateInput): Promise<PipelineUpdateResult> => {
+export const pipelineUpdate: PipelineUpdateWorkflow = async (
+  input: PipelineUpdateInput,
+): Promise<PipelineUpdateResult> => {
   const state: UpdateState = input.state ?? initialState(input.updateId, Date.now());
   const progress = state.progress;
   setHandler(progressQuery, () => progress);
-  upsertSearchAttributes([{ key: SearchAttributes.updateId, value: input.updateId }, { key: SearchAttributes.status, value: 'running' }]);
+  upsertSearchAttributes([
+    { key: SearchAttributes.updateId, value: input.updateId },
+    { key: SearchAttributes.status, value: 'running' },
+  ]);
   try {
     return await runUpdate(input, state);
   } catch (error) {
-    if (!isContinueAsNew(error)) await CancellationScope.nonCancellable(() => releaseUpdateLock({ updateId: input.updateId }));
+    if (!isContinueAsNew(error))
+      await CancellationScope.nonCancellable(() => releaseUpdateLock({ updateId: input.updateId }));
     throw error;
   }
 };
@@ -57,7 +88,15 @@ async function runUpdate(input: PipelineUpdateInput, state: UpdateState): Promis
     progress.phase = 'planning';
   }
   if (progress.phase === 'planning') {
-    const summary = await planAndStore({ updateId: input.updateId, modules: input.modules, experimentIds: input.experimentIds, limit: input.limit, retry: input.retry, force: input.force, dataRoots: input.dataRoots });
+    const summary = await planAndStore({
+      updateId: input.updateId,
+      modules: input.modules,
+      experimentIds: input.experimentIds,
+      limit: input.limit,
+      retry: input.retry,
+      force: input.force,
+      dataRoots: input.dataRoots,
+    });
     countPlanned(progress, summary.byModule);
     state.graph = summary.graph;
     progress.sliceJobs.total = summary.sliceJobs;
@@ -83,7 +122,12 @@ async function runUpdate(input: PipelineUpdateInput, state: UpdateState): Promis
   }
   progress.phase = 'done';
   await releaseUpdateLock({ updateId: input.updateId });
-  upsertSearchAttributes([{ key: SearchAttributes.status, value: progress.experiments.failed + progress.sliceJobs.failed > 0 ? 'failed' : 'succeeded' }]);
+  upsertSearchAttributes([
+    {
+      key: SearchAttributes.status,
+      value: progress.experiments.failed + progress.sliceJobs.failed > 0 ? 'failed' : 'succeeded',
+    },
+  ]);
   return progress;
 }
 
@@ -103,12 +147,23 @@ const isContinueAsNew = (error: unknown) => error instanceof ContinueAsNew;
 
 async function runSliceJobs(input: PipelineUpdateInput, state: UpdateState): Promise<void> {
   for (;;) {
-    const units = await loadPlanUnits({ updateId: input.updateId, kind: 'slice', fromSeq: state.cursor.slice, limit: PAGE });
+    const units = await loadPlanUnits({
+      updateId: input.updateId,
+      kind: 'slice',
+      fromSeq: state.cursor.slice,
+      limit: PAGE,
+    });
     if (units.length === 0) return;
     await inParallel(units, input.parallel, async (unit) => {
       const job = unit.jobs[0];
       try {
-        await sliceJob(job.jobId)({ module: job.module, jobId: job.jobId, reason: job.reason, updateId: input.updateId, dataRoots: input.dataRoots });
+        await sliceJob(job.jobId)({
+          module: job.module,
+          jobId: job.jobId,
+          reason: job.reason,
+          updateId: input.updateId,
+          dataRoots: input.dataRoots,
+        });
         countOutcome(state.progress, job.module, 'succeeded');
       } catch (error) {
         if (isCancellation(error)) throw error;
@@ -128,7 +183,12 @@ async function runExperiments(input: PipelineUpdateInput, state: UpdateState): P
   const failedSlices = new Set(state.failedSlices);
   for (;;) {
     if (historyIsLarge()) return false;
-    const units = await loadPlanUnits({ updateId: input.updateId, kind: 'experiment', fromSeq: state.cursor.experiment, limit: PAGE });
+    const units = await loadPlanUnits({
+      updateId: input.updateId,
+      kind: 'experiment',
+      fromSeq: state.cursor.experiment,
+      limit: PAGE,
+    });
     if (units.length === 0) return true;
     await inParallel(units, input.parallel, async (unit) => {
       if (failedSlices.has(sliceOf(unit.key))) {
@@ -142,7 +202,12 @@ async function runExperiments(input: PipelineUpdateInput, state: UpdateState): P
   }
 }
 
-async function runExperiment(input: PipelineUpdateInput, state: UpdateState, experimentId: string, jobs: PlannedJob[]): Promise<void> {
+async function runExperiment(
+  input: PipelineUpdateInput,
+  state: UpdateState,
+  experimentId: string,
+  jobs: PlannedJob[],
+): Promise<void> {
   const progress = state.progress;
   const planned = new Set(jobs.map((job) => job.module));
   const dependencies = state.graph;
@@ -150,10 +215,17 @@ async function runExperiment(input: PipelineUpdateInput, state: UpdateState, exp
   try {
     child = await startChild(processExperiment, {
       workflowId: experimentWorkflowId(experimentId),
-      args: [{
-        experimentId, updateId: input.updateId, statusSetByParent: true,
-        jobs: jobs.map((job) => ({ ...job, dependencies: (dependencies[job.module] ?? []).filter((dep) => planned.has(dep)) })),
-      }],
+      args: [
+        {
+          experimentId,
+          updateId: input.updateId,
+          statusSetByParent: true,
+          jobs: jobs.map((job) => ({
+            ...job,
+            dependencies: (dependencies[job.module] ?? []).filter((dep) => planned.has(dep)),
+          })),
+        },
+      ],
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
@@ -204,9 +276,10 @@ function historyIsLarge(): boolean {
   return info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS;
 }
 
-function childDetails(error: unknown): { modules?: Record<string, ModuleOutcome>; failedModules?: string[] } | undefined {
+function childDetails(
+  error: unknown,
+): { modules?: Record<string, ModuleOutcome>; failedModules?: string[] } | undefined {
   const cause = error instanceof ChildWorkflowFailure ? error.cause : undefined;
   const details = (cause as { details?: unknown[] } | undefined)?.details;
   return details?.[0] as { modules?: Record<string, ModuleOutcome>; failedModules?: string[] } | undefined;
 }
-

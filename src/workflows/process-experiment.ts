@@ -1,8 +1,19 @@
-import { ApplicationFailure, isCancellation, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  isCancellation,
+  patched,
+  proxyActivities,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { ErrorTypes } from '../errors/index.js';
 import { SearchAttributes } from '../workflow-safe/search-attributes.js';
-import type { ModuleOutcome, ProcessExperimentInput, ProcessExperimentResult, ProcessExperimentWorkflow } from '../workflow-safe/workflow-types.js';
+import type {
+  ModuleOutcome,
+  ProcessExperimentInput,
+  ProcessExperimentResult,
+  ProcessExperimentWorkflow,
+} from '../workflow-safe/workflow-types.js';
 import { bookkeepingOptions, moduleJobOptions } from './activity-options.js';
 import { runDag } from './dag.js';
 import { messageOf } from './failure-message.js';
@@ -18,16 +29,22 @@ const moduleActivity = (module: string, experimentId: string) =>
  * module skips only what depends on it; the workflow then fails naming the failed modules, so
  * `mpctl reset` can re-run from the first failed step.
  */
-export const processExperiment: ProcessExperimentWorkflow = async (input: ProcessExperimentInput): Promise<ProcessExperimentResult> => {
+export const processExperiment: ProcessExperimentWorkflow = async (
+  input: ProcessExperimentInput,
+): Promise<ProcessExperimentResult> => {
   const { experimentId } = input;
   // The parent sets MpctlStatus=running at start; runs begun before that (recorded histories) upserted it here,
   // and runs begun by parents that did not yet say so in the input decided it with patched().
-  if (!input.statusSetByParent && !patched('status-set-by-parent')) upsertSearchAttributes([{ key: SearchAttributes.status, value: 'running' }]);
+  if (!input.statusSetByParent && !patched('status-set-by-parent'))
+    upsertSearchAttributes([{ key: SearchAttributes.status, value: 'running' }]);
   const nodes = input.jobs.map((job) => ({ id: job.module, dependencies: job.dependencies }));
   const byModule = new Map(input.jobs.map((job) => [job.module, job]));
   const outcomes = await runDag(nodes, (node) => {
     const job = byModule.get(node.id)!;
-    return moduleActivity(job.module, experimentId)({ module: job.module, jobId: job.jobId, reason: job.reason, updateId: input.updateId });
+    return moduleActivity(
+      job.module,
+      experimentId,
+    )({ module: job.module, jobId: job.jobId, reason: job.reason, updateId: input.updateId });
   });
 
   const modules: Record<string, ModuleOutcome> = {};
@@ -64,4 +81,3 @@ export const processExperiment: ProcessExperimentWorkflow = async (input: Proces
   ]);
   return { experimentId, modules };
 };
-

@@ -6,10 +6,16 @@ const MAX_LISTED_FAILURES = 50;
 export function initialState(updateId: string, startedAt: number): UpdateState {
   return {
     progress: {
-      updateId, phase: 'waiting', startedAt,
+      updateId,
+      phase: 'waiting',
+      startedAt,
       sliceJobs: { total: 0, done: 0, failed: 0 },
       experiments: { total: 0, done: 0, succeeded: 0, failed: 0, notStarted: 0, running: 0 },
-      modules: {}, failures: [], warnings: [], orphanJobs: 0, runs: 1,
+      modules: {},
+      failures: [],
+      warnings: [],
+      orphanJobs: 0,
+      runs: 1,
     },
     cursor: { slice: 0, experiment: 0 },
     failedSlices: [],
@@ -30,6 +36,11 @@ export function countOutcome(progress: UpdateProgress, module: string, outcome: 
   else counts.skipped++;
 }
 
-export function noteFailure(progress: UpdateProgress, experimentId: string, failedModules: string[], message: string): void {
+export function noteFailure(
+  progress: UpdateProgress,
+  experimentId: string,
+  failedModules: string[],
+  message: string,
+): void {
   if (progress.failures.length < MAX_LISTED_FAILURES) progress.failures.push({ experimentId, failedModules, message });
 }

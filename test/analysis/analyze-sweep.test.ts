@@ -6,7 +6,15 @@ import { simulateSite } from '../../src/sample-data/physiology/index.js';
 test('one sweep: 12 stimulus pulses with spikes, a window per (post, pulse), matched quiet backgrounds', () => {
   const site = simulateSite({ cells: 4, sweeps: 1, seed: 2 });
   const sweep = site.sweeps[0]!;
-  const input = { sweepNumber: 0, channels: sweep.channels.map((c) => ({ key: c.electrode, rate: 20000, command: Float64Array.from(c.command), response: Float64Array.from(c.response) })) };
+  const input = {
+    sweepNumber: 0,
+    channels: sweep.channels.map((c) => ({
+      key: c.electrode,
+      rate: 20000,
+      command: Float64Array.from(c.command),
+      response: Float64Array.from(c.response),
+    })),
+  };
   const result = analyzeSweep('expt', input);
   assert.equal(result.recordings.length, 4);
   for (const r of result.recordings) {
@@ -30,5 +38,8 @@ test('one sweep: 12 stimulus pulses with spikes, a window per (post, pulse), mat
   // Backgrounds are not reused within a pair.
   const chunks = result.responses.filter((r) => r.post === 'electrode_1').map((r) => r.baselineChunk);
   assert.equal(new Set(chunks).size, chunks.length);
-  assert.deepEqual(analyzeSweep('expt', input).responses.map((r) => r.baselineChunk), result.responses.map((r) => r.baselineChunk));
+  assert.deepEqual(
+    analyzeSweep('expt', input).responses.map((r) => r.baselineChunk),
+    result.responses.map((r) => r.baselineChunk),
+  );
 });

@@ -25,14 +25,27 @@ test('simulate → NWB → read → analyse recovers connectivity (AUC, type, am
     const file = await openNwb(path);
     const sweeps = file.sweeps.map((s) => ({
       sweepNumber: s.sweepNumber,
-      channels: s.channels.map((c) => ({ key: c.electrode, rate: c.sampleRate, command: c.command!.read(), response: c.response.read() })),
+      channels: s.channels.map((c) => ({
+        key: c.electrode,
+        rate: c.sampleRate,
+        command: c.command!.read(),
+        response: c.response.read(),
+      })),
     }));
     file.close();
     const result = analyzeSite(`site-${seed}`, sweeps);
     for (const p of result.pairs) {
-      predictions.push({ pre: `${seed}/${p.pre}`, post: `${seed}/${p.post}`, detectionScore: p.result?.detectionScore ?? 0, synapseType: p.result?.synapseType ?? null, amplitude: p.result?.fit?.amplitude ?? null, latency: p.result?.fit?.latency ?? null });
+      predictions.push({
+        pre: `${seed}/${p.pre}`,
+        post: `${seed}/${p.post}`,
+        detectionScore: p.result?.detectionScore ?? 0,
+        synapseType: p.result?.synapseType ?? null,
+        amplitude: p.result?.fit?.amplitude ?? null,
+        latency: p.result?.fit?.latency ?? null,
+      });
     }
-    for (const t of site.truth.pairs) truth.push({ ...t, preElectrode: `${seed}/${t.preElectrode}`, postElectrode: `${seed}/${t.postElectrode}` });
+    for (const t of site.truth.pairs)
+      truth.push({ ...t, preElectrode: `${seed}/${t.preElectrode}`, postElectrode: `${seed}/${t.postElectrode}` });
   }
   const report = validate(predictions, truth, 0.2e-3);
   console.log(`science figures: ${JSON.stringify(report)}`);

@@ -23,7 +23,11 @@ function responses(amp: number, sweeps: number, seed: number, pulseGap = 0.02): 
       const data = trace.subarray(start, stop);
       const bg = new Float64Array(400).map(() => -0.068 + noise());
       out.push({
-        sweep: s, pulseNumber: k, windowStart: start / RATE, spikeTime: spike, data,
+        sweep: s,
+        pulseNumber: k,
+        windowStart: start / RATE,
+        spikeTime: spike,
+        data,
         strength: measureResponse(data, RATE, 200, spike - start / RATE),
         background: measureResponse(bg, RATE, 200, 0.011),
         qc: { exPass: true, inPass: true, reasons: [] },

@@ -49,8 +49,22 @@ test('ROC AUC and validation figures', () => {
   assert.equal(rocAuc([1], [1]), 0.5);
   assert.equal(rocAuc([1, 3], [2]), 0.5);
   const truth = [
-    { preElectrode: 'a', postElectrode: 'b', connected: true, synapseType: 'ex' as const, amplitude: 0.5e-3, latency: 0.0015 },
-    { preElectrode: 'b', postElectrode: 'a', connected: true, synapseType: 'in' as const, amplitude: -0.3e-3, latency: 0.002 },
+    {
+      preElectrode: 'a',
+      postElectrode: 'b',
+      connected: true,
+      synapseType: 'ex' as const,
+      amplitude: 0.5e-3,
+      latency: 0.0015,
+    },
+    {
+      preElectrode: 'b',
+      postElectrode: 'a',
+      connected: true,
+      synapseType: 'in' as const,
+      amplitude: -0.3e-3,
+      latency: 0.002,
+    },
     { preElectrode: 'a', postElectrode: 'c', connected: false, synapseType: null, amplitude: null, latency: null },
   ];
   const report = validate(

@@ -24,7 +24,14 @@ test('square pulses: every step is found; stimulus pulses skip the test pulse an
   const c = command();
   assert.equal(findSquarePulses(c).length, 5);
   const stim = findStimPulses(c, RATE);
-  assert.deepEqual(stim.map((p) => [p.start, p.stop]), [[6000, 6040], [6400, 6440], [6800, 6840]]);
+  assert.deepEqual(
+    stim.map((p) => [p.start, p.stop]),
+    [
+      [6000, 6040],
+      [6400, 6440],
+      [6800, 6840],
+    ],
+  );
   assert.ok(Math.abs(stim[0]!.amplitude - 1.8e-9) < 1e-15);
   assert.deepEqual(findTestPulse(c), { start: 400, stop: 1200, amplitude: -20e-12 });
 });
@@ -75,7 +82,7 @@ test('deconvolution with the decay τ collapses an exponential tail', () => {
 test('response measures recover a PSP: amplitude, latency, template amplitude and sign', () => {
   for (const amp of [0.5e-3, -0.3e-3]) {
     const data = new Float64Array(1200).fill(-0.068);
-    const spikeTime = 0.0110; // window starts 10 ms before the pulse, spike 1 ms after it
+    const spikeTime = 0.011; // window starts 10 ms before the pulse, spike 1 ms after it
     addPsp(data, RATE, 0, spikeTime + 0.0015, amp, pspShape(0.002, 0.02));
     const m = measureResponse(data, RATE, 200, spikeTime);
     const peak = amp > 0 ? m.posAmp : m.negAmp;

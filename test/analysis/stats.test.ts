@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { floatMode, incompleteBeta, ksTwoSample, logGamma, median, pEvidence, studentTwoSidedP, welchTTest } from '../../src/analysis/stats.js';
+import {
+  floatMode,
+  incompleteBeta,
+  ksTwoSample,
+  logGamma,
+  median,
+  pEvidence,
+  studentTwoSidedP,
+  welchTTest,
+} from '../../src/analysis/stats.js';
 
-const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+const close = (a: number, b: number, tol: number, what: string) =>
+  assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
 test('logGamma and the incomplete beta match closed forms', () => {
   close(logGamma(5), Math.log(24), 1e-10, 'lnΓ(5)');
@@ -33,9 +43,15 @@ test('two-sample KS: exact D and sensible p', () => {
   const r0 = ksTwoSample(same, same);
   assert.equal(r0.statistic, 0);
   assert.equal(r0.p, 1);
-  const shifted = ksTwoSample(same, same.map((x) => x + 10));
+  const shifted = ksTwoSample(
+    same,
+    same.map((x) => x + 10),
+  );
   close(shifted.statistic, 0.2, 1e-12, 'D');
-  const apart = ksTwoSample(same, same.map((x) => x + 100));
+  const apart = ksTwoSample(
+    same,
+    same.map((x) => x + 100),
+  );
   assert.equal(apart.statistic, 1);
   assert.ok(apart.p < 1e-10);
   assert.ok(pEvidence(apart.p) > pEvidence(shifted.p));

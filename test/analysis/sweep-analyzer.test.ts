@@ -4,11 +4,16 @@ import { analyzeSweep } from '../../src/analysis/analyze-sweep.js';
 import { startSweepAnalyzer } from '../../src/analysis/sweep-analyzer.js';
 import { simulateSite } from '../../src/sample-data/physiology/index.js';
 
-test('the analyzer thread gives exactly analyzeSweep\'s result, windows as views on the caller\'s responses, in order', async () => {
+test("the analyzer thread gives exactly analyzeSweep's result, windows as views on the caller's responses, in order", async () => {
   const site = simulateSite({ cells: 3, sweeps: 3, seed: 5 });
   const inputs = site.sweeps.map((sweep, n) => ({
     sweepNumber: n,
-    channels: sweep.channels.map((c) => ({ key: c.electrode, rate: 20000, command: Float64Array.from(c.command), response: Float64Array.from(c.response) })),
+    channels: sweep.channels.map((c) => ({
+      key: c.electrode,
+      rate: 20000,
+      command: Float64Array.from(c.command),
+      response: Float64Array.from(c.response),
+    })),
   }));
   const analyzer = startSweepAnalyzer();
   try {

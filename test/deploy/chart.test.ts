@@ -59,8 +59,10 @@ describe('helm chart, every ci/*-values.yaml', { skip }, () => {
         assert.equal(container.securityContext.readOnlyRootFilesystem, true);
         assert.equal(container.securityContext.allowPrivilegeEscalation, false);
         const grace = Number(env(container, 'MPCTL_SHUTDOWN_GRACE_SECONDS'));
-        assert.ok(pod.terminationGracePeriodSeconds > grace,
-          `terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds} <= worker grace ${grace}`);
+        assert.ok(
+          pod.terminationGracePeriodSeconds > grace,
+          `terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds} <= worker grace ${grace}`,
+        );
         const roots = env(container, 'MPCTL_DATA_ROOTS')!.split(':');
         for (const mount of container.volumeMounts as Manifest[]) {
           if (roots.includes(mount.mountPath)) assert.equal(mount.readOnly, true, mount.mountPath);
@@ -95,6 +97,9 @@ describe('helm chart, bad values', { skip }, () => {
   test('a pod grace time not above the worker grace time fails', () => {
     const r = templateWith('worker:\n  shutdownGraceSeconds: 60\n  terminationGracePeriodSeconds: 45\n');
     assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /terminationGracePeriodSeconds \(45\) must be greater than worker.shutdownGraceSeconds \(60\)/);
+    assert.match(
+      r.stderr,
+      /terminationGracePeriodSeconds \(45\) must be greater than worker.shutdownGraceSeconds \(60\)/,
+    );
   });
 });

@@ -12,7 +12,15 @@ const skip = skipWithoutTools();
 
 /** The compose model after validation against the compose spec (docker-compose v2). */
 function composeConfig(file: string): Manifest {
-  const r = runTool('docker-compose', ['--project-directory', repoRoot, '-f', join(repoRoot, file), 'config', '--format', 'json']);
+  const r = runTool('docker-compose', [
+    '--project-directory',
+    repoRoot,
+    '-f',
+    join(repoRoot, file),
+    'config',
+    '--format',
+    'json',
+  ]);
   assert.equal(r.status, 0, `${file} does not validate:\n${r.stderr}`);
   return JSON.parse(r.stdout) as Manifest;
 }
@@ -37,7 +45,16 @@ describe('docker-compose.yml', { skip }, () => {
   test('the worker argv and variables the process tests use are what compose runs', () => {
     const worker = services['mpctl-worker']!;
     assert.deepEqual(composeWorkerArgv(), containerArgv(worker.command));
-    const names = Object.keys(workerEnvironment({ databaseUrl: '', temporalAddress: '', namespace: '', taskQueue: '', dataRoots: [], logFile: '' }));
+    const names = Object.keys(
+      workerEnvironment({
+        databaseUrl: '',
+        temporalAddress: '',
+        namespace: '',
+        taskQueue: '',
+        dataRoots: [],
+        logFile: '',
+      }),
+    );
     assert.deepEqual(names.sort(), Object.keys(worker.environment).sort());
   });
 
@@ -62,7 +79,13 @@ describe('docker-compose.yml', { skip }, () => {
 
   test('the worker gets the contract environment and outlives its grace time on stop', () => {
     const worker = services['mpctl-worker']!;
-    for (const name of ['MPCTL_DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'MPCTL_TASK_QUEUE', 'MPCTL_DATA_ROOTS']) {
+    for (const name of [
+      'MPCTL_DATABASE_URL',
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_NAMESPACE',
+      'MPCTL_TASK_QUEUE',
+      'MPCTL_DATA_ROOTS',
+    ]) {
       assert.ok(worker.environment[name], name);
     }
     const graceSeconds = Number(worker.environment.MPCTL_SHUTDOWN_GRACE_SECONDS);
@@ -95,7 +118,10 @@ describe('docker-compose.core.yml (core services only)', { skip }, () => {
       chmodSync(join(stubs, name), 0o755);
     };
     stub('temporal-sql-tool', '');
-    stub('temporal', 'case "$*" in *"search-attribute list"*) echo "MpctlStatus  Keyword";; *"namespace describe"*) exit 1;; esac');
+    stub(
+      'temporal',
+      'case "$*" in *"search-attribute list"*) echo "MpctlStatus  Keyword";; *"namespace describe"*) exit 1;; esac',
+    );
     for (const name of ['temporal-schema', 'temporal-setup']) {
       const service = model.services[name] as Manifest;
       const script = (service.command[0] as string).replaceAll('$$', '$');

@@ -18,7 +18,9 @@ test('Dockerfile is multi-stage on a glibc Node base, never Alpine', () => {
 });
 
 test('Dockerfile prebuilds the workflow bundle and ships production deps only', () => {
-  const runs = of('RUN').map((i) => i.args).join('\n');
+  const runs = of('RUN')
+    .map((i) => i.args)
+    .join('\n');
   assert.match(runs, /npm ci\b/);
   assert.match(runs, /npm run bundle-workflows/);
   assert.match(runs, /npm prune --omit=dev/);

@@ -5,21 +5,32 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { type Manifest, repoRoot } from './support.js';
 
-export interface DockerfileInstruction { op: string; args: string }
+export interface DockerfileInstruction {
+  op: string;
+  args: string;
+}
 
 /** Dockerfile instructions with line continuations joined and comments dropped. */
 export function dockerfileInstructions(path = join(repoRoot, 'Dockerfile')): DockerfileInstruction[] {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => !/^\s*#/.test(l));
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => !/^\s*#/.test(l));
   const joined = lines.join('\n').replace(/\\\n/g, ' ');
-  return joined.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-    const [op, ...rest] = l.split(/\s+/);
-    return { op: op!.toUpperCase(), args: rest.join(' ') };
-  });
+  return joined
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [op, ...rest] = l.split(/\s+/);
+      return { op: op!.toUpperCase(), args: rest.join(' ') };
+    });
 }
 
 /** The exec-form array of the last ENTRYPOINT or CMD. */
 export function execForm(op: 'ENTRYPOINT' | 'CMD'): string[] {
-  const found = dockerfileInstructions().filter((i) => i.op === op).pop();
+  const found = dockerfileInstructions()
+    .filter((i) => i.op === op)
+    .pop();
   if (!found) throw new Error(`Dockerfile has no ${op}`);
   const parsed: unknown = JSON.parse(found.args);
   if (!Array.isArray(parsed)) throw new Error(`${op} is not in exec form`);

@@ -13,7 +13,9 @@ const ours = (name: string) => /^(MPCTL|TEMPORAL)_/.test(name);
 /** Variable names the sources read: `env.NAME` and `envInt('NAME', …)`. */
 function namesReadBySource(): Set<string> {
   const names = new Set<string>();
-  const files = readdirSync(join(repoRoot, 'src'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+  const files = readdirSync(join(repoRoot, 'src'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts'));
   for (const file of files) {
     const text = readFileSync(join(repoRoot, 'src', file), 'utf8');
     for (const m of text.matchAll(/env\.([A-Z][A-Z0-9_]+)|envInt\('([A-Z][A-Z0-9_]+)'/g)) names.add((m[1] ?? m[2])!);
@@ -25,15 +27,29 @@ const read = namesReadBySource();
 const skip = skipWithoutTools();
 
 test('the source scan finds the variables the worker is known to read', () => {
-  for (const name of ['MPCTL_DATABASE_URL', 'TEMPORAL_ADDRESS', 'MPCTL_SHUTDOWN_GRACE_SECONDS', 'TEMPORAL_TLS_CA', 'TEMPORAL_API_KEY']) assert.ok(read.has(name), name);
+  for (const name of [
+    'MPCTL_DATABASE_URL',
+    'TEMPORAL_ADDRESS',
+    'MPCTL_SHUTDOWN_GRACE_SECONDS',
+    'TEMPORAL_TLS_CA',
+    'TEMPORAL_API_KEY',
+  ])
+    assert.ok(read.has(name), name);
 });
 
 test('docker-compose.yml and the Dockerfile set only variables mpctl reads', () => {
   const set = [
-    ...['mpctl-worker', 'mpctl-migrate'].flatMap((s) => Object.keys(composeService(s).environment as Record<string, string>)),
-    ...dockerfileInstructions().filter((i) => i.op === 'ENV').flatMap((i) => [...i.args.matchAll(/([A-Z][A-Z0-9_]*)=/g)].map((m) => m[1]!)),
+    ...['mpctl-worker', 'mpctl-migrate'].flatMap((s) =>
+      Object.keys(composeService(s).environment as Record<string, string>),
+    ),
+    ...dockerfileInstructions()
+      .filter((i) => i.op === 'ENV')
+      .flatMap((i) => [...i.args.matchAll(/([A-Z][A-Z0-9_]*)=/g)].map((m) => m[1]!)),
   ];
-  assert.deepEqual(set.filter(ours).filter((n) => !read.has(n)), []);
+  assert.deepEqual(
+    set.filter(ours).filter((n) => !read.has(n)),
+    [],
+  );
 });
 
 describe('helm chart environment, every ci/*-values.yaml', { skip }, () => {
@@ -43,7 +59,13 @@ describe('helm chart environment, every ci/*-values.yaml', { skip }, () => {
       const pods = [...byKind(manifests, 'Deployment'), ...byKind(manifests, 'Job')].map((m) => m.spec.template.spec);
       for (const container of pods.flatMap((p: Manifest) => p.containers as Manifest[])) {
         const env = Object.fromEntries((container.env as Manifest[]).map((e) => [e.name, e.value ?? 'from-a-secret']));
-        assert.deepEqual(Object.keys(env).filter(ours).filter((n) => !read.has(n)), [], container.name);
+        assert.deepEqual(
+          Object.keys(env)
+            .filter(ours)
+            .filter((n) => !read.has(n)),
+          [],
+          container.name,
+        );
         const config = resolveConfig({}, env, repoRoot);
         assert.equal(config.temporalAddress, env.TEMPORAL_ADDRESS);
         assert.equal(config.namespace, env.TEMPORAL_NAMESPACE);

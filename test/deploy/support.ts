@@ -21,7 +21,10 @@ export const chartDir = join(repoRoot, 'deploy', 'helm', 'mpctl');
 // CI must have the tools: there an install failure fails the tests instead of skipping.
 const toolsRequired = process.env.CI === 'true' || process.env.MPCTL_DEPLOY_TOOLS_REQUIRED === '1';
 
-export interface Tools { bin?: string; unavailable?: string }
+export interface Tools {
+  bin?: string;
+  unavailable?: string;
+}
 
 let cached: Tools | undefined;
 /**

@@ -23,13 +23,23 @@ describe('a new user: sample data, up, update, status, down, up', () => {
   });
 
   it('writes sample data and starts the stack', async () => {
-    const sample = await mpctl(cwd, ['sample-data', '--out', 'data', '--slices', '2', '--sites-per-slice', '2', '--json'], env);
+    const sample = await mpctl(
+      cwd,
+      ['sample-data', '--out', 'data', '--slices', '2', '--sites-per-slice', '2', '--json'],
+      env,
+    );
     assert.equal(sample.code, 0, sample.stderr);
     assert.equal(sample.json().experiments.length, 4);
     const up = await mpctl(cwd, ['up', '--detach', '--json'], env);
     assert.equal(up.code, 0, up.stderr + up.stdout);
     const info = await mpctl(cwd, ['stack', 'info', '--json'], env);
-    assert.deepEqual(Object.keys(info.json()).sort(), ['databaseUrl', 'namespace', 'taskQueue', 'temporalAddress', 'uiUrl']);
+    assert.deepEqual(Object.keys(info.json()).sort(), [
+      'databaseUrl',
+      'namespace',
+      'taskQueue',
+      'temporalAddress',
+      'uiUrl',
+    ]);
     assert.match(info.json().databaseUrl, /:\*\*\*@/, 'the password is masked');
   });
 
@@ -39,24 +49,37 @@ describe('a new user: sample data, up, update, status, down, up', () => {
     assert.equal(update.json().phase, 'done');
     const status = await mpctl(cwd, ['status', '--json'], env);
     const byModule = Object.fromEntries(status.json().modules.map((m: { module: string }) => [m.module, m]));
-    assert.deepEqual([byModule.slice.succeeded, byModule.experiment.succeeded, byModule.slice.failed + byModule.experiment.failed], [2, 4, 0]);
-    for (const module of ['dataset', 'intrinsic', 'pulse_response', 'connection_strength']) assert.deepEqual([byModule[module].succeeded, byModule[module].failed], [4, 0], module);
-    for (const m of status.json().modules) assert.deepEqual(Object.keys(m).slice(0, 5), ['module', 'succeeded', 'failed', 'ready', 'running']);
+    assert.deepEqual(
+      [byModule.slice.succeeded, byModule.experiment.succeeded, byModule.slice.failed + byModule.experiment.failed],
+      [2, 4, 0],
+    );
+    for (const module of ['dataset', 'intrinsic', 'pulse_response', 'connection_strength'])
+      assert.deepEqual([byModule[module].succeeded, byModule[module].failed], [4, 0], module);
+    for (const m of status.json().modules)
+      assert.deepEqual(Object.keys(m).slice(0, 5), ['module', 'succeeded', 'failed', 'ready', 'running']);
   });
 
   it('a second dry run lists nothing; touching one pipettes.yml lists that experiment only', async () => {
     assert.deepEqual((await mpctl(cwd, ['update', '--dry-run', '--json'], env)).json().jobs, []);
-    const slice = fs.readdirSync(path.join(cwd, 'data')).filter((f) => f.includes('slice')).sort()[0];
+    const slice = fs
+      .readdirSync(path.join(cwd, 'data'))
+      .filter((f) => f.includes('slice'))
+      .sort()[0];
     const later = new Date(Date.now() + 5000);
     fs.utimesSync(path.join(cwd, 'data', slice, 'site_1', 'pipettes.yml'), later, later);
     const dry = await mpctl(cwd, ['update', '--dry-run', '--json'], env);
     const [first, ...rest] = dry.json().jobs as { module: string; jobId: string; reason: string }[];
     assert.deepEqual(first, { module: 'experiment', jobId: `${slice}/site_1`, reason: 'raw-changed' });
-    assert.deepEqual(rest.map((j) => j.module).sort(), ['connection_strength', 'dataset', 'intrinsic', 'pulse_response']);
+    assert.deepEqual(rest.map((j) => j.module).sort(), [
+      'connection_strength',
+      'dataset',
+      'intrinsic',
+      'pulse_response',
+    ]);
     assert.ok(rest.every((j) => j.jobId === `${slice}/site_1` && j.reason.startsWith('upstream-changed:')));
   });
 
-  it('validate scores the results against the sample data\'s ground truth', async () => {
+  it("validate scores the results against the sample data's ground truth", async () => {
     const v = await mpctl(cwd, ['validate', '--truth', 'data/truth', '--json'], env);
     assert.equal(v.code, 0, v.stderr + v.stdout);
     assert.equal(v.json().pairs, 4 * 4 * 3);
@@ -76,7 +99,8 @@ describe('a new user: sample data, up, update, status, down, up', () => {
     try {
       const client = new Client({ connection, namespace: info.namespace });
       const ids: string[] = [];
-      for await (const wf of client.workflow.list({ query: "WorkflowType = 'processExperiment'" })) ids.push(wf.workflowId);
+      for await (const wf of client.workflow.list({ query: "WorkflowType = 'processExperiment'" }))
+        ids.push(wf.workflowId);
       assert.equal(ids.filter((id) => id.startsWith('experiment/')).length, 4);
     } finally {
       await connection.close();

@@ -16,21 +16,28 @@ const NOT_RESULTS = new Set(['pipeline_job', 'pipeline_plan', 'mikro_orm_migrati
  * results; extra rows mean duplicates, missing rows mean loss.
  */
 export async function digestResults(em: Em): Promise<Record<string, TableDigest>> {
-  const columns = await query<{ table_name: string; column_name: string; data_type: string }>(em, sql`
+  const columns = await query<{ table_name: string; column_name: string; data_type: string }>(
+    em,
+    sql`
     SELECT table_name, column_name, data_type FROM information_schema.columns
-    WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`);
+    WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`,
+  );
   const tables = new Map<string, string[]>();
   for (const c of columns) {
     if (NOT_RESULTS.has(c.table_name)) continue;
-    const surrogate = ['integer', 'bigint'].includes(c.data_type) && (c.column_name === 'id' || c.column_name.endsWith('_id'));
+    const surrogate =
+      ['integer', 'bigint'].includes(c.data_type) && (c.column_name === 'id' || c.column_name.endsWith('_id'));
     if (!surrogate) tables.set(c.table_name, [...(tables.get(c.table_name) ?? []), c.column_name]);
   }
   const result: Record<string, TableDigest> = {};
   for (const [table, cols] of [...tables].sort()) {
     const row = sql`md5(row(${sql.join(cols.map((c) => sql.ref(c)))})::text)`;
-    const [d] = await query<{ rows: string; digest: string | null }>(em, sql`
+    const [d] = await query<{ rows: string; digest: string | null }>(
+      em,
+      sql`
       SELECT count(*) AS rows, md5(string_agg(h, '' ORDER BY h)) AS digest
-      FROM (SELECT ${row} AS h FROM ${sql.id(table)}) t`);
+      FROM (SELECT ${row} AS h FROM ${sql.id(table)}) t`,
+    );
     result[table] = { rows: Number(d.rows), digest: d.digest ?? '' };
   }
   return result;
@@ -43,7 +50,10 @@ export interface DigestComparison {
   changed: string[];
 }
 
-export function compareDigests(clean: Record<string, TableDigest>, faulted: Record<string, TableDigest>): DigestComparison {
+export function compareDigests(
+  clean: Record<string, TableDigest>,
+  faulted: Record<string, TableDigest>,
+): DigestComparison {
   let lost = 0;
   let duplicated = 0;
   const changed: string[] = [];

@@ -27,7 +27,12 @@ export class FaultStack {
   connection!: Connection;
   client!: Client;
 
-  private constructor(readonly dir: string, readonly pgPort: number, readonly temporalPort: number, readonly uiPort: number) {}
+  private constructor(
+    readonly dir: string,
+    readonly pgPort: number,
+    readonly temporalPort: number,
+    readonly uiPort: number,
+  ) {}
 
   static async start(): Promise<FaultStack> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-faults-'));
@@ -49,7 +54,14 @@ export class FaultStack {
   }
 
   async startPostgres(): Promise<void> {
-    this.postgres = await startEmbeddedPostgres({ dir: path.join(this.dir, 'pg'), port: this.pgPort, user: 'mpctl', password: this.password, database: 'mpctl', log: () => {} });
+    this.postgres = await startEmbeddedPostgres({
+      dir: path.join(this.dir, 'pg'),
+      port: this.pgPort,
+      user: 'mpctl',
+      password: this.password,
+      database: 'mpctl',
+      log: () => {},
+    });
   }
 
   /** A fast shutdown, as when the database host restarts. */
@@ -59,8 +71,12 @@ export class FaultStack {
 
   async startTemporal(): Promise<void> {
     this.temporal = await startTemporalServer({
-      cli: this.cli, dbFile: path.join(this.dir, 'temporal.sqlite'), port: this.temporalPort, uiPort: this.uiPort,
-      namespace: FAULT_NAMESPACE, logFile: path.join(this.dir, 'temporal.log'),
+      cli: this.cli,
+      dbFile: path.join(this.dir, 'temporal.sqlite'),
+      port: this.temporalPort,
+      uiPort: this.uiPort,
+      namespace: FAULT_NAMESPACE,
+      logFile: path.join(this.dir, 'temporal.log'),
     });
     this.connection ??= await Connection.connect({ address: this.temporalAddress });
     this.client ??= new Client({ connection: this.connection, namespace: FAULT_NAMESPACE });
@@ -86,16 +102,25 @@ export class FaultStack {
   /** What any `mpctl` command needs to work against this stack, as a container would be configured. */
   cliEnv(databaseUrl: string, taskQueue: string, dataRoots: string[]): NodeJS.ProcessEnv {
     return {
-      MPCTL_DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: this.temporalAddress, TEMPORAL_NAMESPACE: FAULT_NAMESPACE,
-      MPCTL_TASK_QUEUE: taskQueue, MPCTL_DATA_ROOTS: dataRoots.join(':'),
+      MPCTL_DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: this.temporalAddress,
+      TEMPORAL_NAMESPACE: FAULT_NAMESPACE,
+      MPCTL_TASK_QUEUE: taskQueue,
+      MPCTL_DATA_ROOTS: dataRoots.join(':'),
     };
   }
 
   /** A real `mpctl worker` process, as the embedded stack or a container runs it. */
   startWorker(databaseUrl: string, taskQueue: string, dataRoots: string[], name: string): WorkerProcess {
     return spawnWorker({
-      databaseUrl, temporalAddress: this.temporalAddress, namespace: FAULT_NAMESPACE, taskQueue, dataRoots,
-      logFile: path.join(this.dir, `worker-${name}.log`), concurrency: 2, shutdownGraceSeconds: 5,
+      databaseUrl,
+      temporalAddress: this.temporalAddress,
+      namespace: FAULT_NAMESPACE,
+      taskQueue,
+      dataRoots,
+      logFile: path.join(this.dir, `worker-${name}.log`),
+      concurrency: 2,
+      shutdownGraceSeconds: 5,
     });
   }
 

@@ -27,7 +27,13 @@ describe('fault suite: nothing lost, nothing duplicated', () => {
   };
 
   before(async () => {
-    ({ root, experiments } = await sampleRootWithNwb({ slices: 3, sitesPerSlice: 4, cells: 3, sweepsPerCell: 3, seed: 61 }));
+    ({ root, experiments } = await sampleRootWithNwb({
+      slices: 3,
+      sitesPerSlice: 4,
+      cells: 3,
+      sweepsPerCell: 3,
+      seed: 61,
+    }));
     stack = await FaultStack.start();
     const result = await runScenario(stack, [root], experiments, 'none (clean run)', undefined);
     clean = result.digest;
@@ -43,60 +49,92 @@ describe('fault suite: nothing lost, nothing duplicated', () => {
   });
 
   it('the worker is killed with SIGKILL three times and restarted', async () => {
-    const { row } = await runScenario(stack, [root], experiments, 'worker SIGKILL ×3', async (ctx) => {
-      for (let kill = 0; kill < 3; kill++) {
-        const done = await ctx.succeeded();
-        await ctx.worker().stop('SIGKILL');
-        ctx.restartWorker();
-        if (kill < 2) await ctx.waitForSucceeded(done + 1);
-      }
-    }, clean);
+    const { row } = await runScenario(
+      stack,
+      [root],
+      experiments,
+      'worker SIGKILL ×3',
+      async (ctx) => {
+        for (let kill = 0; kill < 3; kill++) {
+          const done = await ctx.succeeded();
+          await ctx.worker().stop('SIGKILL');
+          ctx.restartWorker();
+          if (kill < 2) await ctx.waitForSucceeded(done + 1);
+        }
+      },
+      clean,
+    );
     rows.push(row);
     expectWhole(row);
   });
 
   it('the Temporal dev server is killed and restarted on the same state file', async () => {
-    const { row } = await runScenario(stack, [root], experiments, 'Temporal server SIGKILL + restart', async (ctx) => {
-      ctx.stack.killTemporal();
-      await sleep(1000);
-      await ctx.stack.startTemporal();
-    }, clean);
+    const { row } = await runScenario(
+      stack,
+      [root],
+      experiments,
+      'Temporal server SIGKILL + restart',
+      async (ctx) => {
+        ctx.stack.killTemporal();
+        await sleep(1000);
+        await ctx.stack.startTemporal();
+      },
+      clean,
+    );
     rows.push(row);
     expectWhole(row);
   });
 
   it('PostgreSQL is stopped for about 10 s and started again', async () => {
-    const { row } = await runScenario(stack, [root], experiments, 'PostgreSQL down 10 s', async (ctx) => {
-      await ctx.stack.stopPostgres();
-      await sleep(10_000);
-      await ctx.stack.startPostgres();
-    }, clean);
+    const { row } = await runScenario(
+      stack,
+      [root],
+      experiments,
+      'PostgreSQL down 10 s',
+      async (ctx) => {
+        await ctx.stack.stopPostgres();
+        await sleep(10_000);
+        await ctx.stack.startPostgres();
+      },
+      clean,
+    );
     rows.push(row);
     expectWhole(row);
   });
 
   it('two `mpctl update` started at once and a third while they run process each experiment once', async () => {
     let updateIds: string[] = [];
-    const { row } = await runScenario(stack, [root], experiments, 'concurrent updates (2 at once + 1 during)', undefined, clean, async (ctx) => {
-      const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-faults-cli-'));
-      const env = { ...stack.cliEnv(ctx.databaseUrl, ctx.taskQueue, [root]), MPCTL_HOME: path.join(cwd, '.mpctl') };
-      // The scenario's own update starts together with the first CLI update; the second comes mid-way.
-      const update = () => mpctl(cwd, ['update', '--wait', '--json'], env, 600_000);
-      const second = update();
-      await ctx.waitForSucceeded(4);
-      const third = update();
-      const results = await Promise.all([second, third]);
-      for (const r of results) assert.equal(r.code, 0, r.stderr);
-      const progress = results.map((r) => r.json<UpdateProgress>());
-      updateIds = [`${ctx.taskQueue}-main`, ...progress.map((p) => p.updateId)];
-      return progress;
-    });
+    const { row } = await runScenario(
+      stack,
+      [root],
+      experiments,
+      'concurrent updates (2 at once + 1 during)',
+      undefined,
+      clean,
+      async (ctx) => {
+        const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-faults-cli-'));
+        const env = { ...stack.cliEnv(ctx.databaseUrl, ctx.taskQueue, [root]), MPCTL_HOME: path.join(cwd, '.mpctl') };
+        // The scenario's own update starts together with the first CLI update; the second comes mid-way.
+        const update = () => mpctl(cwd, ['update', '--wait', '--json'], env, 600_000);
+        const second = update();
+        await ctx.waitForSucceeded(4);
+        const third = update();
+        const results = await Promise.all([second, third]);
+        for (const r of results) assert.equal(r.code, 0, r.stderr);
+        const progress = results.map((r) => r.json<UpdateProgress>());
+        updateIds = [`${ctx.taskQueue}-main`, ...progress.map((p) => p.updateId)];
+        return progress;
+      },
+    );
     rows.push(row);
     expectWhole(row);
     const updates = updateIds.map((id) => `'${id}'`).join(', ');
     for (const id of experiments) {
       let runs = 0;
-      for await (const _ of stack.client.workflow.list({ query: `WorkflowId = '${experimentWorkflowId(id)}' AND MpctlUpdateId IN (${updates})` })) runs++;
+      for await (const _ of stack.client.workflow.list({
+        query: `WorkflowId = '${experimentWorkflowId(id)}' AND MpctlUpdateId IN (${updates})`,
+      }))
+        runs++;
       assert.equal(runs, 1, `${id} was processed by exactly one workflow run`);
     }
   });

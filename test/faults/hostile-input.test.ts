@@ -18,7 +18,15 @@ import { startPipelineUpdate } from './scenario.js';
 const MAX_WORKER_RSS_MIB = 768;
 const LONG_AGO = new Date('2000-01-01T00:00:00Z');
 
-type JobRow = { module: string; job_id: string; status: string; error_type: string | null; error_message: string | null; source_file: string | null; attempts: number };
+type JobRow = {
+  module: string;
+  job_id: string;
+  status: string;
+  error_type: string | null;
+  error_message: string | null;
+  source_file: string | null;
+  attempts: number;
+};
 
 /**
  * The hostile-input corpus through one real update on a real `mpctl worker` process: every bad
@@ -40,7 +48,13 @@ describe('hostile input: each bad file fails only its own job', () => {
   let jobs: JobRow[];
 
   before(async () => {
-    const sites = writeSampleMetadata({ out: root, slices: Math.ceil(HOSTILE_CASES.length / 2) + 1, sitesPerSlice: 2, cells: 3, seed: 5 });
+    const sites = writeSampleMetadata({
+      out: root,
+      slices: Math.ceil(HOSTILE_CASES.length / 2) + 1,
+      sitesPerSlice: 2,
+      cells: 3,
+      seed: 5,
+    });
     for (const [i, site] of sites.entries()) {
       const c = HOSTILE_CASES[i];
       const nwb = path.join(site.dir, site.nwbFile);
@@ -61,7 +75,10 @@ describe('hostile input: each bad file fails only its own job', () => {
     const taskQueue = `hostile-${crypto.randomBytes(3).toString('hex')}`;
     worker = stack.startWorker(db.url, taskQueue, [root], 'hostile');
     progress = await (await startPipelineUpdate(stack, taskQueue, `${taskQueue}-update`)).result();
-    jobs = await query<JobRow>(orm.em.fork(), sql`SELECT module, job_id, status, error_type, error_message, source_file, attempts FROM pipeline_job`);
+    jobs = await query<JobRow>(
+      orm.em.fork(),
+      sql`SELECT module, job_id, status, error_type, error_message, source_file, attempts FROM pipeline_job`,
+    );
   });
   after(async () => {
     await worker?.stop();
@@ -72,7 +89,14 @@ describe('hostile input: each bad file fails only its own job', () => {
   const job = (module: string, id: string) => jobs.find((j) => j.module === module && j.job_id === id);
   const rowsFor = async (table: string, id: string) => {
     const column = table === 'experiment' ? 'id' : 'experiment_id';
-    return Number((await query<{ n: string }>(orm.em.fork(), sql`SELECT count(*) AS n FROM ${sql.id(table)} WHERE ${sql.id(column)} = ${id}`))[0]!.n);
+    return Number(
+      (
+        await query<{ n: string }>(
+          orm.em.fork(),
+          sql`SELECT count(*) AS n FROM ${sql.id(table)} WHERE ${sql.id(column)} = ${id}`,
+        )
+      )[0]!.n,
+    );
   };
 
   it(`covers at least twelve kinds of bad input (${HOSTILE_CASES.length})`, () => {
@@ -93,10 +117,13 @@ describe('hostile input: each bad file fails only its own job', () => {
       assert.equal(record.source_file, file);
       assert.ok(record.error_message!.startsWith(`${file}: `), record.error_message!);
       assert.match(record.error_message!, c.message);
-      for (const upstream of registry.upstreamOf(c.module)) assert.equal(job(upstream, upstream === 'slice' ? id.split('/')[0]! : id)?.status, 'succeeded', upstream);
+      for (const upstream of registry.upstreamOf(c.module))
+        assert.equal(job(upstream, upstream === 'slice' ? id.split('/')[0]! : id)?.status, 'succeeded', upstream);
       for (const module of [c.module, ...registry.downstreamOf(c.module)]) {
-        if (module !== c.module) assert.notEqual(job(module, id)?.status, 'succeeded', `${module} must not run after ${c.module} failed`);
-        for (const table of registry.get(module).tables) assert.equal(await rowsFor(table, id), 0, `${table} rows of ${id}`);
+        if (module !== c.module)
+          assert.notEqual(job(module, id)?.status, 'succeeded', `${module} must not run after ${c.module} failed`);
+        for (const table of registry.get(module).tables)
+          assert.equal(await rowsFor(table, id), 0, `${table} rows of ${id}`);
       }
     });
   }
@@ -104,7 +131,12 @@ describe('hostile input: each bad file fails only its own job', () => {
   it('the good experiments, odd folder names included, complete every module with their names intact', async () => {
     assert.ok(good.some((id) => id.includes("O'Brien") && id.includes(ODD_SITE_NAME)));
     for (const id of good) {
-      for (const module of registry.ordered.filter((m) => m.scope === 'experiment')) assert.equal(job(module.name, id)?.status, 'succeeded', `${module.name} ${id}: ${job(module.name, id)?.error_message}`);
+      for (const module of registry.ordered.filter((m) => m.scope === 'experiment'))
+        assert.equal(
+          job(module.name, id)?.status,
+          'succeeded',
+          `${module.name} ${id}: ${job(module.name, id)?.error_message}`,
+        );
       assert.ok((await rowsFor('pulse_response', id)) > 0, id);
     }
     const slices = await query<{ id: string }>(orm.em.fork(), sql`SELECT id FROM slice WHERE id = ${ODD_SLICE_NAME}`);
@@ -112,29 +144,41 @@ describe('hostile input: each bad file fails only its own job', () => {
   });
 
   it('a site folder linked from outside the data root is skipped with a warning, never run', () => {
-    assert.ok(progress.warnings.some((w) => w.includes(linkedSite) && w.includes('links outside its data root')), progress.warnings.join('\n'));
+    assert.ok(
+      progress.warnings.some((w) => w.includes(linkedSite) && w.includes('links outside its data root')),
+      progress.warnings.join('\n'),
+    );
     assert.ok(!jobs.some((j) => j.job_id.endsWith(path.basename(linkedSite))));
   });
 
   it('no file outside the data root was read (access times unchanged)', (t) => {
     if (!accessTimesWork(outside)) {
-      t.diagnostic('this filesystem does not update access times on read; containment is shown by the refusals above only');
+      t.diagnostic(
+        'this filesystem does not update access times on read; containment is shown by the refusals above only',
+      );
       return;
     }
-    for (const file of filesUnder(outside)) assert.equal(fs.statSync(file).atime.getTime(), LONG_AGO.getTime(), `${file} was read`);
+    for (const file of filesUnder(outside))
+      assert.equal(fs.statSync(file).atime.getTime(), LONG_AGO.getTime(), `${file} was read`);
   });
 
   it(`the worker stayed up, one process throughout, under ${MAX_WORKER_RSS_MIB} MiB`, (t) => {
     assert.equal(worker.child.exitCode, null, 'worker exited');
     assert.equal(worker.child.signalCode, null, 'worker was killed');
     t.diagnostic(`worker peak RSS ${worker.peakRssMiB().toFixed(0)} MiB`);
-    assert.ok(worker.peakRssMiB() > 0 && worker.peakRssMiB() < MAX_WORKER_RSS_MIB, `peak RSS ${worker.peakRssMiB().toFixed(0)} MiB`);
+    assert.ok(
+      worker.peakRssMiB() > 0 && worker.peakRssMiB() < MAX_WORKER_RSS_MIB,
+      `peak RSS ${worker.peakRssMiB().toFixed(0)} MiB`,
+    );
   });
 
   it('no error message, stack or worker log line carries the database password', async () => {
     assert.ok(!fs.readFileSync(worker.logFile, 'utf8').includes(stack.password), 'worker log');
-    const leaks = await query<{ n: string }>(orm.em.fork(), sql`SELECT count(*) AS n FROM pipeline_job
-      WHERE strpos(coalesce(error_message, '') || coalesce(error_stack, ''), ${stack.password}) > 0`);
+    const leaks = await query<{ n: string }>(
+      orm.em.fork(),
+      sql`SELECT count(*) AS n FROM pipeline_job
+      WHERE strpos(coalesce(error_message, '') || coalesce(error_stack, ''), ${stack.password}) > 0`,
+    );
     assert.equal(Number(leaks[0]!.n), 0);
   });
 });
@@ -145,7 +189,8 @@ function renameToOddNames(goodSites: SampleSite[]): string[] {
   const oddSlice = path.join(path.dirname(sliceDir), ODD_SLICE_NAME);
   fs.renameSync(sliceDir, oddSlice);
   fs.renameSync(path.join(oddSlice, 'site_2'), path.join(oddSlice, ODD_SITE_NAME));
-  return goodSites.map((s) => s.experimentId)
+  return goodSites
+    .map((s) => s.experimentId)
     .filter((id) => !id.startsWith(path.basename(sliceDir) + '/'))
     .concat([`${ODD_SLICE_NAME}/site_1`, `${ODD_SLICE_NAME}/${ODD_SITE_NAME}`]);
 }
@@ -153,14 +198,18 @@ function renameToOddNames(goodSites: SampleSite[]): string[] {
 /** A complete, valid site folder outside the root, linked into a slice as site_linked. */
 function linkSiteFromOutside(template: SampleSite, outside: string): string {
   const target = fs.mkdtempSync(path.join(outside, 'site-'));
-  for (const name of ['site.yml', 'pipettes.yml']) fs.copyFileSync(path.join(template.dir, name), path.join(target, name));
+  for (const name of ['site.yml', 'pipettes.yml'])
+    fs.copyFileSync(path.join(template.dir, name), path.join(target, name));
   const link = path.join(path.dirname(template.dir), 'site_linked');
   fs.symlinkSync(target, link);
   return link;
 }
 
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 /** Access times older than the modification time: on a relatime mount any read moves them. */

@@ -3,7 +3,11 @@ import { query, sql } from '../../src/db/sql.js';
 import type { Orm } from '../../src/db/orm.js';
 import { createRegistry } from '../../src/modules/index.js';
 import { updateWorkflowId } from '../../src/workflow-safe/job-ids.js';
-import { WorkflowNames, type PipelineUpdateInput, type UpdateProgress } from '../../src/workflow-safe/workflow-types.js';
+import {
+  WorkflowNames,
+  type PipelineUpdateInput,
+  type UpdateProgress,
+} from '../../src/workflow-safe/workflow-types.js';
 import { sleep } from '../../src/util/wait.js';
 import { compareDigests, digestResults, type TableDigest } from './digest.js';
 import type { FaultStack, WorkerProcess } from './fault-stack.js';
@@ -38,18 +42,35 @@ export interface ScenarioContext {
  * Runs one update over the data with `inject` applied once a quarter of the jobs are done,
  * and measures: experiments completed, rows lost or duplicated against `clean`, time to recover.
  */
-export async function runScenario(stack: FaultStack, roots: string[], experiments: string[], fault: string,
-  inject: ((ctx: ScenarioContext) => Promise<void>) | undefined, clean?: Record<string, TableDigest>,
-  extraUpdates: (ctx: ScenarioContext) => Promise<UpdateProgress[]> = async () => []): Promise<{ row: FaultRow; digest: Record<string, TableDigest> }> {
+export async function runScenario(
+  stack: FaultStack,
+  roots: string[],
+  experiments: string[],
+  fault: string,
+  inject: ((ctx: ScenarioContext) => Promise<void>) | undefined,
+  clean?: Record<string, TableDigest>,
+  extraUpdates: (ctx: ScenarioContext) => Promise<UpdateProgress[]> = async () => [],
+): Promise<{ row: FaultRow; digest: Record<string, TableDigest> }> {
   const registry = createRegistry();
   const { url, orm } = await stack.newDatabase();
   const taskQueue = `faults-${crypto.randomBytes(3).toString('hex')}`;
   const workers: WorkerProcess[] = [];
   let worker = stack.startWorker(url, taskQueue, roots, `${fault.replace(/\W+/g, '-')}-0`);
   workers.push(worker);
-  const succeeded = async () => Number((await query<{ n: string }>(orm.em.fork(), sql`SELECT count(*) AS n FROM pipeline_job WHERE status = 'succeeded'`))[0].n);
+  const succeeded = async () =>
+    Number(
+      (
+        await query<{ n: string }>(
+          orm.em.fork(),
+          sql`SELECT count(*) AS n FROM pipeline_job WHERE status = 'succeeded'`,
+        )
+      )[0].n,
+    );
   const ctx: ScenarioContext = {
-    stack, orm, taskQueue, databaseUrl: url,
+    stack,
+    orm,
+    taskQueue,
+    databaseUrl: url,
     worker: () => worker,
     restartWorker: () => {
       worker = stack.startWorker(url, taskQueue, roots, `${fault.replace(/\W+/g, '-')}-${workers.length}`);
@@ -66,7 +87,10 @@ export async function runScenario(stack: FaultStack, roots: string[], experiment
       }
     },
   };
-  const totalJobs = registry.ordered.reduce((n, m) => n + (m.scope === 'slice' ? new Set(experiments.map((e) => e.split('/')[0])).size : experiments.length), 0);
+  const totalJobs = registry.ordered.reduce(
+    (n, m) => n + (m.scope === 'slice' ? new Set(experiments.map((e) => e.split('/')[0])).size : experiments.length),
+    0,
+  );
   const t0 = Date.now();
   const main = await ctx.startUpdate(`${taskQueue}-main`);
   const others = extraUpdates(ctx);
@@ -78,20 +102,29 @@ export async function runScenario(stack: FaultStack, roots: string[], experiment
     const before = await succeeded().catch(() => 0);
     // Recovered: the first job that finishes after the fault has been cleared.
     for (let i = 0; i < 3000 && recoverSeconds === null; i++) {
-      if ((await succeeded().catch(() => 0)) > before || (await succeeded().catch(() => 0)) >= totalJobs) recoverSeconds = (Date.now() - faultAt) / 1000;
+      if ((await succeeded().catch(() => 0)) > before || (await succeeded().catch(() => 0)) >= totalJobs)
+        recoverSeconds = (Date.now() - faultAt) / 1000;
       else await sleep(100);
     }
   }
   const progress = await main.result();
   await Promise.all([others]);
   const digest = await digestResults(orm.em.fork());
-  const complete = await query<{ n: string }>(orm.em.fork(), sql`SELECT count(*) AS n FROM (
-      SELECT job_id FROM pipeline_job WHERE job_id LIKE '%/%' GROUP BY job_id HAVING bool_and(status = 'succeeded') AND count(*) = ${registry.ordered.filter((m) => m.scope === 'experiment').length}) t`);
+  const complete = await query<{ n: string }>(
+    orm.em.fork(),
+    sql`SELECT count(*) AS n FROM (
+      SELECT job_id FROM pipeline_job WHERE job_id LIKE '%/%' GROUP BY job_id HAVING bool_and(status = 'succeeded') AND count(*) = ${registry.ordered.filter((m) => m.scope === 'experiment').length}) t`,
+  );
   const comparison = clean ? compareDigests(clean, digest) : { lost: 0, duplicated: 0, changed: [] };
   const row: FaultRow = {
-    fault, experiments: experiments.length, completed: Number(complete[0].n),
-    lost: comparison.lost, duplicated: comparison.duplicated, changedTables: comparison.changed,
-    recoverSeconds, totalSeconds: (Date.now() - t0) / 1000,
+    fault,
+    experiments: experiments.length,
+    completed: Number(complete[0].n),
+    lost: comparison.lost,
+    duplicated: comparison.duplicated,
+    changedTables: comparison.changed,
+    recoverSeconds,
+    totalSeconds: (Date.now() - t0) / 1000,
     peakWorkerRssMiB: Math.max(...workers.map((w) => w.peakRssMiB())),
   };
   if (progress.phase !== 'done') throw new Error(`update ended in phase ${progress.phase}`);
@@ -101,15 +134,28 @@ export async function runScenario(stack: FaultStack, roots: string[], experiment
 }
 
 /** Starts `mpctl update` over every module as the CLI does: one pipelineUpdate workflow. */
-export async function startPipelineUpdate(stack: FaultStack, taskQueue: string, updateId: string): Promise<{ result(): Promise<UpdateProgress> }> {
+export async function startPipelineUpdate(
+  stack: FaultStack,
+  taskQueue: string,
+  updateId: string,
+): Promise<{ result(): Promise<UpdateProgress> }> {
   const input: PipelineUpdateInput = { updateId, modules: createRegistry().names, parallel: 3 };
-  return stack.client.workflow.start(WorkflowNames.pipelineUpdate, { taskQueue, workflowId: updateWorkflowId(updateId), args: [input] }) as never;
+  return stack.client.workflow.start(WorkflowNames.pipelineUpdate, {
+    taskQueue,
+    workflowId: updateWorkflowId(updateId),
+    args: [input],
+  }) as never;
 }
 
 export function faultTable(rows: FaultRow[]): string {
-  const lines = ['| fault | experiments | completed | lost | duplicated | time to recover | total | worker peak RSS |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| fault | experiments | completed | lost | duplicated | time to recover | total | worker peak RSS |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const r of rows) {
-    lines.push(`| ${r.fault} | ${r.experiments} | ${r.completed} | ${r.lost} | ${r.duplicated}${r.changedTables.length ? ` (changed: ${r.changedTables.join(', ')})` : ''} | ${r.recoverSeconds === null ? '—' : `${r.recoverSeconds.toFixed(1)} s`} | ${r.totalSeconds.toFixed(1)} s | ${r.peakWorkerRssMiB.toFixed(0)} MiB |`);
+    lines.push(
+      `| ${r.fault} | ${r.experiments} | ${r.completed} | ${r.lost} | ${r.duplicated}${r.changedTables.length ? ` (changed: ${r.changedTables.join(', ')})` : ''} | ${r.recoverSeconds === null ? '—' : `${r.recoverSeconds.toFixed(1)} s`} | ${r.totalSeconds.toFixed(1)} s | ${r.peakWorkerRssMiB.toFixed(0)} MiB |`,
+    );
   }
   return lines.join('\n');
 }

@@ -14,9 +14,18 @@ export interface CliResult {
 }
 
 /** Runs `mpctl` as a user would, in `cwd`, with no terminal. */
-export function mpctl(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 180_000): Promise<CliResult> {
+export function mpctl(
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 180_000,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -26,7 +35,9 @@ export function mpctl(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, 
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({
-        code: code ?? -1, stdout, stderr,
+        code: code ?? -1,
+        stdout,
+        stderr,
         json() {
           try {
             return JSON.parse(stdout);

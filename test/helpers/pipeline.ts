@@ -4,7 +4,11 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { createActivities } from '../../src/activities/index.js';
 import { createRegistry, type ModuleRegistry } from '../../src/modules/index.js';
 import type { PipelineModule } from '../../src/modules/types.js';
-import { WorkflowNames, type PipelineUpdateInput, type UpdateProgress } from '../../src/workflow-safe/workflow-types.js';
+import {
+  WorkflowNames,
+  type PipelineUpdateInput,
+  type UpdateProgress,
+} from '../../src/workflow-safe/workflow-types.js';
 import { updateWorkflowId } from '../../src/workflow-safe/job-ids.js';
 import { workflowCode } from '../../src/worker/workflow-code.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -26,7 +30,11 @@ export interface TestPipeline {
 let runtimeInstalled = false;
 
 /** A real worker on its own task queue and database, against the suite's Temporal and PostgreSQL. */
-export async function startTestPipeline(dataRoots: string[], modules?: PipelineModule[], options: { maxConcurrentActivities?: number } = {}): Promise<TestPipeline> {
+export async function startTestPipeline(
+  dataRoots: string[],
+  modules?: PipelineModule[],
+  options: { maxConcurrentActivities?: number } = {},
+): Promise<TestPipeline> {
   if (!runtimeInstalled) {
     // Worker state changes and expected job failures would drown the test report.
     Runtime.install({ logger: new DefaultLogger(process.env.MPCTL_TEST_VERBOSE ? 'INFO' : 'ERROR') });
@@ -43,7 +51,10 @@ export async function startTestPipeline(dataRoots: string[], modules?: PipelineM
   let running: Promise<void>;
   const launch = async () => {
     worker = await Worker.create({
-      connection: nativeConnection, namespace: TEST_NAMESPACE, taskQueue, ...workflowCode(),
+      connection: nativeConnection,
+      namespace: TEST_NAMESPACE,
+      taskQueue,
+      ...workflowCode(),
       activities: createActivities({ orm: db.orm, registry, dataRoots, client }),
       maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 4,
     });
@@ -52,14 +63,18 @@ export async function startTestPipeline(dataRoots: string[], modules?: PipelineM
   await launch();
   let counter = 0;
   return {
-    db, client, taskQueue, dataRoots,
+    db,
+    client,
+    taskQueue,
+    dataRoots,
     get registry() {
       return registry;
     },
     async update(input = {}) {
       const updateId = `${taskQueue}-${++counter}`;
       return client.workflow.execute(WorkflowNames.pipelineUpdate, {
-        taskQueue, workflowId: updateWorkflowId(updateId),
+        taskQueue,
+        workflowId: updateWorkflowId(updateId),
         args: [{ updateId, modules: registry.names, parallel: 4, ...input } satisfies PipelineUpdateInput],
       });
     },

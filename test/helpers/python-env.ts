@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const REQUIREMENTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../scripts/python-requirements.txt');
+const REQUIREMENTS = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../scripts/python-requirements.txt',
+);
 export const PYTHON_ENV = path.join(os.homedir(), '.cache', 'mpctl', 'pyenv');
 
 function imports(python: string, modules: string): boolean {
@@ -24,8 +27,11 @@ export function devPython(): string {
   const python = path.join(PYTHON_ENV, 'bin', 'python');
   if (fs.existsSync(python) && imports(python, 'h5py, numpy, pynwb')) return python;
   console.error(`installing ${path.basename(REQUIREMENTS)} into ${PYTHON_ENV}…`);
-  if (!fs.existsSync(python)) execFileSync('python3', ['-m', 'venv', PYTHON_ENV], { stdio: ['ignore', 'ignore', 'inherit'] });
-  execFileSync(python, ['-m', 'pip', 'install', '--quiet', '-r', REQUIREMENTS], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!fs.existsSync(python))
+    execFileSync('python3', ['-m', 'venv', PYTHON_ENV], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(python, ['-m', 'pip', 'install', '--quiet', '-r', REQUIREMENTS], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (!imports(python, 'h5py, numpy, pynwb')) throw new Error(`h5py, numpy or pynwb still missing from ${PYTHON_ENV}`);
   return python;
 }

@@ -12,7 +12,9 @@ export function sampleRoot(slices = 2, sites = 2, cells = 4, seed = 7): { root: 
 }
 
 /** A data root with NWB recordings; the truth folder is moved beside it and returned. */
-export async function sampleRootWithNwb(options: Omit<SampleDataOptions, 'out'>): Promise<{ root: string; experiments: string[]; truthDir: string }> {
+export async function sampleRootWithNwb(
+  options: Omit<SampleDataOptions, 'out'>,
+): Promise<{ root: string; experiments: string[]; truthDir: string }> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-data-'));
   const summary = await writeSampleData({ out: root, ...options });
   // Keep the truth out of the data root (the scan ignores it anyway; this proves nothing reads it).

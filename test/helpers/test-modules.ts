@@ -14,7 +14,11 @@ export async function createTestModuleTables(em: Em): Promise<void> {
 
 function tableModule(name: string, table: string, dependencies: string[], rawFile?: string): PipelineModule {
   return {
-    name, dependencies, version: '1', tables: [table], scope: 'experiment',
+    name,
+    dependencies,
+    version: '1',
+    tables: [table],
+    scope: 'experiment',
     rawInputs: (job) => (rawFile ? [jobFile(job, rawFile)] : []),
     async process({ em, job }) {
       let value = 'ok';
@@ -41,7 +45,9 @@ export const independentModule = tableModule('independent', 'test_independent', 
 export const slowModule: PipelineModule = {
   ...tableModule('slow', 'test_slow', ['experiment']),
   async process({ em, job, signal, heartbeat }) {
-    await bulkInsert(em, 'test_slow', { experiment_id: 'text', value: 'text' }, [{ experiment_id: job.jobId, value: 'partial' }]);
+    await bulkInsert(em, 'test_slow', { experiment_id: 'text', value: 'text' }, [
+      { experiment_id: job.jobId, value: 'partial' },
+    ]);
     for (let i = 0; i < 600; i++) {
       if (signal.aborted) throw new Error('cancelled');
       heartbeat({ step: i });

@@ -42,8 +42,11 @@ export async function startTlsProxy(o: TlsProxyOptions): Promise<TlsProxy> {
   const handshakeErrors: string[] = [];
   const requireClientCert = o.requireClientCert ?? false;
   const server = http2.createSecureServer({
-    key: fs.readFileSync(o.certs.serverKey), cert: fs.readFileSync(o.certs.serverCert), ca: fs.readFileSync(o.certs.caCert),
-    requestCert: requireClientCert, rejectUnauthorized: requireClientCert,
+    key: fs.readFileSync(o.certs.serverKey),
+    cert: fs.readFileSync(o.certs.serverCert),
+    ca: fs.readFileSync(o.certs.caCert),
+    requestCert: requireClientCert,
+    rejectUnauthorized: requireClientCert,
   });
   // One upstream HTTP/2 session per client session, closed with it.
   const upstreams = new WeakMap<http2.ServerHttp2Session, http2.ClientHttp2Session>();
@@ -65,12 +68,23 @@ export async function startTlsProxy(o: TlsProxyOptions): Promise<TlsProxy> {
     const authorization = headers.authorization;
     const cn = socket.getPeerCertificate()?.subject?.CN;
     calls.push({
-      path: String(headers[':path']), authority: headers[':authority'] as string | undefined, authorization,
-      servername: socket.servername || undefined, clientCn: Array.isArray(cn) ? cn[0] : cn,
+      path: String(headers[':path']),
+      authority: headers[':authority'] as string | undefined,
+      authorization,
+      servername: socket.servername || undefined,
+      clientCn: Array.isArray(cn) ? cn[0] : cn,
     });
     if (o.apiKey !== undefined && authorization !== `Bearer ${o.apiKey}`) {
       // A trailers-only gRPC response, as a real frontend sends it.
-      stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '16', 'grpc-message': 'proxy: missing or wrong API key' }, { endStream: true });
+      stream.respond(
+        {
+          ':status': 200,
+          'content-type': 'application/grpc',
+          'grpc-status': '16',
+          'grpc-message': 'proxy: missing or wrong API key',
+        },
+        { endStream: true },
+      );
       stream.resume();
       return;
     }
@@ -101,7 +115,8 @@ export async function startTlsProxy(o: TlsProxyOptions): Promise<TlsProxy> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    calls, handshakeErrors,
+    calls,
+    handshakeErrors,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const session of live) session.destroy();

@@ -83,9 +83,12 @@ export function spawnWorker(o: WorkerProcessOptions): WorkerProcess {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      ...process.env, ...workerEnvironment(o),
+      ...process.env,
+      ...workerEnvironment(o),
       // Not in the compose file: tests keep servers on loopback, and the state folder out of the repo.
-      MPCTL_HEALTH_HOST: '127.0.0.1', MPCTL_HOME: home, ...o.env,
+      MPCTL_HEALTH_HOST: '127.0.0.1',
+      MPCTL_HOME: home,
+      ...o.env,
     },
   });
   let output = '';
@@ -97,7 +100,9 @@ export function spawnWorker(o: WorkerProcessOptions): WorkerProcess {
       log.write(d);
     });
   }
-  const exited = new Promise<WorkerExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+  const exited = new Promise<WorkerExit>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
   // 'close' comes after the last output, which may still arrive after 'exit'.
   child.once('close', () => {
     log.end();
@@ -110,7 +115,9 @@ export function spawnWorker(o: WorkerProcessOptions): WorkerProcess {
   void exited.then(() => clearInterval(sample));
   const alive = () => child.exitCode === null && child.signalCode === null;
   return {
-    child, logFile: o.logFile, exited,
+    child,
+    logFile: o.logFile,
+    exited,
     identity: `${child.pid}@${os.hostname()}`,
     peakRssMiB: () => peak,
     output: () => output,
@@ -120,7 +127,14 @@ export function spawnWorker(o: WorkerProcessOptions): WorkerProcess {
       while (Date.now() < deadline) {
         if (!alive()) throw new Error(`worker exited before it was ready:\n${output}`);
         const url = /health at (http:\/\/\S+)/.exec(output)?.[1];
-        if (url && (await fetch(`${url}/ready`).then((r) => r.status, () => 0)) === 200) return url;
+        if (
+          url &&
+          (await fetch(`${url}/ready`).then(
+            (r) => r.status,
+            () => 0,
+          )) === 200
+        )
+          return url;
         await sleep(100);
       }
       throw new Error(`worker not ready within ${timeoutMs / 1000} s:\n${output}`);

@@ -14,9 +14,23 @@ describe('walking pipeline on a real Temporal server and PostgreSQL', () => {
   let pipeline: TestPipeline;
   const plan = (modules = pipeline.registry.names, extra = {}) =>
     planUpdate({ orm: pipeline.db.orm, registry: pipeline.registry, dataRoots: [root] }, { modules, ...extra });
-  const records = () => query<{ module: string; job_id: string; status: string; error_message: string | null; error_type: string | null; source_file: string | null; attempts: number }>(
-    pipeline.db.orm.em.fork(), sql`SELECT module, job_id, status, error_message, error_type, source_file, attempts FROM pipeline_job ORDER BY module, job_id`);
-  const count = async (table: string) => Number((await query<{ n: string }>(pipeline.db.orm.em.fork(), sql`SELECT count(*) AS n FROM ${sql.id(table)}`))[0].n);
+  const records = () =>
+    query<{
+      module: string;
+      job_id: string;
+      status: string;
+      error_message: string | null;
+      error_type: string | null;
+      source_file: string | null;
+      attempts: number;
+    }>(
+      pipeline.db.orm.em.fork(),
+      sql`SELECT module, job_id, status, error_message, error_type, source_file, attempts FROM pipeline_job ORDER BY module, job_id`,
+    );
+  const count = async (table: string) =>
+    Number(
+      (await query<{ n: string }>(pipeline.db.orm.em.fork(), sql`SELECT count(*) AS n FROM ${sql.id(table)}`))[0].n,
+    );
 
   before(async () => {
     pipeline = await startTestPipeline([root], pipelineModules);
@@ -56,7 +70,9 @@ describe('walking pipeline on a real Temporal server and PostgreSQL', () => {
     const jobs = (await plan()).jobs;
     assert.deepEqual(jobs, [
       { module: 'slice', jobId: slice, reason: 'raw-changed' },
-      ...experiments.filter((e) => e.startsWith(slice + '/')).map((jobId) => ({ module: 'experiment', jobId, reason: 'upstream-changed:slice' })),
+      ...experiments
+        .filter((e) => e.startsWith(slice + '/'))
+        .map((jobId) => ({ module: 'experiment', jobId, reason: 'upstream-changed:slice' })),
     ]);
     const progress = await pipeline.update();
     assert.equal(progress.modules.experiment.succeeded, 2);
@@ -64,9 +80,14 @@ describe('walking pipeline on a real Temporal server and PostgreSQL', () => {
   });
 
   it('a new module version marks that module code-changed, nothing upstream', async () => {
-    await pipeline.useModules(pipelineModules.map((m) => (m.name === 'experiment' ? { ...experimentModule, version: '2' } : m)));
+    await pipeline.useModules(
+      pipelineModules.map((m) => (m.name === 'experiment' ? { ...experimentModule, version: '2' } : m)),
+    );
     const jobs = (await plan()).jobs;
-    assert.deepEqual(jobs.map((j) => [j.module, j.reason]), experiments.map(() => ['experiment', 'code-changed']));
+    assert.deepEqual(
+      jobs.map((j) => [j.module, j.reason]),
+      experiments.map(() => ['experiment', 'code-changed']),
+    );
     await pipeline.update();
     assert.deepEqual((await plan()).jobs, []);
   });
@@ -84,10 +105,15 @@ describe('walking pipeline on a real Temporal server and PostgreSQL', () => {
     assert.equal(failed.source_file, bad);
     assert.match(failed.error_message!, /pipettes\.yml: ad_channel 0 is used by pipettes 1 and 2/);
     assert.equal(failed.attempts, 1, 'bad input is not retried');
-    const leftovers = await query<{ n: string }>(pipeline.db.orm.em.fork(), sql`SELECT count(*) AS n FROM cell WHERE experiment_id = ${experiments[2]}`);
+    const leftovers = await query<{ n: string }>(
+      pipeline.db.orm.em.fork(),
+      sql`SELECT count(*) AS n FROM cell WHERE experiment_id = ${experiments[2]}`,
+    );
     assert.equal(Number(leftovers[0].n), 0, 'a failed job keeps no rows');
     assert.deepEqual((await plan()).notReady.experiment, { 'up-to-date': 3, failed: 1 });
-    assert.deepEqual((await plan(undefined, { retry: true })).jobs, [{ module: 'experiment', jobId: experiments[2], reason: 'retry-failed' }]);
+    assert.deepEqual((await plan(undefined, { retry: true })).jobs, [
+      { module: 'experiment', jobId: experiments[2], reason: 'retry-failed' },
+    ]);
   });
 
   it('an ignore.txt fails the job with its text; removing the site drops its results as an orphan', async () => {
@@ -100,7 +126,13 @@ describe('walking pipeline on a real Temporal server and PostgreSQL', () => {
     assert.deepEqual((await plan()).orphans, [{ module: 'experiment', jobIds: [experiments[3]] }]);
     await pipeline.update();
     assert.equal(await count('experiment'), 2);
-    assert.deepEqual((await records()).filter((r) => r.module === 'experiment').map((r) => [r.job_id, r.status]),
-      [[experiments[0], 'succeeded'], [experiments[1], 'succeeded'], [experiments[2], 'failed']]);
+    assert.deepEqual(
+      (await records()).filter((r) => r.module === 'experiment').map((r) => [r.job_id, r.status]),
+      [
+        [experiments[0], 'succeeded'],
+        [experiments[1], 'succeeded'],
+        [experiments[2], 'failed'],
+      ],
+    );
   });
 });

@@ -14,8 +14,10 @@ const SCIENCE_MODULES = ['dataset', 'intrinsic', 'pulse_response', 'connection_s
 describe('science modules: sample NWB through a real update, validated against the ground truth', () => {
   let p: TestPipeline;
   let data: Awaited<ReturnType<typeof sampleRootWithNwb>>;
-  const count = async (table: string) => Number((await query<{ n: string }>(p.db.orm.em.fork(), sql`SELECT count(*) AS n FROM ${sql.id(table)}`))[0]!.n);
-  const counts = async (tables: string[]) => Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(t)])));
+  const count = async (table: string) =>
+    Number((await query<{ n: string }>(p.db.orm.em.fork(), sql`SELECT count(*) AS n FROM ${sql.id(table)}`))[0]!.n);
+  const counts = async (tables: string[]) =>
+    Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(t)])));
 
   before(async () => {
     data = await sampleRootWithNwb({ slices: 3, sitesPerSlice: 2, cells: 6, seed: 11 });
@@ -28,15 +30,24 @@ describe('science modules: sample NWB through a real update, validated against t
   it('every module succeeds for every experiment', async () => {
     const progress = await p.update();
     assert.equal(progress.phase, 'done');
-    for (const module of SCIENCE_MODULES) assert.deepEqual(progress.modules[module], { planned: 6, succeeded: 6, failed: 0, skipped: 0 }, module);
+    for (const module of SCIENCE_MODULES)
+      assert.deepEqual(progress.modules[module], { planned: 6, succeeded: 6, failed: 0, skipped: 0 }, module);
     assert.equal(await count('recording'), 6 * 6 * 30);
     assert.equal(await count('intrinsic'), 36);
     assert.equal(await count('connection_strength'), 6 * 30);
-    assert.ok(await count('pulse_response') > 1000);
-    const [{ bytes }] = await query<{ bytes: number }>(p.db.orm.em.fork(), sql`SELECT min(octet_length(data)) AS bytes FROM pulse_response`);
+    assert.ok((await count('pulse_response')) > 1000);
+    const [{ bytes }] = await query<{ bytes: number }>(
+      p.db.orm.em.fork(),
+      sql`SELECT min(octet_length(data)) AS bytes FROM pulse_response`,
+    );
     assert.ok(bytes > 4 * 100, 'pulse_response samples are stored as float32 bytes');
-    const timing = await query<{ module: string; ms: number }>(p.db.orm.em.fork(), sql`SELECT module, avg(duration_ms)::float8 AS ms FROM pipeline_job GROUP BY module ORDER BY module`);
-    console.log(`# mean job duration (ms, 4 experiments at once on this machine): ${timing.map((t) => `${t.module} ${Math.round(t.ms)}`).join(', ')}`);
+    const timing = await query<{ module: string; ms: number }>(
+      p.db.orm.em.fork(),
+      sql`SELECT module, avg(duration_ms)::float8 AS ms FROM pipeline_job GROUP BY module ORDER BY module`,
+    );
+    console.log(
+      `# mean job duration (ms, 4 experiments at once on this machine): ${timing.map((t) => `${t.module} ${Math.round(t.ms)}`).join(', ')}`,
+    );
   });
 
   it('the results match the ground truth (detection, type, amplitude, latency)', async () => {
@@ -51,21 +62,29 @@ describe('science modules: sample NWB through a real update, validated against t
     assert.ok(v.medianAmplitudeErrorPct <= 15, `amplitude error ${v.medianAmplitudeErrorPct} %`);
     assert.ok(v.medianLatencyErrorMs <= 0.3, `latency error ${v.medianLatencyErrorMs} ms`);
     const summary = await connectionSummary(p.db.orm);
-    console.log(`# connections found: ${summary.connections.length} of ${summary.pairsTested} tested (true: ${v.connections})`);
+    console.log(
+      `# connections found: ${summary.connections.length} of ${summary.pairsTested} tested (true: ${v.connections})`,
+    );
     assert.ok(summary.connections.length > 0 && summary.connections.length <= summary.pairsTested);
   });
 
   it('re-running dataset replaces its rows and those downstream instead of adding to them', async () => {
     const before = await counts([...DATASET_TABLES, ...DOWNSTREAM_TABLES]);
-    const progress = await p.update({ modules: SCIENCE_MODULES, experimentIds: data.experiments.slice(0, 2), force: true });
+    const progress = await p.update({
+      modules: SCIENCE_MODULES,
+      experimentIds: data.experiments.slice(0, 2),
+      force: true,
+    });
     assert.deepEqual(progress.modules.dataset, { planned: 2, succeeded: 2, failed: 0, skipped: 0 });
     assert.deepEqual(await counts([...DATASET_TABLES, ...DOWNSTREAM_TABLES]), before);
   });
 
-  it('drop dataset removes the dataset rows and every downstream module\'s rows, nothing upstream', async () => {
-    const result = await p.client.workflow.execute(WorkflowNames.dropResults, {
-      taskQueue: p.taskQueue, workflowId: 'drop/science-1', args: [{ dropId: 'science-1', module: 'dataset' }],
-    }) as DropResultsResult;
+  it("drop dataset removes the dataset rows and every downstream module's rows, nothing upstream", async () => {
+    const result = (await p.client.workflow.execute(WorkflowNames.dropResults, {
+      taskQueue: p.taskQueue,
+      workflowId: 'drop/science-1',
+      args: [{ dropId: 'science-1', module: 'dataset' }],
+    })) as DropResultsResult;
     assert.deepEqual(Object.keys(result.modules).sort(), [...SCIENCE_MODULES].sort());
     for (const table of [...DATASET_TABLES, ...DOWNSTREAM_TABLES]) assert.equal(await count(table), 0, table);
     assert.equal(await count('pair'), 180);

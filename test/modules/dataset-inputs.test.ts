@@ -39,12 +39,38 @@ describe('dataset inputs', () => {
   });
 
   it('channels map to pipettes by ad_channel; an unknown channel or a silent got_data pipette is bad input', () => {
-    const nwb = (channels: (number | null)[]) => ({ sweeps: [{ sweepNumber: 1, channels: channels.map((ad, i) => ({ adChannel: ad, electrode: `electrode_${i}`, response: { path: `/acquisition/r${i}` } })) }] }) as unknown as NwbFile;
-    const e = (id: number, device: number, gotData = true): ElectrodeRow => ({ id, ext_id: String(id), device_id: device, got_data: gotData, cell_id: id });
+    const nwb = (channels: (number | null)[]) =>
+      ({
+        sweeps: [
+          {
+            sweepNumber: 1,
+            channels: channels.map((ad, i) => ({
+              adChannel: ad,
+              electrode: `electrode_${i}`,
+              response: { path: `/acquisition/r${i}` },
+            })),
+          },
+        ],
+      }) as unknown as NwbFile;
+    const e = (id: number, device: number, gotData = true): ElectrodeRow => ({
+      id,
+      ext_id: String(id),
+      device_id: device,
+      got_data: gotData,
+      cell_id: id,
+    });
     const map = mapChannels('f.nwb', nwb([0, 1]), [e(1, 0), e(2, 1), e(3, 7, false)]);
     assert.equal(map.get(1)!.ext_id, '2');
-    throwsBadInput(() => mapChannels('f.nwb', nwb([0, 2]), [e(1, 0)]), 'f.nwb', /channel 2 \(electrode electrode_1\) has no pipette/);
-    throwsBadInput(() => mapChannels('f.nwb', nwb([0]), [e(1, 0), e(2, 1)]), 'f.nwb', /pipette 2 \(ad_channel 1\) has got_data but the file has no series/);
+    throwsBadInput(
+      () => mapChannels('f.nwb', nwb([0, 2]), [e(1, 0)]),
+      'f.nwb',
+      /channel 2 \(electrode electrode_1\) has no pipette/,
+    );
+    throwsBadInput(
+      () => mapChannels('f.nwb', nwb([0]), [e(1, 0), e(2, 1)]),
+      'f.nwb',
+      /pipette 2 \(ad_channel 1\) has got_data but the file has no series/,
+    );
     throwsBadInput(() => mapChannels('f.nwb', nwb([null]), [e(1, 0)]), 'f.nwb', /no AD channel number/);
   });
 
@@ -66,7 +92,12 @@ describe('dataset inputs', () => {
   it('the v1 pipeline registers the science modules with the dependencies of the design', () => {
     const deps = Object.fromEntries(pipelineModules.map((m) => [m.name, m.dependencies]));
     assert.deepEqual(deps, {
-      slice: [], experiment: ['slice'], dataset: ['experiment'], intrinsic: ['dataset'], pulse_response: ['dataset'], connection_strength: ['pulse_response'],
+      slice: [],
+      experiment: ['slice'],
+      dataset: ['experiment'],
+      intrinsic: ['dataset'],
+      pulse_response: ['dataset'],
+      connection_strength: ['pulse_response'],
     });
   });
 });

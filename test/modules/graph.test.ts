@@ -7,14 +7,21 @@ import { createRegistry } from '../../src/modules/index.js';
 const node = (name: string, ...dependencies: string[]) => ({ name, dependencies });
 // The v1 shape, plus `aside` which sorts after dataset but does not depend on it.
 const graph = orderGraph([
-  node('slice'), node('experiment', 'slice'), node('dataset', 'experiment'), node('aside', 'experiment'),
-  node('intrinsic', 'dataset'), node('pulse_response', 'dataset'), node('connection_strength', 'pulse_response'),
+  node('slice'),
+  node('experiment', 'slice'),
+  node('dataset', 'experiment'),
+  node('aside', 'experiment'),
+  node('intrinsic', 'dataset'),
+  node('pulse_response', 'dataset'),
+  node('connection_strength', 'pulse_response'),
 ]);
 
 describe('module graph', () => {
   it('orders dependencies before dependents', () => {
     const names = graph.map((n) => n.name);
-    for (const n of graph) for (const dep of n.dependencies) assert.ok(names.indexOf(dep) < names.indexOf(n.name), `${dep} before ${n.name}`);
+    for (const n of graph)
+      for (const dep of n.dependencies)
+        assert.ok(names.indexOf(dep) < names.indexOf(n.name), `${dep} before ${n.name}`);
   });
 
   it('rejects a duplicate module, an unknown dependency and a cycle with a clear message', () => {
@@ -29,11 +36,22 @@ describe('module graph', () => {
   });
 
   it('resolves the selection syntax', () => {
-    assert.deepEqual(selectModules(graph, ['dataset:']), ['dataset', 'intrinsic', 'pulse_response', 'connection_strength']);
+    assert.deepEqual(selectModules(graph, ['dataset:']), [
+      'dataset',
+      'intrinsic',
+      'pulse_response',
+      'connection_strength',
+    ]);
     assert.deepEqual(selectModules(graph, [':experiment']), ['slice', 'experiment']);
     assert.deepEqual(selectModules(graph, ['intrinsic', 'slice']), ['slice', 'intrinsic']);
-    assert.deepEqual(selectModules(graph, ['all']), graph.map((n) => n.name));
-    assert.deepEqual(selectModules(graph, []), graph.map((n) => n.name));
+    assert.deepEqual(
+      selectModules(graph, ['all']),
+      graph.map((n) => n.name),
+    );
+    assert.deepEqual(
+      selectModules(graph, []),
+      graph.map((n) => n.name),
+    );
     assert.throws(() => selectModules(graph, ['datset']), /unknown module "datset"/);
   });
 

@@ -28,10 +28,11 @@ function variant(name: string, from = good): string {
 async function readAll(path: string, options = {}): Promise<void> {
   const f = await openNwb(path, options);
   try {
-    for (const s of f.sweeps) for (const c of s.channels) {
-      c.response.read();
-      c.command?.read();
-    }
+    for (const s of f.sweeps)
+      for (const c of s.channels) {
+        c.response.read();
+        c.command?.read();
+      }
   } finally {
     f.close();
   }
@@ -92,7 +93,14 @@ test('a stimulus without a response (icephys tables: response idx_start = count 
     const ds = f.get('/general/intracellular_ephys/intracellular_recordings/responses/response') as Dataset;
     // Row 0 keeps its reference but gets the "no response" marker pynwb writes.
     const ref = (f.get('/acquisition/response_000_electrode_0') as Group).create_reference();
-    ds.write_slice([[0, 1]], new Map<string, unknown>([['idx_start', new Int32Array([-1])], ['count', new Int32Array([-1])], ['timeseries', [ref]]]));
+    ds.write_slice(
+      [[0, 1]],
+      new Map<string, unknown>([
+        ['idx_start', new Int32Array([-1])],
+        ['count', new Int32Array([-1])],
+        ['timeseries', [ref]],
+      ]),
+    );
   });
   await assertBad(path, /has no response/);
 });
@@ -119,19 +127,34 @@ test('a pipette channel with no series (declared electrode, and an expected one)
 
 test('absurd dimensions', async () => {
   const path = variant('dims.nwb');
-  await appendSeries(path, { sweep: 91, electrode: 'electrode_0', response: { values: new Float32Array(300), shape: [100, 3] }, stimulus: { values: new Float32Array(100) } });
+  await appendSeries(path, {
+    sweep: 91,
+    electrode: 'electrode_0',
+    response: { values: new Float32Array(300), shape: [100, 3] },
+    stimulus: { values: new Float32Array(100) },
+  });
   await assertBad(path, /absurd data dimensions \[100, 3\]/);
 });
 
 test('NaN-only data', async () => {
   const path = variant('nan.nwb');
-  await appendSeries(path, { sweep: 92, electrode: 'electrode_0', response: { values: new Float32Array(100).fill(Number.NaN) }, stimulus: { values: new Float32Array(100) } });
+  await appendSeries(path, {
+    sweep: 92,
+    electrode: 'electrode_0',
+    response: { values: new Float32Array(100).fill(Number.NaN) },
+    stimulus: { values: new Float32Array(100) },
+  });
   await assertBad(path, /all NaN/);
 });
 
 test('stimulus and response at different sample rates', async () => {
   const path = variant('rates.nwb');
-  await appendSeries(path, { sweep: 93, electrode: 'electrode_0', response: { values: new Float32Array(100), rate: 20000 }, stimulus: { values: new Float32Array(100), rate: 10000 } });
+  await appendSeries(path, {
+    sweep: 93,
+    electrode: 'electrode_0',
+    response: { values: new Float32Array(100), rate: 20000 },
+    stimulus: { values: new Float32Array(100), rate: 10000 },
+  });
   await assertBad(path, /sample rate 10000 Hz differs/);
 });
 
@@ -139,7 +162,12 @@ test('an aborted sweep (trailing NaN) is trimmed, not rejected', async () => {
   const path = variant('aborted.nwb');
   const values = new Float32Array(1000).fill(-0.065);
   values.fill(Number.NaN, 600);
-  await appendSeries(path, { sweep: 94, electrode: 'electrode_0', response: { values }, stimulus: { values: new Float32Array(1000) } });
+  await appendSeries(path, {
+    sweep: 94,
+    electrode: 'electrode_0',
+    response: { values },
+    stimulus: { values: new Float32Array(1000) },
+  });
   const f = await openNwb(path);
   try {
     const ch = f.sweeps.find((s) => s.sweepNumber === 94)!.channels[0]!;

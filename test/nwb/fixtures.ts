@@ -29,7 +29,15 @@ export async function appendSeries(path: string, extra: ExtraSeries): Promise<vo
   try {
     const tag = `data_${String(extra.sweep).padStart(5, '0')}`;
     const electrodePath = `/general/intracellular_ephys/${extra.electrode}`;
-    const add = (parent: string, name: string, type: string, values: Float32Array, unit: string, rate: number, shape?: number[]) => {
+    const add = (
+      parent: string,
+      name: string,
+      type: string,
+      values: Float32Array,
+      unit: string,
+      rate: number,
+      shape?: number[],
+    ) => {
       const g = (f.get(parent) as Group).create_group(name);
       g.create_attribute('neurodata_type', type);
       g.create_attribute('namespace', 'core');
@@ -41,8 +49,25 @@ export async function appendSeries(path: string, extra: ExtraSeries): Promise<vo
       g.create_dataset({ name: 'starting_time', data: 0, dtype: '<d' }).create_attribute('rate', rate, [], '<f');
       g.create_soft_link(electrodePath, 'electrode');
     };
-    if (extra.response) add('/acquisition', `${tag}_AD9`, 'CurrentClampSeries', extra.response.values, extra.response.unit ?? 'volts', extra.response.rate ?? 20000, extra.response.shape);
-    if (extra.stimulus) add('/stimulus/presentation', `${tag}_DA9`, 'CurrentClampStimulusSeries', extra.stimulus.values, 'amperes', extra.stimulus.rate ?? 20000);
+    if (extra.response)
+      add(
+        '/acquisition',
+        `${tag}_AD9`,
+        'CurrentClampSeries',
+        extra.response.values,
+        extra.response.unit ?? 'volts',
+        extra.response.rate ?? 20000,
+        extra.response.shape,
+      );
+    if (extra.stimulus)
+      add(
+        '/stimulus/presentation',
+        `${tag}_DA9`,
+        'CurrentClampStimulusSeries',
+        extra.stimulus.values,
+        'amperes',
+        extra.stimulus.rate ?? 20000,
+      );
   } finally {
     f.close();
   }

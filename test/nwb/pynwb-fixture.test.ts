@@ -9,7 +9,9 @@ import { tempDir } from './fixtures.js';
 
 /** A Python that can import pynwb: $MPCTL_PYTHON, the project venv, or python3 on PATH. */
 function pythonWithPynwb(): string | undefined {
-  const candidates = [process.env.MPCTL_PYTHON, join(homedir(), '.cache/mpctl/pyenv/bin/python'), 'python3'].filter((p): p is string => Boolean(p));
+  const candidates = [process.env.MPCTL_PYTHON, join(homedir(), '.cache/mpctl/pyenv/bin/python'), 'python3'].filter(
+    (p): p is string => Boolean(p),
+  );
   for (const py of candidates) {
     if (py.includes('/') && !existsSync(py)) continue;
     if (spawnSync(py, ['-c', 'import pynwb'], { stdio: 'ignore' }).status === 0) return py;
@@ -33,9 +35,15 @@ test('reads a file written by pynwb itself (icephys tables, uint64 sweep numbers
       assert.equal(f.layout, 'icephys-tables');
       assert.match(f.nwbVersion, /^2\./);
       assert.equal(f.identifier, 'mpctl-pynwb-fixture');
-      assert.deepEqual(f.sweeps.map((s) => s.sweepNumber), [0, 1]);
+      assert.deepEqual(
+        f.sweeps.map((s) => s.sweepNumber),
+        [0, 1],
+      );
       for (const sweep of f.sweeps) {
-        assert.deepEqual(sweep.channels.map((c) => c.electrode), ['electrode_0', 'electrode_1', 'electrode_2']);
+        assert.deepEqual(
+          sweep.channels.map((c) => c.electrode),
+          ['electrode_0', 'electrode_1', 'electrode_2'],
+        );
         sweep.channels.forEach((c, i) => {
           assert.equal(c.sampleRate, 10000);
           assert.equal(c.startTime, sweep.sweepNumber * 5);

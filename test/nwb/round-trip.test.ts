@@ -9,13 +9,24 @@ import { smallInput, tempDir } from './fixtures.js';
 
 const dir = tempDir('roundtrip');
 
-async function assertRoundTrip(input: NwbRecordingInput, path: string, layout: string, tolerance: number): Promise<void> {
+async function assertRoundTrip(
+  input: NwbRecordingInput,
+  path: string,
+  layout: string,
+  tolerance: number,
+): Promise<void> {
   const file = await openNwb(path);
   try {
     assert.equal(file.layout, layout);
     assert.equal(file.nwbVersion, '2.7.0');
-    assert.deepEqual(file.electrodes.map((e) => e.name), input.electrodes);
-    assert.deepEqual(file.sweeps.map((s) => s.sweepNumber), input.sweeps.map((s) => s.sweepNumber));
+    assert.deepEqual(
+      file.electrodes.map((e) => e.name),
+      input.electrodes,
+    );
+    assert.deepEqual(
+      file.sweeps.map((s) => s.sweepNumber),
+      input.sweeps.map((s) => s.sweepNumber),
+    );
     for (const [i, sweep] of file.sweeps.entries()) {
       const expected = input.sweeps[i]!;
       assert.equal(sweep.channels.length, expected.channels.length);

@@ -6,10 +6,11 @@ import type { SimulatedSite } from '../../src/sample-data/physiology/types.js';
 
 function digest(site: SimulatedSite): string {
   const h = createHash('sha256');
-  for (const s of site.sweeps) for (const c of s.channels) {
-    h.update(new Uint8Array(c.command.buffer));
-    h.update(new Uint8Array(c.response.buffer));
-  }
+  for (const s of site.sweeps)
+    for (const c of s.channels) {
+      h.update(new Uint8Array(c.command.buffer));
+      h.update(new Uint8Array(c.response.buffer));
+    }
   h.update(JSON.stringify(site.truth));
   return h.digest('hex');
 }
@@ -30,7 +31,10 @@ test('physiology is in range: rest, noise, one AP per drive pulse, test pulse on
   }
   for (const sweep of site.sweeps) {
     assert.equal(sweep.spikeTimes.length, 12);
-    assert.ok(sweep.spikeTimes.every((t) => Number.isFinite(t)), 'every pulse fires');
+    assert.ok(
+      sweep.spikeTimes.every((t) => Number.isFinite(t)),
+      'every pulse fires',
+    );
     const pre = sweep.channels[sweep.preCell]!;
     let peak = -Infinity;
     for (const v of pre.response) peak = Math.max(peak, v);

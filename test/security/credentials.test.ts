@@ -40,7 +40,13 @@ describe('credentials never appear in output, errors or --json', () => {
     const orm = await openOrm(databaseUrl);
     await migrate(orm);
     await orm.close();
-    env = { MPCTL_DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: servers.temporalAddress, TEMPORAL_NAMESPACE: TEST_NAMESPACE, MPCTL_DATA_ROOTS: root, MPCTL_HOME: path.join(cwd, '.mpctl') };
+    env = {
+      MPCTL_DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: servers.temporalAddress,
+      TEMPORAL_NAMESPACE: TEST_NAMESPACE,
+      MPCTL_DATA_ROOTS: root,
+      MPCTL_HOME: path.join(cwd, '.mpctl'),
+    };
   });
   after(async () => {
     const admin = new pg.Client({ connectionString: adminUrl });
@@ -51,7 +57,10 @@ describe('credentials never appear in output, errors or --json', () => {
   });
 
   const assertClean = (what: string, result: CliResult) => {
-    for (const [stream, text] of [['stdout', result.stdout], ['stderr', result.stderr]] as const) {
+    for (const [stream, text] of [
+      ['stdout', result.stdout],
+      ['stderr', result.stderr],
+    ] as const) {
       assert.ok(!text.includes(password), `${what}: the database password is in ${stream}:\n${text}`);
       assert.ok(!text.includes(encodeURIComponent(password)), `${what}: the encoded password is in ${stream}`);
       assert.ok(!text.includes(apiKey), `${what}: the API key is in ${stream}:\n${text}`);
@@ -59,7 +68,14 @@ describe('credentials never appear in output, errors or --json', () => {
   };
 
   it('commands that succeed print no secret, in text or --json', async () => {
-    for (const args of [['status'], ['status', '--json'], ['update', '--dry-run', '--json'], ['update', '--dry-run'], ['failures', '--json'], ['modules', '--json']]) {
+    for (const args of [
+      ['status'],
+      ['status', '--json'],
+      ['update', '--dry-run', '--json'],
+      ['update', '--dry-run'],
+      ['failures', '--json'],
+      ['modules', '--json'],
+    ]) {
       const result = await mpctl(cwd, args, env);
       assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
       assertClean(args.join(' '), result);
@@ -71,7 +87,10 @@ describe('credentials never appear in output, errors or --json', () => {
     wrong.password = `${password}-wrong`;
     const unreachable = new URL(databaseUrl);
     unreachable.port = '1';
-    for (const [what, url] of [['wrong password', wrong], ['unreachable', unreachable]] as const) {
+    for (const [what, url] of [
+      ['wrong password', wrong],
+      ['unreachable', unreachable],
+    ] as const) {
       for (const args of [['status', '--json'], ['status']]) {
         const result = await mpctl(cwd, args, { ...env, MPCTL_DATABASE_URL: url.toString() }, 60_000);
         assert.notEqual(result.code, 0, `${what}: ${args.join(' ')} must fail`);
@@ -90,7 +109,12 @@ describe('credentials never appear in output, errors or --json', () => {
     const gone = new URL(databaseUrl);
     gone.port = '1';
     // The helper ends the worker after 8 s; a worker that crashed on start would have exited by itself.
-    const result = await mpctl(cwd, ['worker'], { ...env, MPCTL_DATABASE_URL: gone.toString(), MPCTL_HEALTH_PORT: '0' }, 8_000);
+    const result = await mpctl(
+      cwd,
+      ['worker'],
+      { ...env, MPCTL_DATABASE_URL: gone.toString(), MPCTL_HEALTH_PORT: '0' },
+      8_000,
+    );
     assert.match(result.stdout, /worker polling task queue/);
     assert.equal(result.code, -1, 'still running when stopped');
     assertClean('worker', result);

@@ -7,13 +7,16 @@ import { describe, it } from 'node:test';
 const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src');
 
 function sources(): { file: string; lines: string[] }[] {
-  return fs.readdirSync(src, { recursive: true, encoding: 'utf8' })
+  return fs
+    .readdirSync(src, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
     .map((f) => ({ file: f, lines: fs.readFileSync(path.join(src, f), 'utf8').split('\n') }));
 }
 
 function find(pattern: RegExp): string[] {
-  return sources().flatMap(({ file, lines }) => lines.flatMap((line, i) => (pattern.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])));
+  return sources().flatMap(({ file, lines }) =>
+    lines.flatMap((line, i) => (pattern.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+  );
 }
 
 /**

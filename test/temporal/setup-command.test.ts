@@ -10,7 +10,11 @@ import { searchAttributeKeys } from '../../src/workflow-safe/search-attributes.j
 import { mpctl } from '../helpers/cli.js';
 import { testServers } from '../helpers/servers.js';
 
-interface SetupResult { namespace: string; added: string[]; retentionDays: number }
+interface SetupResult {
+  namespace: string;
+  added: string[];
+  retentionDays: number;
+}
 
 // `mpctl temporal setup` as an operator runs it against an external cluster: a namespace that
 // exists (created by the cluster's admin) but has none of mpctl's search attributes yet.
@@ -33,12 +37,16 @@ test('`mpctl temporal setup` registers the search attributes and the retention, 
   const first = await mpctl(cwd, ['temporal', 'setup', '--retention-days', '45', '--json'], env, 60_000);
   assert.equal(first.code, 0, first.stderr);
   const result = first.json<SetupResult>();
-  assert.deepEqual({ ...result, added: result.added.sort() }, { namespace, added: searchAttributeKeys.map((k) => k.name).sort(), retentionDays: 45 });
+  assert.deepEqual(
+    { ...result, added: result.added.sort() },
+    { namespace, added: searchAttributeKeys.map((k) => k.name).sort(), retentionDays: 45 },
+  );
 
   const described = await connection.workflowService.describeNamespace({ namespace });
   assert.equal(tsToMs(described.config!.workflowExecutionRetentionTtl!), 45 * 24 * 3600 * 1000);
   const attributes = await connection.operatorService.listSearchAttributes({ namespace });
-  for (const key of searchAttributeKeys) assert.ok(attributes.customAttributes?.[key.name] !== undefined, `${key.name} registered`);
+  for (const key of searchAttributeKeys)
+    assert.ok(attributes.customAttributes?.[key.name] !== undefined, `${key.name} registered`);
 
   const again = await mpctl(cwd, ['temporal', 'setup', '--json'], env, 60_000);
   assert.equal(again.code, 0, again.stderr);
@@ -46,7 +54,12 @@ test('`mpctl temporal setup` registers the search attributes and the retention, 
 });
 
 test('`mpctl temporal setup` without a Temporal address is a usage error (exit 2) that says what to set', async () => {
-  const r = await mpctl(cwd, ['temporal', 'setup'], { TEMPORAL_ADDRESS: '', MPCTL_HOME: path.join(cwd, 'none') }, 60_000);
+  const r = await mpctl(
+    cwd,
+    ['temporal', 'setup'],
+    { TEMPORAL_ADDRESS: '', MPCTL_HOME: path.join(cwd, 'none') },
+    60_000,
+  );
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /TEMPORAL_ADDRESS/);
 });

@@ -34,16 +34,30 @@ after(() => {
   for (const dir of [certs.dir, root, tmp]) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-interface Case { proxy: TlsProxy; db: TestDatabase; worker: WorkerProcess; taskQueue: string }
+interface Case {
+  proxy: TlsProxy;
+  db: TestDatabase;
+  worker: WorkerProcess;
+  taskQueue: string;
+}
 
 /** A proxy, a database and a worker that connects through the proxy with `env`. */
-async function startCase(name: string, proxyOptions: Omit<TlsProxyOptions, 'upstream' | 'certs'>, env: Record<string, string>): Promise<Case> {
+async function startCase(
+  name: string,
+  proxyOptions: Omit<TlsProxyOptions, 'upstream' | 'certs'>,
+  env: Record<string, string>,
+): Promise<Case> {
   const proxy = await startTlsProxy({ upstream, certs, ...proxyOptions });
   const db = await createTestDatabase();
   const taskQueue = `tls-${name}-${crypto.randomBytes(3).toString('hex')}`;
   const worker = spawnWorker({
-    databaseUrl: db.url, temporalAddress: proxy.address, namespace: TEST_NAMESPACE, taskQueue, dataRoots: [root],
-    logFile: path.join(tmp, `${taskQueue}.log`), env,
+    databaseUrl: db.url,
+    temporalAddress: proxy.address,
+    namespace: TEST_NAMESPACE,
+    taskQueue,
+    dataRoots: [root],
+    logFile: path.join(tmp, `${taskQueue}.log`),
+    env,
   });
   return { proxy, db, worker, taskQueue };
 }
@@ -56,27 +70,52 @@ async function stopCase(c: Case | undefined): Promise<void> {
 
 /** Starts an update through the proxy with mpctl's own client (so mpctl builds the TLS options) and checks its jobs ran on the worker. */
 async function runUpdateThrough(c: Case, env: Record<string, string>): Promise<void> {
-  const config = resolveConfig({}, { TEMPORAL_ADDRESS: c.proxy.address, TEMPORAL_NAMESPACE: TEST_NAMESPACE, MPCTL_HOME: path.join(tmp, 'home'), ...env }, tmp);
+  const config = resolveConfig(
+    {},
+    {
+      TEMPORAL_ADDRESS: c.proxy.address,
+      TEMPORAL_NAMESPACE: TEST_NAMESPACE,
+      MPCTL_HOME: path.join(tmp, 'home'),
+      ...env,
+    },
+    tmp,
+  );
   const client = await connectClient(config);
   try {
     const progress = await client.workflow.execute(WorkflowNames.pipelineUpdate, {
-      taskQueue: c.taskQueue, workflowId: updateWorkflowId(c.taskQueue), workflowExecutionTimeout: '60 seconds',
+      taskQueue: c.taskQueue,
+      workflowId: updateWorkflowId(c.taskQueue),
+      workflowExecutionTimeout: '60 seconds',
       args: [{ updateId: c.taskQueue, modules: ['slice', 'experiment'], parallel: 2 } satisfies PipelineUpdateInput],
     });
     assert.equal(progress.phase, 'done');
   } finally {
     await client.connection.close();
   }
-  const jobs = await query<{ module: string; status: string; n: string; workers: string[] }>(c.db.orm.em.fork(), sql`
-    SELECT module, status, count(*) AS n, array_agg(DISTINCT worker_identity) AS workers FROM pipeline_job GROUP BY module, status ORDER BY module, status`);
-  assert.deepEqual(jobs.map((j) => [j.module, j.status, Number(j.n), j.workers]),
-    [['experiment', 'succeeded', 2, [c.worker.identity]], ['slice', 'succeeded', 1, [c.worker.identity]]]);
+  const jobs = await query<{ module: string; status: string; n: string; workers: string[] }>(
+    c.db.orm.em.fork(),
+    sql`
+    SELECT module, status, count(*) AS n, array_agg(DISTINCT worker_identity) AS workers FROM pipeline_job GROUP BY module, status ORDER BY module, status`,
+  );
+  assert.deepEqual(
+    jobs.map((j) => [j.module, j.status, Number(j.n), j.workers]),
+    [
+      ['experiment', 'succeeded', 2, [c.worker.identity]],
+      ['slice', 'succeeded', 1, [c.worker.identity]],
+    ],
+  );
 }
 
 /** Both the worker's connections (the Rust core's polls and the Node client) and the test's client went through the proxy. */
 function assertAllTraffic(calls: ProxiedCall[], check: (call: ProxiedCall) => boolean, what: string): void {
   const paths = new Set(calls.map((call) => call.path.split('/').pop()));
-  for (const rpc of ['PollWorkflowTaskQueue', 'PollActivityTaskQueue', 'RespondActivityTaskCompleted', 'StartWorkflowExecution']) assert.ok(paths.has(rpc), `${rpc} went through the proxy`);
+  for (const rpc of [
+    'PollWorkflowTaskQueue',
+    'PollActivityTaskQueue',
+    'RespondActivityTaskCompleted',
+    'StartWorkflowExecution',
+  ])
+    assert.ok(paths.has(rpc), `${rpc} went through the proxy`);
   const bad = calls.filter((call) => !check(call));
   assert.deepEqual(bad, [], `every call ${what}`);
 }
@@ -89,10 +128,13 @@ const jsonError = (r: CliResult) => r.json<{ error: { name: string; message: str
 /** Exit of a process that must stop by itself, killed (and failed) after `ms`. */
 async function exitWithin(worker: WorkerProcess, ms: number): Promise<WorkerExit> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => {
-    void worker.stop('SIGKILL');
-    reject(new Error(`worker still running after ${ms} ms:\n${worker.output()}`));
-  }, ms)));
+  const timeout = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(() => {
+        void worker.stop('SIGKILL');
+        reject(new Error(`worker still running after ${ms} ms:\n${worker.output()}`));
+      }, ms)),
+  );
   try {
     return await Promise.race([worker.exited, timeout]);
   } finally {
@@ -110,17 +152,29 @@ describe('TLS with the server CA and TEMPORAL_TLS_SERVER_NAME', () => {
   test('a worker connects through TLS, polls and runs an update started by mpctl over TLS', async () => {
     await c.worker.ready(30_000);
     await runUpdateThrough(c, serverTls);
-    assertAllTraffic(c.proxy.calls, (call) => call.servername === certs.serverName && call.authority === certs.serverName, `sent SNI and :authority ${certs.serverName}`);
+    assertAllTraffic(
+      c.proxy.calls,
+      (call) => call.servername === certs.serverName && call.authority === certs.serverName,
+      `sent SNI and :authority ${certs.serverName}`,
+    );
   });
 
   test('without TEMPORAL_TLS_SERVER_NAME, or without the CA, mpctl refuses the server and says which setting to set', async () => {
-    const base = { TEMPORAL_ADDRESS: c.proxy.address, TEMPORAL_NAMESPACE: TEST_NAMESPACE, MPCTL_TASK_QUEUE: c.taskQueue, MPCTL_HOME: path.join(tmp, 'home') };
+    const base = {
+      TEMPORAL_ADDRESS: c.proxy.address,
+      TEMPORAL_NAMESPACE: TEST_NAMESPACE,
+      MPCTL_TASK_QUEUE: c.taskQueue,
+      MPCTL_HOME: path.join(tmp, 'home'),
+    };
     const [noName, noCa] = await Promise.all([
       mpctl(tmp, ['update', 'slice', '--json'], { ...base, TEMPORAL_TLS_CA: certs.caCert }, 30_000),
       mpctl(tmp, ['update', 'slice', '--json'], { ...base, TEMPORAL_TLS_SERVER_NAME: certs.serverName }, 30_000),
     ]);
     assert.equal(noName.code, 1, noName.stdout + noName.stderr);
-    assert.match(jsonError(noName).message, /TLS handshake failed \(Hostname\/IP does not match.*set TEMPORAL_TLS_SERVER_NAME/);
+    assert.match(
+      jsonError(noName).message,
+      /TLS handshake failed \(Hostname\/IP does not match.*set TEMPORAL_TLS_SERVER_NAME/,
+    );
     assert.equal(noCa.code, 1, noCa.stdout + noCa.stderr);
     assert.match(jsonError(noCa).message, /TLS handshake failed \(.*certificate.*set TEMPORAL_TLS_CA/);
   });
@@ -141,21 +195,44 @@ describe('mTLS: the server requires a client certificate signed by its CA', () =
 
   test('without them `mpctl worker` exits 1 in bounded time, saying a client certificate is required', async () => {
     const worker = spawnWorker({
-      databaseUrl: c.db.url, temporalAddress: c.proxy.address, namespace: TEST_NAMESPACE, taskQueue: c.taskQueue, dataRoots: [root],
-      logFile: path.join(tmp, 'no-client-cert.log'), env: serverTls,
+      databaseUrl: c.db.url,
+      temporalAddress: c.proxy.address,
+      namespace: TEST_NAMESPACE,
+      taskQueue: c.taskQueue,
+      dataRoots: [root],
+      logFile: path.join(tmp, 'no-client-cert.log'),
+      env: serverTls,
     });
     const started = Date.now();
     const exit = await exitWithin(worker, 30_000);
     assert.equal(exit.code, 1, worker.output());
-    assert.match(said(worker.output()), /cannot connect to Temporal at 127\.0\.0\.1:\d+ over TLS: TLS handshake failed \(tlsv13 alert certificate required\); the server requires a client certificate: set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY/);
+    assert.match(
+      said(worker.output()),
+      /cannot connect to Temporal at 127\.0\.0\.1:\d+ over TLS: TLS handshake failed \(tlsv13 alert certificate required\); the server requires a client certificate: set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY/,
+    );
     assert.ok(exit.at - started < 20_000, `exit after ${exit.at - started} ms`);
     assert.ok(c.proxy.handshakeErrors.length > 0, 'the proxy refused a handshake');
   });
 
   test('a certificate without its key is a configuration error (exit 2), not a connection without one', async () => {
-    const r = await mpctl(tmp, ['update', 'slice', '--json'], { TEMPORAL_ADDRESS: c.proxy.address, MPCTL_HOME: path.join(tmp, 'home'), ...serverTls, TEMPORAL_TLS_CERT: certs.clientCert }, 30_000);
+    const r = await mpctl(
+      tmp,
+      ['update', 'slice', '--json'],
+      {
+        TEMPORAL_ADDRESS: c.proxy.address,
+        MPCTL_HOME: path.join(tmp, 'home'),
+        ...serverTls,
+        TEMPORAL_TLS_CERT: certs.clientCert,
+      },
+      30_000,
+    );
     assert.equal(r.code, 2, r.stdout + r.stderr);
-    assert.deepEqual(jsonError(r), { name: 'ConfigError', errorType: 'ConfigError', message: 'a TLS client certificate needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (tls.clientCertPath and tls.clientKeyPath)' });
+    assert.deepEqual(jsonError(r), {
+      name: 'ConfigError',
+      errorType: 'ConfigError',
+      message:
+        'a TLS client certificate needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (tls.clientCertPath and tls.clientKeyPath)',
+    });
   });
 });
 
@@ -177,9 +254,23 @@ describe('API key over TLS', () => {
 
   test('a wrong key is refused with a clear error (exit 1) that does not echo the key', async () => {
     const wrong = `wrong-${crypto.randomBytes(8).toString('hex')}`;
-    const r = await mpctl(tmp, ['update', 'slice', '--json'], { TEMPORAL_ADDRESS: c.proxy.address, TEMPORAL_NAMESPACE: TEST_NAMESPACE, MPCTL_HOME: path.join(tmp, 'home'), ...serverTls, TEMPORAL_API_KEY: wrong }, 30_000);
+    const r = await mpctl(
+      tmp,
+      ['update', 'slice', '--json'],
+      {
+        TEMPORAL_ADDRESS: c.proxy.address,
+        TEMPORAL_NAMESPACE: TEST_NAMESPACE,
+        MPCTL_HOME: path.join(tmp, 'home'),
+        ...serverTls,
+        TEMPORAL_API_KEY: wrong,
+      },
+      30_000,
+    );
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(jsonError(r).message, /^cannot connect to Temporal at .* over TLS: .*16 UNAUTHENTICATED: proxy: missing or wrong API key; the server rejected our credentials: check TEMPORAL_API_KEY/);
+    assert.match(
+      jsonError(r).message,
+      /^cannot connect to Temporal at .* over TLS: .*16 UNAUTHENTICATED: proxy: missing or wrong API key; the server rejected our credentials: check TEMPORAL_API_KEY/,
+    );
     assert.ok(!(r.stdout + r.stderr).includes(wrong), 'API key echoed');
   });
 });

@@ -7,7 +7,11 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { query, sql } from '../../src/db/sql.js';
 import { experimentWorkflowId, updateWorkflowId } from '../../src/workflow-safe/job-ids.js';
-import { WorkflowNames, type PipelineUpdateInput, type UpdateProgress } from '../../src/workflow-safe/workflow-types.js';
+import {
+  WorkflowNames,
+  type PipelineUpdateInput,
+  type UpdateProgress,
+} from '../../src/workflow-safe/workflow-types.js';
 import { sleep } from '../../src/util/wait.js';
 import { digestResults, type TableDigest } from '../faults/digest.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -23,7 +27,14 @@ const DATASET_TABLES = ['recording', 'stim_pulse', 'pulse_response', 'baseline']
 /** Time past the grace (the current sweep, the rollback, closing connections) plus slack for a shared machine. */
 const EXIT_MARGIN_S = 10;
 
-interface JobRecord { status: string; attempts: number; worker_identity: string; finished_at: string | null; duration_ms: number | null; row_counts: Record<string, number> | null }
+interface JobRecord {
+  status: string;
+  attempts: number;
+  worker_identity: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  row_counts: Record<string, number> | null;
+}
 
 describe('mpctl worker: SIGTERM while a job runs', () => {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-shutdown-'));
@@ -57,8 +68,14 @@ describe('mpctl worker: SIGTERM while a job runs', () => {
     const taskQueue = `shutdown-${crypto.randomBytes(4).toString('hex')}`;
     const start = (name: string, grace: number) => {
       const w = spawnWorker({
-        databaseUrl: db.url, temporalAddress, namespace: TEST_NAMESPACE, taskQueue, dataRoots: [data.root],
-        logFile: path.join(logDir, `${taskQueue}-${name}.log`), shutdownGraceSeconds: grace, concurrency: 2,
+        databaseUrl: db.url,
+        temporalAddress,
+        namespace: TEST_NAMESPACE,
+        taskQueue,
+        dataRoots: [data.root],
+        logFile: path.join(logDir, `${taskQueue}-${name}.log`),
+        shutdownGraceSeconds: grace,
+        concurrency: 2,
       });
       cleanup.push(() => w.stop('SIGKILL'));
       return w;
@@ -67,11 +84,19 @@ describe('mpctl worker: SIGTERM while a job runs', () => {
     const healthUrl = await first.ready();
     const updateId = taskQueue;
     const handle = await client.workflow.start(WorkflowNames.pipelineUpdate, {
-      taskQueue, workflowId: updateWorkflowId(updateId),
+      taskQueue,
+      workflowId: updateWorkflowId(updateId),
       args: [{ updateId, modules: MODULES, parallel: 1 } satisfies PipelineUpdateInput],
     });
-    cleanup.push(() => handle.terminate('test cleanup'), () => client.workflow.getHandle(experimentWorkflowId(data.experiments[0]!)).terminate('test cleanup'));
-    await pollUntil('the dataset job to start', async () => ((await datasetRecord(db))?.status === 'running' ? true : undefined), 120_000);
+    cleanup.push(
+      () => handle.terminate('test cleanup'),
+      () => client.workflow.getHandle(experimentWorkflowId(data.experiments[0]!)).terminate('test cleanup'),
+    );
+    await pollUntil(
+      'the dataset job to start',
+      async () => ((await datasetRecord(db))?.status === 'running' ? true : undefined),
+      120_000,
+    );
     return { db, first, healthUrl, start, result: () => handle.result() as Promise<UpdateProgress> };
   }
 
@@ -80,16 +105,22 @@ describe('mpctl worker: SIGTERM while a job runs', () => {
     const sigterm = Date.now();
     first.child.kill('SIGTERM');
     // Draining: still alive, but no longer ready, so Kubernetes stops sending it anything.
-    const draining = await pollUntil('/ready to answer 503', async () => {
-      const [health, ready] = await Promise.all([fetch(`${healthUrl}/health`), fetch(`${healthUrl}/ready`)]);
-      return ready.status === 503 ? health.status : undefined;
-    }, 10_000);
+    const draining = await pollUntil(
+      '/ready to answer 503',
+      async () => {
+        const [health, ready] = await Promise.all([fetch(`${healthUrl}/health`), fetch(`${healthUrl}/ready`)]);
+        return ready.status === 503 ? health.status : undefined;
+      },
+      10_000,
+    );
     const stillRunning = (await datasetRecord(db))?.status;
     const exit = await first.exited;
     const exitSeconds = (exit.at - sigterm) / 1000;
     const record = await datasetRecord(db);
     const afterJobSeconds = (exit.at - new Date(record?.finished_at ?? 0).getTime()) / 1000;
-    console.log(`# grace 60 s: SIGTERM → exit ${exitSeconds.toFixed(1)} s, ${afterJobSeconds.toFixed(1)} s after its dataset job (${record?.status}, ${record?.duration_ms} ms) finished`);
+    console.log(
+      `# grace 60 s: SIGTERM → exit ${exitSeconds.toFixed(1)} s, ${afterJobSeconds.toFixed(1)} s after its dataset job (${record?.status}, ${record?.duration_ms} ms) finished`,
+    );
     assert.equal(draining, 200, '/health answers 200 while draining');
     assert.equal(stillRunning, 'running', 'the job was still running when /ready turned 503');
     assert.equal(exit.code, 0, `exit code ${exit.code} (signal ${exit.signal}):\n${first.output()}`);
@@ -120,16 +151,26 @@ describe('mpctl worker: SIGTERM while a job runs', () => {
     const exitSeconds = (exit.at - sigterm) / 1000;
     const handedBack = await datasetRecord(db);
     assert.equal(exit.code, 0, `exit code ${exit.code} (signal ${exit.signal}):\n${first.output()}`);
-    assert.equal(handedBack?.status, 'cancelled', `the first worker cancelled and rolled back its attempt before exiting (a job that ignores cancellation, or finishes within the ${grace} s grace, ends up here)`);
-    const retried = await pollUntil('the second worker to take the job', async () => {
-      const r = await datasetRecord(db);
-      return r?.worker_identity === second.identity ? r : undefined;
-    }, 120_000);
+    assert.equal(
+      handedBack?.status,
+      'cancelled',
+      `the first worker cancelled and rolled back its attempt before exiting (a job that ignores cancellation, or finishes within the ${grace} s grace, ends up here)`,
+    );
+    const retried = await pollUntil(
+      'the second worker to take the job',
+      async () => {
+        const r = await datasetRecord(db);
+        return r?.worker_identity === second.identity ? r : undefined;
+      },
+      120_000,
+    );
     const handoverSeconds = (Date.now() - sigterm) / 1000;
     const progress = await result();
     await second.stop();
     const record = await datasetRecord(db);
-    console.log(`# grace ${grace} s: SIGTERM → exit ${exitSeconds.toFixed(1)} s (job left ${handedBack?.status}); running on the second worker ${handoverSeconds.toFixed(1)} s after SIGTERM (${retried.status})`);
+    console.log(
+      `# grace ${grace} s: SIGTERM → exit ${exitSeconds.toFixed(1)} s (job left ${handedBack?.status}); running on the second worker ${handoverSeconds.toFixed(1)} s after SIGTERM (${retried.status})`,
+    );
     assert.ok(exitSeconds < grace + EXIT_MARGIN_S, `exit took ${exitSeconds} s`);
     assert.equal(progress.phase, 'done');
     assert.equal(record?.status, 'succeeded');
@@ -137,13 +178,20 @@ describe('mpctl worker: SIGTERM while a job runs', () => {
     assert.equal(record?.attempts, 2, 'one attempt cancelled by shutdown, one that succeeded');
     await assertRowsMatchRecord(db, record!);
     assert.ok(reference, 'needs the results of the previous test to compare with');
-    assert.deepEqual(await digestResults(db.orm.em.fork()), reference, 'same results as the uninterrupted run: nothing lost, nothing duplicated');
+    assert.deepEqual(
+      await digestResults(db.orm.em.fork()),
+      reference,
+      'same results as the uninterrupted run: nothing lost, nothing duplicated',
+    );
   });
 });
 
 async function datasetRecord(db: TestDatabase): Promise<JobRecord | undefined> {
-  const rows = await query<JobRecord>(db.orm.em.fork(), sql`
-    SELECT status, attempts, worker_identity, finished_at, duration_ms, row_counts FROM pipeline_job WHERE module = 'dataset'`);
+  const rows = await query<JobRecord>(
+    db.orm.em.fork(),
+    sql`
+    SELECT status, attempts, worker_identity, finished_at, duration_ms, row_counts FROM pipeline_job WHERE module = 'dataset'`,
+  );
   assert.ok(rows.length <= 1, 'one record per job');
   return rows[0];
 }

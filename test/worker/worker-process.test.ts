@@ -7,7 +7,11 @@ import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { query, sql } from '../../src/db/sql.js';
 import { updateWorkflowId } from '../../src/workflow-safe/job-ids.js';
-import { WorkflowNames, type PipelineUpdateInput, type UpdateProgress } from '../../src/workflow-safe/workflow-types.js';
+import {
+  WorkflowNames,
+  type PipelineUpdateInput,
+  type UpdateProgress,
+} from '../../src/workflow-safe/workflow-types.js';
 import { sleep } from '../../src/util/wait.js';
 import { composeService } from '../deploy/entrypoint.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -15,7 +19,11 @@ import { sampleRoot } from '../helpers/sample.js';
 import { TEST_NAMESPACE, testServers } from '../helpers/servers.js';
 import { composeWorkerArgv, spawnWorker, workerEnvironment, type WorkerProcess } from '../helpers/worker-process.js';
 
-interface Sample { name: string; labels: Record<string, string>; value: number }
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
 
 /** Prometheus text format, strictly: every line is a comment or `name{labels} value`. */
 function parseMetrics(text: string): Sample[] {
@@ -32,7 +40,9 @@ function parseMetrics(text: string): Sample[] {
 
 /** Sum of the samples named `name` whose labels include `labels`. */
 function total(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
-  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
+  return samples
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((n, s) => n + s.value, 0);
 }
 
 // The worker is started exactly as docker-compose.yml's mpctl-worker service starts it (the
@@ -55,7 +65,15 @@ describe('`mpctl worker` as docker-compose runs it: polls, processes jobs, serve
     connection = await Connection.connect({ address: temporalAddress });
     taskQueue = `worker-${crypto.randomBytes(4).toString('hex')}`;
     const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-worker-')), 'worker.log');
-    worker = spawnWorker({ databaseUrl: db.url, temporalAddress, namespace: TEST_NAMESPACE, taskQueue, dataRoots: [root], logFile, concurrency });
+    worker = spawnWorker({
+      databaseUrl: db.url,
+      temporalAddress,
+      namespace: TEST_NAMESPACE,
+      taskQueue,
+      dataRoots: [root],
+      logFile,
+      concurrency,
+    });
     healthUrl = await worker.ready();
   });
   after(async () => {
@@ -67,7 +85,16 @@ describe('`mpctl worker` as docker-compose runs it: polls, processes jobs, serve
   test('runs the compose service command, configured by exactly the compose service variables', () => {
     assert.deepEqual(composeWorkerArgv(), ['node', 'bin/run.js', 'worker']);
     const composeNames = Object.keys(composeService('mpctl-worker').environment as Record<string, string>).sort();
-    const testNames = Object.keys(workerEnvironment({ databaseUrl: '', temporalAddress: '', namespace: '', taskQueue: '', dataRoots: [], logFile: '' })).sort();
+    const testNames = Object.keys(
+      workerEnvironment({
+        databaseUrl: '',
+        temporalAddress: '',
+        namespace: '',
+        taskQueue: '',
+        dataRoots: [],
+        logFile: '',
+      }),
+    ).sort();
     assert.deepEqual(testNames, composeNames);
   });
 
@@ -82,15 +109,25 @@ describe('`mpctl worker` as docker-compose runs it: polls, processes jobs, serve
   test('processes an update; /metrics counts its jobs by module and outcome, their durations and the SDK metrics', async () => {
     const client = new Client({ connection, namespace: TEST_NAMESPACE });
     const progress: UpdateProgress = await client.workflow.execute(WorkflowNames.pipelineUpdate, {
-      taskQueue, workflowId: updateWorkflowId(taskQueue),
+      taskQueue,
+      workflowId: updateWorkflowId(taskQueue),
       args: [{ updateId: taskQueue, modules: ['slice', 'experiment'], parallel: 2 } satisfies PipelineUpdateInput],
     });
     assert.equal(progress.phase, 'done');
-    const records = await query<{ module: string; status: string; n: string; ms: string; workers: string[] }>(db.orm.em.fork(), sql`
+    const records = await query<{ module: string; status: string; n: string; ms: string; workers: string[] }>(
+      db.orm.em.fork(),
+      sql`
       SELECT module, status, count(*) AS n, sum(duration_ms) AS ms, array_agg(DISTINCT worker_identity) AS workers
-      FROM pipeline_job GROUP BY module, status ORDER BY module, status`);
-    assert.deepEqual(records.map((r) => [r.module, r.status, Number(r.n)]),
-      [['experiment', 'failed', 1], ['experiment', 'succeeded', 3], ['slice', 'succeeded', 2]]);
+      FROM pipeline_job GROUP BY module, status ORDER BY module, status`,
+    );
+    assert.deepEqual(
+      records.map((r) => [r.module, r.status, Number(r.n)]),
+      [
+        ['experiment', 'failed', 1],
+        ['experiment', 'succeeded', 3],
+        ['slice', 'succeeded', 2],
+      ],
+    );
     for (const r of records) assert.deepEqual(r.workers, [worker.identity], 'every job ran on the spawned worker');
 
     // The SDK records a workflow's completion just after reporting it: poll briefly for it.
@@ -106,7 +143,11 @@ describe('`mpctl worker` as docker-compose runs it: polls, processes jobs, serve
 
     // mpctl's own: one count per job record, and durations that cover what the records say.
     for (const r of records) {
-      assert.equal(total(samples, 'mpctl_jobs_total', { module: r.module, outcome: r.status }), Number(r.n), `mpctl_jobs_total ${r.module} ${r.status}`);
+      assert.equal(
+        total(samples, 'mpctl_jobs_total', { module: r.module, outcome: r.status }),
+        Number(r.n),
+        `mpctl_jobs_total ${r.module} ${r.status}`,
+      );
     }
     for (const module of ['slice', 'experiment']) {
       const jobs = records.filter((r) => r.module === module);
@@ -114,18 +155,34 @@ describe('`mpctl worker` as docker-compose runs it: polls, processes jobs, serve
       const recordedSeconds = jobs.reduce((s, r) => s + Number(r.ms), 0) / 1000;
       const sum = total(samples, 'mpctl_job_duration_seconds_sum', { module });
       assert.equal(total(samples, 'mpctl_job_duration_seconds_count', { module }), count, `${module} duration count`);
-      assert.equal(total(samples, 'mpctl_job_duration_seconds_bucket', { module, le: '+Inf' }), count, `${module} +Inf bucket`);
+      assert.equal(
+        total(samples, 'mpctl_job_duration_seconds_bucket', { module, le: '+Inf' }),
+        count,
+        `${module} +Inf bucket`,
+      );
       // Measured around the job, so at least the recorded time (to the ms), and not much more.
-      assert.ok(sum >= recordedSeconds - 0.001 * count && sum <= recordedSeconds + 1, `${module}: duration sum ${sum} s vs records ${recordedSeconds} s`);
+      assert.ok(
+        sum >= recordedSeconds - 0.001 * count && sum <= recordedSeconds + 1,
+        `${module}: duration sum ${sum} s vs records ${recordedSeconds} s`,
+      );
     }
 
     // The SDK's, for this task queue: six module jobs received, the bad-input one failed, all slots free again.
     const queue = { task_queue: taskQueue };
     assert.equal(total(samples, 'temporal_activity_task_received', { ...queue, activity_type: 'runModuleJob' }), 6);
     assert.equal(total(samples, 'temporal_activity_execution_failed', { ...queue, activity_type: 'runModuleJob' }), 1);
-    assert.equal(total(samples, 'temporal_workflow_completed', { ...queue, workflow_type: WorkflowNames.processExperiment }), 3);
-    assert.equal(total(samples, 'temporal_workflow_completed', { ...queue, workflow_type: WorkflowNames.pipelineUpdate }), 1);
-    assert.equal(total(samples, 'temporal_worker_task_slots_available', { ...queue, worker_type: 'ActivityWorker' }), concurrency);
+    assert.equal(
+      total(samples, 'temporal_workflow_completed', { ...queue, workflow_type: WorkflowNames.processExperiment }),
+      3,
+    );
+    assert.equal(
+      total(samples, 'temporal_workflow_completed', { ...queue, workflow_type: WorkflowNames.pipelineUpdate }),
+      1,
+    );
+    assert.equal(
+      total(samples, 'temporal_worker_task_slots_available', { ...queue, worker_type: 'ActivityWorker' }),
+      concurrency,
+    );
     assert.equal(total(samples, 'temporal_worker_task_slots_used', { ...queue, worker_type: 'ActivityWorker' }), 0);
   });
 

@@ -11,12 +11,17 @@ import { workflowCode } from '../../src/worker/workflow-code.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Fixtures are committed JSON under test/fixtures (not compiled): found from dist/test/workflows.
 const fixtures = path.resolve(here, '../../../test/fixtures');
-const history = (name: string) => historyFromJSON(JSON.parse(fs.readFileSync(path.join(fixtures, `process-experiment-${name}.history.json`), 'utf8')));
+const history = (name: string) =>
+  historyFromJSON(JSON.parse(fs.readFileSync(path.join(fixtures, `process-experiment-${name}.history.json`), 'utf8')));
 
 describe('processExperiment replays recorded histories', () => {
   for (const name of ['succeeded', 'failed']) {
     it(`replays the recorded ${name} run without non-determinism`, async () => {
-      await Worker.runReplayHistory({ ...workflowCode(), replayName: name }, history(name), 'processExperiment-' + name);
+      await Worker.runReplayHistory(
+        { ...workflowCode(), replayName: name },
+        history(name),
+        'processExperiment-' + name,
+      );
     });
   }
 

@@ -7,7 +7,8 @@ import { MpctlCommand } from '../base-command.js';
 import { table } from '../table.js';
 
 export default class Demo extends MpctlCommand<typeof Demo> {
-  static override summary = 'The whole product in one command: sample data, the embedded stack, a full update and a summary.';
+  static override summary =
+    'The whole product in one command: sample data, the embedded stack, a full update and a summary.';
   static override description = 'Leaves the stack running so you can explore the Web UI; stop it with `mpctl down`.';
   static override examples = ['<%= config.bin %> <%= command.id %>', 'npm start'];
 
@@ -15,7 +16,16 @@ export default class Demo extends MpctlCommand<typeof Demo> {
     const config = this.settings();
     const dataRoot = config.dataRoots[0];
     if (!fs.existsSync(dataRoot) || fs.readdirSync(dataRoot).length === 0) {
-      await this.config.runCommand('sample-data', ['--out', dataRoot, '--slices', '2', '--sites-per-slice', '2', '--cells', '6']);
+      await this.config.runCommand('sample-data', [
+        '--out',
+        dataRoot,
+        '--slices',
+        '2',
+        '--sites-per-slice',
+        '2',
+        '--cells',
+        '6',
+      ]);
     } else {
       this.say(`using the experiments already in ${dataRoot}`);
     }
@@ -29,7 +39,9 @@ export default class Demo extends MpctlCommand<typeof Demo> {
     this.say('');
     await this.config.runCommand('status', []);
     const state = readStackState(config.home)!;
-    const connections = await withOrm({ ...config, databaseUrl: config.databaseUrl ?? state.databaseUrl }, (orm) => connectionSummary(orm));
+    const connections = await withOrm({ ...config, databaseUrl: config.databaseUrl ?? state.databaseUrl }, (orm) =>
+      connectionSummary(orm),
+    );
     this.say(`\n${renderConnections(connections)}`);
     this.say(`\nTemporal Web UI: ${state.uiUrl}/namespaces/${state.namespace}/workflows
 Data: ${path.relative(process.cwd(), dataRoot) || dataRoot} · stop the stack with: npx mpctl down`);
@@ -41,6 +53,16 @@ function renderConnections(s: ConnectionSummary): string {
   const head = `Connections: ${s.connections.length} found among ${s.pairsTested} pairs tested (detection score ≥ ${s.threshold})`;
   if (s.connections.length === 0) return head;
   const f = (x: number | null, d: number) => (x === null ? '–' : x.toFixed(d));
-  return `${head}\n${table(['experiment', 'pre', 'post', 'type', 'score', 'amplitude (mV)', 'latency (ms)'],
-    s.connections.map((c) => [c.experiment, c.pre, c.post, c.synapseType, Number(c.detectionScore.toFixed(1)), f(c.amplitudeMv, 2), f(c.latencyMs, 2)]))}`;
+  return `${head}\n${table(
+    ['experiment', 'pre', 'post', 'type', 'score', 'amplitude (mV)', 'latency (ms)'],
+    s.connections.map((c) => [
+      c.experiment,
+      c.pre,
+      c.post,
+      c.synapseType,
+      Number(c.detectionScore.toFixed(1)),
+      f(c.amplitudeMv, 2),
+      f(c.latencyMs, 2),
+    ]),
+  )}`;
 }

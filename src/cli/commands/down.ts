@@ -4,7 +4,10 @@ import { MpctlCommand } from '../base-command.js';
 
 export default class Down extends MpctlCommand<typeof Down> {
   static override summary = 'Stop the embedded stack, keeping all results and workflow histories.';
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --home /data/mpctl-state'];
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --home /data/mpctl-state',
+  ];
 
   async run(): Promise<{ stopped: boolean; home: string }> {
     const { home } = this.settings();

@@ -12,13 +12,20 @@ import { confirm } from '../confirm.js';
 import { table } from '../table.js';
 
 export default class Drop extends MpctlCommand<typeof Drop> {
-  static override summary = "Delete a module's results and job records, and first those of every module downstream of it.";
+  static override summary =
+    "Delete a module's results and job records, and first those of every module downstream of it.";
   static override description = `Upstream modules are never touched. Running workflows of the affected experiments are cancelled first.
 The drop runs as a workflow (drop/<id>) so it appears in the Temporal Web UI. Without --yes it asks on a terminal and refuses otherwise.`;
   static override examples = [
     { description: 'See what would be deleted', command: '<%= config.bin %> <%= command.id %> dataset --dry-run' },
-    { description: 'Drop dataset and everything downstream, for every experiment', command: '<%= config.bin %> <%= command.id %> dataset --yes' },
-    { description: 'Drop one experiment from experiment onwards', command: '<%= config.bin %> <%= command.id %> experiment --experiment 2026-10-03_slice1/site_2 --yes' },
+    {
+      description: 'Drop dataset and everything downstream, for every experiment',
+      command: '<%= config.bin %> <%= command.id %> dataset --yes',
+    },
+    {
+      description: 'Drop one experiment from experiment onwards',
+      command: '<%= config.bin %> <%= command.id %> experiment --experiment 2026-10-03_slice1/site_2 --yes',
+    },
   ];
   static override args = { module: Args.string({ description: 'The module to drop', required: true }) };
   static override flags = {
@@ -47,7 +54,9 @@ The drop runs as a workflow (drop/<id>) so it appears in the Temporal Web UI. Wi
     try {
       const dropId = newUpdateId();
       const handle = await client.workflow.start<DropResultsWorkflow>(WorkflowNames.dropResults, {
-        taskQueue: config.taskQueue, workflowId: dropWorkflowId(dropId), args: [{ dropId, ...request }],
+        taskQueue: config.taskQueue,
+        workflowId: dropWorkflowId(dropId),
+        args: [{ dropId, ...request }],
         staticSummary: `mpctl drop ${request.module}${request.experimentIds?.length ? ` --experiment ${request.experimentIds.join(' ')}` : ''}`,
       });
       this.say(`drop ${dropId} running${config.uiUrl ? ` · ${workflowUiUrl(config, handle.workflowId)}` : ''}`);
@@ -62,7 +71,8 @@ The drop runs as a workflow (drop/<id>) so it appears in the Temporal Web UI. Wi
 
   private printReport(report: DropReport, verb: string): void {
     const rows = Object.entries(report.modules).flatMap(([module, m]) =>
-      Object.entries(m.rows).map(([tableName, n]) => [module, m.jobs, tableName, n] as (string | number)[]));
+      Object.entries(m.rows).map(([tableName, n]) => [module, m.jobs, tableName, n] as (string | number)[]),
+    );
     this.say(rows.length ? `${verb}:\n${table(['module', 'jobs', 'table', 'rows'], rows)}` : `${verb}: nothing`);
   }
 }

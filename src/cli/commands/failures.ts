@@ -4,7 +4,8 @@ import { listFailures, type FailureView } from '../../services/job-views.js';
 import { MpctlCommand } from '../base-command.js';
 
 export default class Failures extends MpctlCommand<typeof Failures> {
-  static override summary = 'List failed jobs: module, job, error type and message, the file involved, attempts, when, and the Web UI link.';
+  static override summary =
+    'List failed jobs: module, job, error type and message, the file involved, attempts, when, and the Web UI link.';
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --module dataset',
@@ -17,15 +18,22 @@ export default class Failures extends MpctlCommand<typeof Failures> {
 
   async run(): Promise<{ failures: FailureView[] }> {
     const config = this.settings();
-    const failures = await withOrm(config, (orm) => listFailures(orm, config, { module: this.flags.module, experimentId: this.flags.experiment }));
+    const failures = await withOrm(config, (orm) =>
+      listFailures(orm, config, { module: this.flags.module, experimentId: this.flags.experiment }),
+    );
     if (failures.length === 0) this.say('No failed jobs.');
     for (const f of failures) {
-      this.say(`✗ ${f.module} ${f.jobId}  [${f.errorType ?? 'Error'}] after ${f.attempts} attempt(s), ${f.finishedAt ?? ''}`);
+      this.say(
+        `✗ ${f.module} ${f.jobId}  [${f.errorType ?? 'Error'}] after ${f.attempts} attempt(s), ${f.finishedAt ?? ''}`,
+      );
       this.say(`    ${f.message}`);
       if (f.sourceFile) this.say(`    file: ${f.sourceFile}`);
       if (f.uiUrl) this.say(`    history: ${f.uiUrl}`);
     }
-    if (failures.length) this.say(`\n${failures.length} failed job(s). After fixing the cause: mpctl reset --failed (re-runs from the failed step) or mpctl update --retry.`);
+    if (failures.length)
+      this.say(
+        `\n${failures.length} failed job(s). After fixing the cause: mpctl reset --failed (re-runs from the failed step) or mpctl update --retry.`,
+      );
     return { failures };
   }
 }

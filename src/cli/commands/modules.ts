@@ -14,7 +14,12 @@ export default class Modules extends MpctlCommand<typeof Modules> {
 
   async run(): Promise<{ modules: ModuleInfo[] }> {
     const registry = createRegistry();
-    const modules = registry.ordered.map((m) => ({ name: m.name, dependencies: m.dependencies, tables: m.tables, version: m.version }));
+    const modules = registry.ordered.map((m) => ({
+      name: m.name,
+      dependencies: m.dependencies,
+      tables: m.tables,
+      version: m.version,
+    }));
     const printed = new Set<string>();
     const tree = (name: string, indent: string): void => {
       const m = registry.get(name);
@@ -22,7 +27,8 @@ export default class Modules extends MpctlCommand<typeof Modules> {
       this.say(`${indent}${name} (v${m.version}) → ${m.tables.join(', ')}${seen ? ' …' : ''}`);
       if (seen) return;
       printed.add(name);
-      for (const child of registry.ordered.filter((c) => c.dependencies.includes(name))) tree(child.name, indent + '  ');
+      for (const child of registry.ordered.filter((c) => c.dependencies.includes(name)))
+        tree(child.name, indent + '  ');
     };
     for (const root of registry.ordered.filter((m) => m.dependencies.length === 0)) tree(root.name, '');
     return { modules };

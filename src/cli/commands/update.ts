@@ -11,7 +11,10 @@ import { ExitCode, MpctlCommand } from '../base-command.js';
 import { ProgressView } from '../progress-view.js';
 import { table } from '../table.js';
 
-type UpdateOutput = { jobs: UpdatePlan['jobs']; notReady: UpdatePlan['notReady']; warnings: string[] } | { updateId: string; workflowId: string; uiUrl?: string } | UpdateProgress;
+type UpdateOutput =
+  | { jobs: UpdatePlan['jobs']; notReady: UpdatePlan['notReady']; warnings: string[] }
+  | { updateId: string; workflowId: string; uiUrl?: string }
+  | UpdateProgress;
 
 export default class Update extends MpctlCommand<typeof Update> {
   static override summary = 'Bring modules up to date: plan which jobs are ready and why, then run them on Temporal.';
@@ -19,20 +22,45 @@ export default class Update extends MpctlCommand<typeof Update> {
 \`dataset:\` (dataset and everything that depends on it). A job is ready when all its upstream jobs succeeded and it is new, its code version,
 parameters, raw files or upstream results changed, or (with --retry) it failed. Every ready job has a reason, shown by --dry-run.`;
   static override examples = [
-    { description: 'Run everything that is ready and show progress', command: '<%= config.bin %> <%= command.id %> --wait' },
-    { description: 'List what would run and why, without running anything', command: '<%= config.bin %> <%= command.id %> --dry-run' },
-    { description: 'Re-run dataset and everything downstream of it', command: '<%= config.bin %> <%= command.id %> --downstream-of dataset --wait' },
-    { description: 'Up to and including experiment, for one site', command: '<%= config.bin %> <%= command.id %> :experiment --experiment 2026-10-03_slice1/site_1' },
-    { description: 'Follow an update started earlier', command: '<%= config.bin %> <%= command.id %> --attach 20261122-031500-ab12' },
+    {
+      description: 'Run everything that is ready and show progress',
+      command: '<%= config.bin %> <%= command.id %> --wait',
+    },
+    {
+      description: 'List what would run and why, without running anything',
+      command: '<%= config.bin %> <%= command.id %> --dry-run',
+    },
+    {
+      description: 'Re-run dataset and everything downstream of it',
+      command: '<%= config.bin %> <%= command.id %> --downstream-of dataset --wait',
+    },
+    {
+      description: 'Up to and including experiment, for one site',
+      command: '<%= config.bin %> <%= command.id %> :experiment --experiment 2026-10-03_slice1/site_1',
+    },
+    {
+      description: 'Follow an update started earlier',
+      command: '<%= config.bin %> <%= command.id %> --attach 20261122-031500-ab12',
+    },
   ];
   static override strict = false;
   static override args = { modules: Args.string({ description: 'Modules to update (selection syntax); default all' }) };
   static override flags = {
-    experiment: Flags.string({ char: 'e', description: 'Only these experiments (slice/site); repeat for several', multiple: true }),
+    experiment: Flags.string({
+      char: 'e',
+      description: 'Only these experiments (slice/site); repeat for several',
+      multiple: true,
+    }),
     'downstream-of': Flags.string({ description: 'This module and every module that depends on it', multiple: true }),
     'upstream-of': Flags.string({ description: 'This module and every module it depends on', multiple: true }),
-    'dry-run': Flags.boolean({ char: 'n', description: 'List the jobs that would run, with their reasons; run nothing' }),
-    wait: Flags.boolean({ char: 'w', description: 'Show progress until the update finishes; exit 1 if any job failed' }),
+    'dry-run': Flags.boolean({
+      char: 'n',
+      description: 'List the jobs that would run, with their reasons; run nothing',
+    }),
+    wait: Flags.boolean({
+      char: 'w',
+      description: 'Show progress until the update finishes; exit 1 if any job failed',
+    }),
     attach: Flags.string({ description: 'Follow a running update by id instead of starting one' }),
     limit: Flags.integer({ description: 'At most N experiments (a fixed pseudo-random sample)', min: 1 }),
     parallel: Flags.integer({ char: 'p', description: 'Experiments processed at once', default: 4, min: 1 }),
@@ -51,14 +79,29 @@ parameters, raw files or upstream results changed, or (with --retry) it failed. 
     ];
     const modules = registry.select(tokens);
     if (this.flags.force && !this.flags.experiment?.length && !this.flags.limit) {
-      throw new ConfigError('--force re-runs jobs that are up to date; give it --experiment or --limit so nothing is recomputed by accident');
+      throw new ConfigError(
+        '--force re-runs jobs that are up to date; give it --experiment or --limit so nothing is recomputed by accident',
+      );
     }
-    const request = { modules, experimentIds: this.flags.experiment, limit: this.flags.limit, retry: this.flags.retry, force: this.flags.force };
+    const request = {
+      modules,
+      experimentIds: this.flags.experiment,
+      limit: this.flags.limit,
+      retry: this.flags.retry,
+      force: this.flags.force,
+    };
 
     if (this.flags['dry-run']) {
       const plan = await withOrm(config, (orm) => planUpdate({ orm, registry, dataRoots: config.dataRoots }, request));
       plan.warnings.forEach((w) => this.warn(w));
-      this.say(plan.jobs.length ? table(['module', 'job', 'reason'], plan.jobs.map((j) => [j.module, j.jobId, j.reason])) : 'Nothing to do: every selected job is up to date.');
+      this.say(
+        plan.jobs.length
+          ? table(
+              ['module', 'job', 'reason'],
+              plan.jobs.map((j) => [j.module, j.jobId, j.reason]),
+            )
+          : 'Nothing to do: every selected job is up to date.',
+      );
       this.say(`\n${plan.jobs.length} job(s) would run.${this.notReadyNote(plan)}`);
       return { jobs: plan.jobs, notReady: plan.notReady, warnings: plan.warnings };
     }
@@ -67,7 +110,9 @@ parameters, raw files or upstream results changed, or (with --retry) it failed. 
     const client = await connectClient(config);
     try {
       await startUpdate(client, config, {
-        updateId, ...request, parallel: this.flags.parallel,
+        updateId,
+        ...request,
+        parallel: this.flags.parallel,
         dataRoots: config.dataRootsExplicit && config.sources.dataRoots !== 'stack' ? config.dataRoots : undefined,
       });
     } finally {
@@ -86,7 +131,10 @@ parameters, raw files or upstream results changed, or (with --retry) it failed. 
   private async follow(updateId: string): Promise<UpdateProgress> {
     const config = this.settings();
     const client = await connectClient(config);
-    const view = new ProgressView((text) => !this.jsonEnabled() && process.stderr.write(text), Boolean(process.stderr.isTTY));
+    const view = new ProgressView(
+      (text) => !this.jsonEnabled() && process.stderr.write(text),
+      Boolean(process.stderr.isTTY),
+    );
     const detach = new AbortController();
     const onSigint = () => detach.abort();
     process.once('SIGINT', onSigint);
@@ -110,15 +158,27 @@ parameters, raw files or upstream results changed, or (with --retry) it failed. 
   }
 
   private printSummary(p: UpdateProgress): void {
-    const rows = Object.entries(p.modules).map(([name, m]) => [name, m.planned, m.succeeded, m.failed, m.skipped] as (string | number)[]);
-    this.say(rows.length ? table(['module', 'planned', 'succeeded', 'failed', 'skipped'], rows) : 'Nothing to do: every selected job is up to date.');
-    for (const f of p.failures) this.say(`✗ ${f.message.startsWith(`${f.experimentId}:`) ? f.message : `${f.experimentId}: ${f.message}`}`);
+    const rows = Object.entries(p.modules).map(
+      ([name, m]) => [name, m.planned, m.succeeded, m.failed, m.skipped] as (string | number)[],
+    );
+    this.say(
+      rows.length
+        ? table(['module', 'planned', 'succeeded', 'failed', 'skipped'], rows)
+        : 'Nothing to do: every selected job is up to date.',
+    );
+    for (const f of p.failures)
+      this.say(`✗ ${f.message.startsWith(`${f.experimentId}:`) ? f.message : `${f.experimentId}: ${f.message}`}`);
     if (p.failures.length) this.say('Details: mpctl failures');
   }
 
   private notReadyNote(plan: UpdatePlan): string {
     const notes = Object.entries(plan.notReady).flatMap(([module, whys]) =>
-      Object.entries(whys).filter(([why]) => why !== 'up-to-date').map(([why, n]) => `${module}: ${n} ${why}`));
-    return notes.length ? `\nNot ready: ${notes.join('; ')}${notes.some((n) => n.includes('failed')) ? ' (use --retry to re-run failed jobs)' : ''}` : '';
+      Object.entries(whys)
+        .filter(([why]) => why !== 'up-to-date')
+        .map(([why, n]) => `${module}: ${n} ${why}`),
+    );
+    return notes.length
+      ? `\nNot ready: ${notes.join('; ')}${notes.some((n) => n.includes('failed')) ? ' (use --retry to re-run failed jobs)' : ''}`
+      : '';
   }
 }

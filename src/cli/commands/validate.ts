@@ -6,25 +6,47 @@ import { table } from '../table.js';
 
 export default class Validate extends MpctlCommand<typeof Validate> {
   static override summary = 'Score the connection_strength results against the ground truth of `mpctl sample-data`.';
-  static override description = 'Matches every ordered pair by experiment and pipette ids; experiments not analysed yet are left out and counted.';
-  static override examples = ['<%= config.bin %> <%= command.id %> --truth data/truth', '<%= config.bin %> <%= command.id %> --truth data/truth --json'];
+  static override description =
+    'Matches every ordered pair by experiment and pipette ids; experiments not analysed yet are left out and counted.';
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --truth data/truth',
+    '<%= config.bin %> <%= command.id %> --truth data/truth --json',
+  ];
   static override flags = {
     truth: Flags.string({ description: 'Ground-truth folder written by sample-data (OUT/truth)', required: true }),
-    'min-amplitude': Flags.string({ description: 'Compare amplitudes of true connections at least this large (mV)', default: '0.2' }),
+    'min-amplitude': Flags.string({
+      description: 'Compare amplitudes of true connections at least this large (mV)',
+      default: '0.2',
+    }),
   };
 
   async run(): Promise<ValidationSummary> {
     const min = Number(this.flags['min-amplitude']);
-    if (!Number.isFinite(min) || min < 0) this.error('--min-amplitude must be a non-negative number of mV', { exit: 2 });
+    if (!Number.isFinite(min) || min < 0)
+      this.error('--min-amplitude must be a non-negative number of mV', { exit: 2 });
     const result = await withOrm(this.settings(), (orm) => validateAgainstTruth(orm, this.flags.truth, min));
     const f = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
-    this.say(table(['figure', 'value', 'over'], [
-      ['ROC AUC of detection score', f(result.rocAuc, 3), `${result.connections} connected / ${result.pairs} pairs`],
-      ['synapse-type accuracy', f(result.synapseTypeAccuracy, 3), `${result.connections} true connections`],
-      [`median amplitude error (≥ ${min} mV)`, `${f(result.medianAmplitudeErrorPct, 1)} %`, `${result.amplitudesCompared} connections`],
-      ['median latency error', `${f(result.medianLatencyErrorMs, 3)} ms`, `${result.connections} true connections`],
-    ]));
-    if (result.experimentsMissing) this.say(`${result.experimentsMissing} of ${result.experiments} experiments in the truth have no results yet`);
+    this.say(
+      table(
+        ['figure', 'value', 'over'],
+        [
+          [
+            'ROC AUC of detection score',
+            f(result.rocAuc, 3),
+            `${result.connections} connected / ${result.pairs} pairs`,
+          ],
+          ['synapse-type accuracy', f(result.synapseTypeAccuracy, 3), `${result.connections} true connections`],
+          [
+            `median amplitude error (≥ ${min} mV)`,
+            `${f(result.medianAmplitudeErrorPct, 1)} %`,
+            `${result.amplitudesCompared} connections`,
+          ],
+          ['median latency error', `${f(result.medianLatencyErrorMs, 3)} ms`, `${result.connections} true connections`],
+        ],
+      ),
+    );
+    if (result.experimentsMissing)
+      this.say(`${result.experimentsMissing} of ${result.experiments} experiments in the truth have no results yet`);
     if (result.missingPredictions) this.say(`${result.missingPredictions} true pairs have no connection_strength row`);
     return result;
   }

@@ -13,24 +13,41 @@ On SIGTERM it stops polling, lets running jobs finish for the grace time, then h
     'MPCTL_DATABASE_URL=postgresql://… TEMPORAL_ADDRESS=temporal:7233 <%= config.bin %> <%= command.id %> --concurrency 4',
   ];
   static override flags = {
-    concurrency: Flags.integer({ description: 'Module jobs run at once [env: MPCTL_MAX_CONCURRENT_ACTIVITIES]', default: envInt('MPCTL_MAX_CONCURRENT_ACTIVITIES', 4), min: 1 }),
-    'health-port': Flags.integer({ description: 'Port for /health, /ready, /metrics [env: MPCTL_HEALTH_PORT]', default: envInt('MPCTL_HEALTH_PORT', 8080) }),
+    concurrency: Flags.integer({
+      description: 'Module jobs run at once [env: MPCTL_MAX_CONCURRENT_ACTIVITIES]',
+      default: envInt('MPCTL_MAX_CONCURRENT_ACTIVITIES', 4),
+      min: 1,
+    }),
+    'health-port': Flags.integer({
+      description: 'Port for /health, /ready, /metrics [env: MPCTL_HEALTH_PORT]',
+      default: envInt('MPCTL_HEALTH_PORT', 8080),
+    }),
     // All interfaces by default so kubelet and Prometheus reach it in a pod; loopback for local runs and tests.
-    'health-host': Flags.string({ description: 'Address the health port binds to [env: MPCTL_HEALTH_HOST]', default: process.env.MPCTL_HEALTH_HOST || '0.0.0.0' }),
-    'shutdown-grace': Flags.integer({ description: 'Seconds running jobs get to finish on SIGTERM [env: MPCTL_SHUTDOWN_GRACE_SECONDS]', default: envInt('MPCTL_SHUTDOWN_GRACE_SECONDS', 30) }),
+    'health-host': Flags.string({
+      description: 'Address the health port binds to [env: MPCTL_HEALTH_HOST]',
+      default: process.env.MPCTL_HEALTH_HOST || '0.0.0.0',
+    }),
+    'shutdown-grace': Flags.integer({
+      description: 'Seconds running jobs get to finish on SIGTERM [env: MPCTL_SHUTDOWN_GRACE_SECONDS]',
+      default: envInt('MPCTL_SHUTDOWN_GRACE_SECONDS', 30),
+    }),
   };
 
   async run(): Promise<{ stopped: true }> {
     const config = this.settings();
     const worker = await startWorker(config, {
       maxConcurrentActivities: this.flags.concurrency,
-      maxConcurrentWorkflowTasks: process.env.MPCTL_MAX_CONCURRENT_WORKFLOW_TASKS ? Number(process.env.MPCTL_MAX_CONCURRENT_WORKFLOW_TASKS) : undefined,
+      maxConcurrentWorkflowTasks: process.env.MPCTL_MAX_CONCURRENT_WORKFLOW_TASKS
+        ? Number(process.env.MPCTL_MAX_CONCURRENT_WORKFLOW_TASKS)
+        : undefined,
       shutdownGraceSeconds: this.flags['shutdown-grace'],
       healthPort: this.flags['health-port'],
       healthHost: this.flags['health-host'],
       sdkMetrics: true,
     });
-    this.say(`worker polling task queue "${config.taskQueue}" on ${config.temporalAddress} (namespace ${config.namespace}); health at ${worker.healthUrl}`);
+    this.say(
+      `worker polling task queue "${config.taskQueue}" on ${config.temporalAddress} (namespace ${config.namespace}); health at ${worker.healthUrl}`,
+    );
     await worker.run();
     this.say('worker stopped');
     return { stopped: true };

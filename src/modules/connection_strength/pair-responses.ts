@@ -3,32 +3,67 @@ import { query, sql } from '../../db/sql.js';
 import type { Em } from '../../db/orm.js';
 import { fromFloat32Bytes } from '../dataset/float32.js';
 
-const FIELDS = ['baseline', 'pos_amp', 'neg_amp', 'pos_latency', 'neg_latency', 'dec_pos_amp', 'dec_neg_amp', 'dec_mean_amp', 'template_amp', 'crosstalk'] as const;
+const FIELDS = [
+  'baseline',
+  'pos_amp',
+  'neg_amp',
+  'pos_latency',
+  'neg_latency',
+  'dec_pos_amp',
+  'dec_neg_amp',
+  'dec_mean_amp',
+  'template_amp',
+  'crosstalk',
+] as const;
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
-type Row = Record<string, number | null> & { pair_id: number; sweep_number: number; pulse_number: number; window_start: number; sample_rate: number; spike_time: number; data: Uint8Array; ex_qc_pass: boolean; in_qc_pass: boolean; qc_reasons: string[] };
+type Row = Record<string, number | null> & {
+  pair_id: number;
+  sweep_number: number;
+  pulse_number: number;
+  window_start: number;
+  sample_rate: number;
+  spike_time: number;
+  data: Uint8Array;
+  ex_qc_pass: boolean;
+  in_qc_pass: boolean;
+  qc_reasons: string[];
+};
 
 function strength(row: Row, prefix: string): ResponseStrength {
   // Stored nulls were non-finite measures: back to NaN, as the analysis produced them.
-  return Object.fromEntries(FIELDS.map((f) => [camel(f), row[`${prefix}${f}`] ?? Number.NaN])) as unknown as ResponseStrength;
+  return Object.fromEntries(
+    FIELDS.map((f) => [camel(f), row[`${prefix}${f}`] ?? Number.NaN]),
+  ) as unknown as ResponseStrength;
 }
 
 /** Every measured response of the experiment, grouped by pair, as `analyzePair` takes them. One query. */
-export async function pairResponses(em: Em, experimentId: string): Promise<Map<number, { rate: number; responses: PairResponse[] }>> {
-  const rows = await query<Row>(em, sql`SELECT pr.pair_id, r.sweep_number, sp.pulse_number, pr.window_start, pr.sample_rate, sp.spike_time, pr.data,
+export async function pairResponses(
+  em: Em,
+  experimentId: string,
+): Promise<Map<number, { rate: number; responses: PairResponse[] }>> {
+  const rows = await query<Row>(
+    em,
+    sql`SELECT pr.pair_id, r.sweep_number, sp.pulse_number, pr.window_start, pr.sample_rate, sp.spike_time, pr.data,
       pr.ex_qc_pass, pr.in_qc_pass, pr.qc_reasons, s.*
     FROM pulse_response pr
     JOIN pulse_response_strength s ON s.pulse_response_id = pr.id
     JOIN stim_pulse sp ON sp.id = pr.stim_pulse_id
     JOIN recording r ON r.id = pr.recording_id
     WHERE pr.experiment_id = ${experimentId}
-    ORDER BY pr.pair_id, r.sweep_number, sp.pulse_number`);
+    ORDER BY pr.pair_id, r.sweep_number, sp.pulse_number`,
+  );
   const byPair = new Map<number, { rate: number; responses: PairResponse[] }>();
   for (const row of rows) {
     const entry = byPair.get(row.pair_id) ?? { rate: row.sample_rate, responses: [] };
     entry.responses.push({
-      sweep: row.sweep_number, pulseNumber: row.pulse_number, windowStart: row.window_start / row.sample_rate, spikeTime: row.spike_time,
-      data: fromFloat32Bytes(row.data), strength: strength(row, ''), background: row.bg_baseline === null ? null : strength(row, 'bg_'),
+      sweep: row.sweep_number,
+      pulseNumber: row.pulse_number,
+      windowStart: row.window_start / row.sample_rate,
+      spikeTime: row.spike_time,
+      data: fromFloat32Bytes(row.data),
+      strength: strength(row, ''),
+      background: row.bg_baseline === null ? null : strength(row, 'bg_'),
       qc: { exPass: row.ex_qc_pass, inPass: row.in_qc_pass, reasons: row.qc_reasons },
     });
     byPair.set(row.pair_id, entry);

@@ -7,8 +7,16 @@ import { pairResponses } from './pair-responses.js';
 const num = (x: number | undefined | null) => (x === undefined || x === null || !Number.isFinite(x) ? null : x);
 
 /** Analyses every ordered pair of the experiment; pairs without usable responses still get a row (n_samples 0). */
-export async function processConnectionStrength({ em, job, heartbeat, signal }: ProcessContext): Promise<ProcessResult> {
-  const pairs = await query<{ id: number }>(em, sql`SELECT id FROM pair WHERE experiment_id = ${job.jobId} ORDER BY id`);
+export async function processConnectionStrength({
+  em,
+  job,
+  heartbeat,
+  signal,
+}: ProcessContext): Promise<ProcessResult> {
+  const pairs = await query<{ id: number }>(
+    em,
+    sql`SELECT id FROM pair WHERE experiment_id = ${job.jobId} ORDER BY id`,
+  );
   const responses = await pairResponses(em, job.jobId);
   const rows = [];
   for (const [i, pair] of pairs.entries()) {
@@ -20,26 +28,72 @@ export async function processConnectionStrength({ em, job, heartbeat, signal }: 
     // Each fit is synchronous CPU work: let heartbeats and cancellation through between pairs.
     await tick();
   }
-  await bulkInsert(em, 'connection_strength', {
-    experiment_id: 'text', pair_id: 'int4', synapse_type: 'text', detection_score: 'float8', sign_evidence: 'float8', n_samples: 'int4', n_background: 'int4',
-    amp_mean: 'float8', amp_stdev: 'float8', bg_amp_mean: 'float8', bg_amp_stdev: 'float8', amp_ttest_p: 'float8', amp_ks_p: 'float8',
-    latency_mean: 'float8', latency_stdev: 'float8', dec_amp_mean: 'float8', bg_dec_amp_mean: 'float8', dec_amp_ttest_p: 'float8', dec_amp_ks_p: 'float8',
-    dec_mean_ttest_p: 'float8', dec_mean_ks_p: 'float8', fit_amplitude: 'float8', fit_latency: 'float8', fit_rise_time: 'float8', fit_decay_tau: 'float8',
-    fit_nrmse: 'float8', fit_pulse_amplitudes: 'jsonb',
-  }, rows);
+  await bulkInsert(
+    em,
+    'connection_strength',
+    {
+      experiment_id: 'text',
+      pair_id: 'int4',
+      synapse_type: 'text',
+      detection_score: 'float8',
+      sign_evidence: 'float8',
+      n_samples: 'int4',
+      n_background: 'int4',
+      amp_mean: 'float8',
+      amp_stdev: 'float8',
+      bg_amp_mean: 'float8',
+      bg_amp_stdev: 'float8',
+      amp_ttest_p: 'float8',
+      amp_ks_p: 'float8',
+      latency_mean: 'float8',
+      latency_stdev: 'float8',
+      dec_amp_mean: 'float8',
+      bg_dec_amp_mean: 'float8',
+      dec_amp_ttest_p: 'float8',
+      dec_amp_ks_p: 'float8',
+      dec_mean_ttest_p: 'float8',
+      dec_mean_ks_p: 'float8',
+      fit_amplitude: 'float8',
+      fit_latency: 'float8',
+      fit_rise_time: 'float8',
+      fit_decay_tau: 'float8',
+      fit_nrmse: 'float8',
+      fit_pulse_amplitudes: 'jsonb',
+    },
+    rows,
+  );
   return { rows: { connection_strength: rows.length } };
 }
 
 function connectionRow(experimentId: string, pairId: number, r: PairConnectivity | null): Record<string, unknown> {
   if (!r) return { experiment_id: experimentId, pair_id: pairId, n_samples: 0, n_background: 0 };
   return {
-    experiment_id: experimentId, pair_id: pairId, synapse_type: r.synapseType, detection_score: num(r.detectionScore), sign_evidence: num(r.signEvidence),
-    n_samples: r.nResponses, n_background: r.nBackground,
-    amp_mean: num(r.amp.mean), amp_stdev: num(r.amp.stdev), bg_amp_mean: num(r.amp.baseMean), bg_amp_stdev: num(r.amp.baseStdev), amp_ttest_p: num(r.amp.ttestP), amp_ks_p: num(r.amp.ksP),
-    latency_mean: num(r.latency.mean), latency_stdev: num(r.latency.stdev),
-    dec_amp_mean: num(r.decAmp.mean), bg_dec_amp_mean: num(r.decAmp.baseMean), dec_amp_ttest_p: num(r.decAmp.ttestP), dec_amp_ks_p: num(r.decAmp.ksP),
-    dec_mean_ttest_p: num(r.decMean.ttestP), dec_mean_ks_p: num(r.decMean.ksP),
-    fit_amplitude: num(r.fit?.amplitude), fit_latency: num(r.fit?.latency), fit_rise_time: num(r.fit?.riseTime), fit_decay_tau: num(r.fit?.decayTau),
-    fit_nrmse: num(r.fit?.nrmse), fit_pulse_amplitudes: r.fit ? r.fit.amplitudes.map((a) => num(a)) : null,
+    experiment_id: experimentId,
+    pair_id: pairId,
+    synapse_type: r.synapseType,
+    detection_score: num(r.detectionScore),
+    sign_evidence: num(r.signEvidence),
+    n_samples: r.nResponses,
+    n_background: r.nBackground,
+    amp_mean: num(r.amp.mean),
+    amp_stdev: num(r.amp.stdev),
+    bg_amp_mean: num(r.amp.baseMean),
+    bg_amp_stdev: num(r.amp.baseStdev),
+    amp_ttest_p: num(r.amp.ttestP),
+    amp_ks_p: num(r.amp.ksP),
+    latency_mean: num(r.latency.mean),
+    latency_stdev: num(r.latency.stdev),
+    dec_amp_mean: num(r.decAmp.mean),
+    bg_dec_amp_mean: num(r.decAmp.baseMean),
+    dec_amp_ttest_p: num(r.decAmp.ttestP),
+    dec_amp_ks_p: num(r.decAmp.ksP),
+    dec_mean_ttest_p: num(r.decMean.ttestP),
+    dec_mean_ks_p: num(r.decMean.ksP),
+    fit_amplitude: num(r.fit?.amplitude),
+    fit_latency: num(r.fit?.latency),
+    fit_rise_time: num(r.fit?.riseTime),
+    fit_decay_tau: num(r.fit?.decayTau),
+    fit_nrmse: num(r.fit?.nrmse),
+    fit_pulse_amplitudes: r.fit ? r.fit.amplitudes.map((a) => num(a)) : null,
   };
 }

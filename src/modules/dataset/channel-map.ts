@@ -19,13 +19,25 @@ export function mapChannels(file: string, nwb: NwbFile, electrodes: ElectrodeRow
   const seen = new Set<number>();
   for (const sweep of nwb.sweeps) {
     for (const channel of sweep.channels) {
-      if (channel.adChannel === null) throw new BadInputError(file, `series ${channel.response.path} has no AD channel number (electrode ${channel.electrode})`);
-      if (!byChannel.has(channel.adChannel)) throw new BadInputError(file, `channel ${channel.adChannel} (electrode ${channel.electrode}) has no pipette with that ad_channel in pipettes.yml`);
+      if (channel.adChannel === null)
+        throw new BadInputError(
+          file,
+          `series ${channel.response.path} has no AD channel number (electrode ${channel.electrode})`,
+        );
+      if (!byChannel.has(channel.adChannel))
+        throw new BadInputError(
+          file,
+          `channel ${channel.adChannel} (electrode ${channel.electrode}) has no pipette with that ad_channel in pipettes.yml`,
+        );
       seen.add(channel.adChannel);
     }
   }
   for (const e of electrodes) {
-    if (e.got_data && !seen.has(e.device_id)) throw new BadInputError(file, `pipette ${e.ext_id} (ad_channel ${e.device_id}) has got_data but the file has no series for channel ${e.device_id}`);
+    if (e.got_data && !seen.has(e.device_id))
+      throw new BadInputError(
+        file,
+        `pipette ${e.ext_id} (ad_channel ${e.device_id}) has got_data but the file has no series for channel ${e.device_id}`,
+      );
   }
   return byChannel;
 }

@@ -20,27 +20,55 @@ const finite = (x: number | undefined | null) => (x === undefined || x === null 
  * Adds one analysed sweep. Only the response windows and the matched background snippets are
  * kept (as float32 bytes), never whole traces, so memory grows with windows, not with the file.
  */
-export function addSweep(rows: DatasetRows, experimentId: string, analysis: SweepAnalysis, channels: Map<string, { channel: NwbChannel; electrode: ElectrodeRow; response: Float64Array }>, pairIds: Map<string, number>): void {
+export function addSweep(
+  rows: DatasetRows,
+  experimentId: string,
+  analysis: SweepAnalysis,
+  channels: Map<string, { channel: NwbChannel; electrode: ElectrodeRow; response: Float64Array }>,
+  pairIds: Map<string, number>,
+): void {
   const sweep = analysis.sweepNumber;
   const recordingPass = new Map<string, boolean>();
   for (const r of analysis.recordings) {
     const { channel, electrode } = channels.get(r.key)!;
     recordingPass.set(r.key, r.qcPass);
     rows.recordings.push({
-      key: recKey(electrode.id, sweep), experiment_id: experimentId, electrode_id: electrode.id, cell_id: electrode.cell_id, sweep_number: sweep,
-      clamp_mode: channel.clampMode, sample_rate: r.rate, start_time: channel.startTime, n_samples: r.nSamples, stimulus_description: channel.stimulusDescription || null,
-      baseline_potential: finite(r.baselinePotential), noise_sd: finite(r.noiseSd), qc_pass: r.qcPass, qc_reasons: r.qcReasons,
-      tp_input_resistance: finite(r.testPulse?.inputResistance), tp_tau: finite(r.testPulse?.tau), tp_baseline: finite(r.testPulse?.baseline),
+      key: recKey(electrode.id, sweep),
+      experiment_id: experimentId,
+      electrode_id: electrode.id,
+      cell_id: electrode.cell_id,
+      sweep_number: sweep,
+      clamp_mode: channel.clampMode,
+      sample_rate: r.rate,
+      start_time: channel.startTime,
+      n_samples: r.nSamples,
+      stimulus_description: channel.stimulusDescription || null,
+      baseline_potential: finite(r.baselinePotential),
+      noise_sd: finite(r.noiseSd),
+      qc_pass: r.qcPass,
+      qc_reasons: r.qcReasons,
+      tp_input_resistance: finite(r.testPulse?.inputResistance),
+      tp_tau: finite(r.testPulse?.tau),
+      tp_baseline: finite(r.testPulse?.baseline),
     });
   }
   for (const s of analysis.stimPulses) {
     const { electrode, channel } = channels.get(s.key)!;
     const rate = channel.sampleRate;
     rows.stimPulses.push({
-      key: `${recKey(electrode.id, sweep)}/${s.pulseNumber}`, recording: recKey(electrode.id, sweep), experiment_id: experimentId, pulse_number: s.pulseNumber,
-      onset_index: s.pulse.start, onset_time: s.onsetTime, amplitude: s.pulse.amplitude, duration: (s.pulse.stop - s.pulse.start) / rate,
-      n_spikes: s.spike ? 1 : 0, spike_time: s.spike?.maxSlopeTime ?? null, spike_onset_time: s.spike ? s.spike.onsetIndex / rate : null,
-      spike_peak: s.spike?.peakValue ?? null, previous_pulse_dt: finite(s.previousPulseDt),
+      key: `${recKey(electrode.id, sweep)}/${s.pulseNumber}`,
+      recording: recKey(electrode.id, sweep),
+      experiment_id: experimentId,
+      pulse_number: s.pulseNumber,
+      onset_index: s.pulse.start,
+      onset_time: s.onsetTime,
+      amplitude: s.pulse.amplitude,
+      duration: (s.pulse.stop - s.pulse.start) / rate,
+      n_spikes: s.spike ? 1 : 0,
+      spike_time: s.spike?.maxSlopeTime ?? null,
+      spike_onset_time: s.spike ? s.spike.onsetIndex / rate : null,
+      spike_peak: s.spike?.peakValue ?? null,
+      previous_pulse_dt: finite(s.previousPulseDt),
     });
   }
   const baselineKeys = new Set<string>();
@@ -58,15 +86,28 @@ export function addSweep(rows: DatasetRows, experimentId: string, analysis: Swee
       if (!baselineKeys.has(baseline)) {
         baselineKeys.add(baseline);
         rows.baselines.push({
-          key: baseline, recording: postRec, experiment_id: experimentId, start_index: chunk.start, sample_rate: post.channel.sampleRate,
-          data: toFloat32Bytes(post.response.subarray(chunk.start, chunk.stop)), qc_pass: recordingPass.get(r.post) ?? false,
+          key: baseline,
+          recording: postRec,
+          experiment_id: experimentId,
+          start_index: chunk.start,
+          sample_rate: post.channel.sampleRate,
+          data: toFloat32Bytes(post.response.subarray(chunk.start, chunk.stop)),
+          qc_pass: recordingPass.get(r.post) ?? false,
         });
       }
     }
     rows.responses.push({
-      stimPulse: `${recKey(pre.electrode.id, sweep)}/${r.pulseNumber}`, recording: postRec, baseline, experiment_id: experimentId, pair_id: pairId,
-      window_start: r.window.start, sample_rate: post.channel.sampleRate, data: toFloat32Bytes(r.data),
-      ex_qc_pass: r.qc.exPass, in_qc_pass: r.qc.inPass, qc_reasons: r.qc.reasons,
+      stimPulse: `${recKey(pre.electrode.id, sweep)}/${r.pulseNumber}`,
+      recording: postRec,
+      baseline,
+      experiment_id: experimentId,
+      pair_id: pairId,
+      window_start: r.window.start,
+      sample_rate: post.channel.sampleRate,
+      data: toFloat32Bytes(r.data),
+      ex_qc_pass: r.qc.exPass,
+      in_qc_pass: r.qc.inPass,
+      qc_reasons: r.qc.reasons,
     });
   }
 }

@@ -14,5 +14,11 @@ export const datasetModule: PipelineModule = {
   process: processDataset,
 
   // Children before parents: pulse_response points at stim_pulse, baseline and recording.
-  drop: (em, jobIds) => deleteJobRows(em, jobIds, [['pulse_response', 'experiment_id'], ['baseline', 'experiment_id'], ['stim_pulse', 'experiment_id'], ['recording', 'experiment_id']]),
+  drop: (em, jobIds) =>
+    deleteJobRows(em, jobIds, [
+      ['pulse_response', 'experiment_id'],
+      ['baseline', 'experiment_id'],
+      ['stim_pulse', 'experiment_id'],
+      ['recording', 'experiment_id'],
+    ]),
 };

@@ -11,12 +11,16 @@ export function siteNwbFile(job: JobSource): string {
   const named = fs.existsSync(siteFile) ? parseSiteYml(siteFile, readYamlMapping(siteFile)).nwbFile : undefined;
   if (named) {
     // A name, not a path: site.yml must not steer the reader to files outside the site folder.
-    if (path.basename(named) !== named || named === '..' || named === '.') throw new BadInputError(siteFile, `nwb_file "${named}" must be a file name in the site folder`);
+    if (path.basename(named) !== named || named === '..' || named === '.')
+      throw new BadInputError(siteFile, `nwb_file "${named}" must be a file name in the site folder`);
     return jobFile(job, named);
   }
   const found = fs.readdirSync(job.dir).filter((name) => name.toLowerCase().endsWith('.nwb'));
   if (found.length === 1) return jobFile(job, found[0]!);
-  throw new BadInputError(job.dir, found.length === 0
-    ? 'no *.nwb file in the site folder (and no nwb_file in site.yml)'
-    : `several *.nwb files (${found.sort().join(', ')}); name the recording with nwb_file in site.yml`);
+  throw new BadInputError(
+    job.dir,
+    found.length === 0
+      ? 'no *.nwb file in the site folder (and no nwb_file in site.yml)'
+      : `several *.nwb files (${found.sort().join(', ')}); name the recording with nwb_file in site.yml`,
+  );
 }

@@ -16,7 +16,8 @@ export async function processDataset(ctx: ProcessContext): Promise<ProcessResult
     return await readAndWrite(ctx);
   } catch (error) {
     // The job record names the file only for the pipeline's own BadInputError; same message, same file.
-    if (error instanceof NwbFormatError) throw Object.assign(new BadInputError(error.file, error.problem), { stack: error.stack });
+    if (error instanceof NwbFormatError)
+      throw Object.assign(new BadInputError(error.file, error.problem), { stack: error.stack });
     throw error;
   }
 }
@@ -24,17 +25,28 @@ export async function processDataset(ctx: ProcessContext): Promise<ProcessResult
 async function readAndWrite({ em, job, heartbeat, signal }: ProcessContext): Promise<ProcessResult> {
   const file = siteNwbFile(job);
   const experimentId = job.jobId;
-  const electrodes = await query<ElectrodeRow>(em, sql`SELECT e.id, e.ext_id, e.device_id, e.got_data, c.id AS cell_id
-    FROM electrode e LEFT JOIN cell c ON c.electrode_id = e.id WHERE e.experiment_id = ${experimentId}`);
-  const pairs = await query<{ id: number; pre: number; post: number }>(em, sql`SELECT p.id, pre.electrode_id AS pre, post.electrode_id AS post
-    FROM pair p JOIN cell pre ON pre.id = p.pre_cell_id JOIN cell post ON post.id = p.post_cell_id WHERE p.experiment_id = ${experimentId}`);
+  const electrodes = await query<ElectrodeRow>(
+    em,
+    sql`SELECT e.id, e.ext_id, e.device_id, e.got_data, c.id AS cell_id
+    FROM electrode e LEFT JOIN cell c ON c.electrode_id = e.id WHERE e.experiment_id = ${experimentId}`,
+  );
+  const pairs = await query<{ id: number; pre: number; post: number }>(
+    em,
+    sql`SELECT p.id, pre.electrode_id AS pre, post.electrode_id AS post
+    FROM pair p JOIN cell pre ON pre.id = p.pre_cell_id JOIN cell post ON post.id = p.post_cell_id WHERE p.experiment_id = ${experimentId}`,
+  );
   const pairIds = new Map(pairs.map((p) => [`${p.pre}/${p.post}`, p.id]));
 
   const nwb = await openNwb(file);
   const rows = newRows();
   const warnings: string[] = [];
   const analyzer = startSweepAnalyzer();
-  let previous: { analysis: Promise<SweepAnalysis>; channels: Map<string, { channel: NwbChannel; electrode: ElectrodeRow; response: Float64Array }> } | undefined;
+  let previous:
+    | {
+        analysis: Promise<SweepAnalysis>;
+        channels: Map<string, { channel: NwbChannel; electrode: ElectrodeRow; response: Float64Array }>;
+      }
+    | undefined;
   try {
     const byChannel = mapChannels(file, nwb, electrodes);
     for (const [i, sweep] of nwb.sweeps.entries()) {
@@ -52,7 +64,10 @@ async function readAndWrite({ em, job, heartbeat, signal }: ProcessContext): Pro
       if (inputs.length === 0) continue;
       // Reading is synchronous (h5wasm); the analysis of this sweep runs on the analyzer's thread
       // while the next sweep is read. Rows are still added in sweep order.
-      const current = { analysis: analyzer.analyze(experimentId, { sweepNumber: sweep.sweepNumber, channels: inputs }), channels };
+      const current = {
+        analysis: analyzer.analyze(experimentId, { sweepNumber: sweep.sweepNumber, channels: inputs }),
+        channels,
+      };
       if (previous) addSweep(rows, experimentId, await previous.analysis, previous.channels, pairIds);
       previous = current;
       // Yield so heartbeats and cancellation get through between sweeps.

@@ -33,8 +33,10 @@ export function parsePipettesYml(file: string, data: Record<string, unknown>): P
     }
     const f = new FieldReader(file, value as Record<string, unknown>, `${id}.`);
     const adChannel = f.integer('ad_channel', true)!;
-    if (adChannel < 0 || adChannel > MAX_CHANNEL) throw f.fail_('ad_channel', `must be between 0 and ${MAX_CHANNEL}, got ${adChannel}`);
-    if (channels.has(adChannel)) throw new BadInputError(file, `ad_channel ${adChannel} is used by pipettes ${channels.get(adChannel)} and ${id}`);
+    if (adChannel < 0 || adChannel > MAX_CHANNEL)
+      throw f.fail_('ad_channel', `must be between 0 and ${MAX_CHANNEL}, got ${adChannel}`);
+    if (channels.has(adChannel))
+      throw new BadInputError(file, `ad_channel ${adChannel} is used by pipettes ${channels.get(adChannel)} and ${id}`);
     channels.set(adChannel, id);
     const labels = f.mapping('cell_labels');
     if (labels) {

@@ -13,7 +13,17 @@ export interface SiteMetadata {
   meta: Record<string, unknown>;
 }
 
-const KNOWN = ['acq_timestamp', 'date', 'target_region', 'temperature', 'rig_name', 'operator', 'internal', 'acsf', 'nwb_file'];
+const KNOWN = [
+  'acq_timestamp',
+  'date',
+  'target_region',
+  'temperature',
+  'rig_name',
+  'operator',
+  'internal',
+  'acsf',
+  'nwb_file',
+];
 
 /** Validates site.yml (see docs/file-formats.md). `temperature: RT` means room temperature, 22 °C, as in the original pipeline. */
 export function parseSiteYml(file: string, data: Record<string, unknown>): SiteMetadata {

@@ -15,22 +15,51 @@ const orNull = (x: number) => (Number.isFinite(x) ? x : null);
 
 /** One set-based read of the experiment's recordings, medians per cell, one insert. */
 export async function processIntrinsic({ em, job }: ProcessContext): Promise<ProcessResult> {
-  const recordings = await query<RecordingRow>(em, sql`SELECT cell_id, baseline_potential, noise_sd, tp_input_resistance, tp_tau, tp_baseline
-    FROM recording WHERE experiment_id = ${job.jobId} AND cell_id IS NOT NULL AND clamp_mode = 'ic' AND baseline_potential IS NOT NULL`);
+  const recordings = await query<RecordingRow>(
+    em,
+    sql`SELECT cell_id, baseline_potential, noise_sd, tp_input_resistance, tp_tau, tp_baseline
+    FROM recording WHERE experiment_id = ${job.jobId} AND cell_id IS NOT NULL AND clamp_mode = 'ic' AND baseline_potential IS NOT NULL`,
+  );
   const byCell = new Map<number, RecordingRow[]>();
   for (const r of recordings) byCell.set(r.cell_id, [...(byCell.get(r.cell_id) ?? []), r]);
   const rows = [...byCell].map(([cellId, rs]) => {
-    const f = cellIntrinsic(rs.map((r) => ({
-      baselinePotential: r.baseline_potential!, noiseSd: r.noise_sd ?? Number.NaN,
-      testPulse: r.tp_input_resistance === null ? null : { inputResistance: r.tp_input_resistance, tau: r.tp_tau ?? Number.NaN, baseline: r.tp_baseline ?? Number.NaN },
-    })));
+    const f = cellIntrinsic(
+      rs.map((r) => ({
+        baselinePotential: r.baseline_potential!,
+        noiseSd: r.noise_sd ?? Number.NaN,
+        testPulse:
+          r.tp_input_resistance === null
+            ? null
+            : {
+                inputResistance: r.tp_input_resistance,
+                tau: r.tp_tau ?? Number.NaN,
+                baseline: r.tp_baseline ?? Number.NaN,
+              },
+      })),
+    );
     return {
-      experiment_id: job.jobId, cell_id: cellId, resting_potential: orNull(f.restingPotential), input_resistance: orNull(f.inputResistance),
-      membrane_tau: orNull(f.membraneTau), noise_sd: orNull(f.noiseSd), n_sweeps: f.nRecordings,
+      experiment_id: job.jobId,
+      cell_id: cellId,
+      resting_potential: orNull(f.restingPotential),
+      input_resistance: orNull(f.inputResistance),
+      membrane_tau: orNull(f.membraneTau),
+      noise_sd: orNull(f.noiseSd),
+      n_sweeps: f.nRecordings,
     };
   });
-  await bulkInsert(em, 'intrinsic', {
-    experiment_id: 'text', cell_id: 'int4', resting_potential: 'float8', input_resistance: 'float8', membrane_tau: 'float8', noise_sd: 'float8', n_sweeps: 'int4',
-  }, rows);
+  await bulkInsert(
+    em,
+    'intrinsic',
+    {
+      experiment_id: 'text',
+      cell_id: 'int4',
+      resting_potential: 'float8',
+      input_resistance: 'float8',
+      membrane_tau: 'float8',
+      noise_sd: 'float8',
+      n_sweeps: 'int4',
+    },
+    rows,
+  );
   return { rows: { intrinsic: rows.length } };
 }

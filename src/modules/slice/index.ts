@@ -16,14 +16,42 @@ export const sliceModule: PipelineModule = {
     failIfIgnored(job);
     const file = jobFile(job, 'slice.yml');
     const slice = parseSliceYml(file, readYamlMapping(file));
-    await bulkInsert(em, 'slice', {
-      id: 'text', data_root: 'text', storage_path: 'text', specimen_id: 'text', species: 'text', genotype: 'text',
-      age_days: 'int4', date: 'text', quality: 'int4', hemisphere: 'text', thickness_um: 'float8', project: 'text', meta: 'jsonb',
-    }, [{
-      id: job.jobId, data_root: job.root, storage_path: job.dir, specimen_id: slice.specimenId, species: slice.species,
-      genotype: slice.genotype, age_days: slice.ageDays, date: slice.date, quality: slice.quality, hemisphere: slice.hemisphere,
-      thickness_um: slice.thicknessUm, project: slice.project, meta: slice.meta,
-    }]);
+    await bulkInsert(
+      em,
+      'slice',
+      {
+        id: 'text',
+        data_root: 'text',
+        storage_path: 'text',
+        specimen_id: 'text',
+        species: 'text',
+        genotype: 'text',
+        age_days: 'int4',
+        date: 'text',
+        quality: 'int4',
+        hemisphere: 'text',
+        thickness_um: 'float8',
+        project: 'text',
+        meta: 'jsonb',
+      },
+      [
+        {
+          id: job.jobId,
+          data_root: job.root,
+          storage_path: job.dir,
+          specimen_id: slice.specimenId,
+          species: slice.species,
+          genotype: slice.genotype,
+          age_days: slice.ageDays,
+          date: slice.date,
+          quality: slice.quality,
+          hemisphere: slice.hemisphere,
+          thickness_um: slice.thicknessUm,
+          project: slice.project,
+          meta: slice.meta,
+        },
+      ],
+    );
     return { rows: { slice: 1 } };
   },
 

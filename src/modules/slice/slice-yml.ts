@@ -13,13 +13,24 @@ export interface SliceMetadata {
   meta: Record<string, unknown>;
 }
 
-const KNOWN = ['specimen_id', 'species', 'genotype', 'age_days', 'date', 'quality', 'hemisphere', 'thickness_um', 'project'];
+const KNOWN = [
+  'specimen_id',
+  'species',
+  'genotype',
+  'age_days',
+  'date',
+  'quality',
+  'hemisphere',
+  'thickness_um',
+  'project',
+];
 
 /** Validates slice.yml (see docs/file-formats.md); unknown keys are kept in `meta`. */
 export function parseSliceYml(file: string, data: Record<string, unknown>): SliceMetadata {
   const f = new FieldReader(file, data);
   const quality = f.integer('quality');
-  if (quality !== undefined && (quality < 0 || quality > 5)) throw f.fail_('quality', `must be between 0 and 5, got ${quality}`);
+  if (quality !== undefined && (quality < 0 || quality > 5))
+    throw f.fail_('quality', `must be between 0 and 5, got ${quality}`);
   return {
     specimenId: f.string('specimen_id'),
     species: f.string('species'),

@@ -27,7 +27,8 @@ export function attrNumber(module: H5Module, obj: Group | Dataset, name: string)
   const v = attr(module, obj, name);
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
-  if (ArrayBuffer.isView(v) && (v as unknown as ArrayLike<number | bigint>).length === 1) return Number((v as unknown as ArrayLike<number | bigint>)[0]);
+  if (ArrayBuffer.isView(v) && (v as unknown as ArrayLike<number | bigint>).length === 1)
+    return Number((v as unknown as ArrayLike<number | bigint>)[0]);
   return undefined;
 }
 
@@ -69,7 +70,13 @@ export function hdf5Reason(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   const truncated = /truncated file[^\n]*/.exec(text);
   if (truncated) return truncated[0].trim();
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const detail = lines.filter((l) => /^#\d+:/.test(l)).pop();
-  return (detail ? detail.replace(/^#\d+:\s*\S+\s+line \d+ in /, '') : lines[0] ?? 'unknown HDF5 error').slice(0, 300);
+  return (detail ? detail.replace(/^#\d+:\s*\S+\s+line \d+ in /, '') : (lines[0] ?? 'unknown HDF5 error')).slice(
+    0,
+    300,
+  );
 }

@@ -26,9 +26,15 @@ export function hasIcephysTables(ctx: SeriesContext): boolean {
 export function readRecordingRows(ctx: SeriesContext): TableRow[] {
   const electrodes = readObjectRefs(ctx, `${IR_PATH}/electrodes/electrode`);
   const responses = readTimeSeriesRefs(ctx, `${IR_PATH}/responses/response`);
-  const stimuli = ctx.module.get_type(ctx.file.file_id, `${IR_PATH}/stimuli/stimulus`) === ctx.module.H5G_DATASET ? readTimeSeriesRefs(ctx, `${IR_PATH}/stimuli/stimulus`) : responses.map((r) => ({ ...r, idxStart: -1, count: -1 }));
+  const stimuli =
+    ctx.module.get_type(ctx.file.file_id, `${IR_PATH}/stimuli/stimulus`) === ctx.module.H5G_DATASET
+      ? readTimeSeriesRefs(ctx, `${IR_PATH}/stimuli/stimulus`)
+      : responses.map((r) => ({ ...r, idxStart: -1, count: -1 }));
   if (electrodes.length !== responses.length || stimuli.length !== responses.length) {
-    throw new NwbFormatError(ctx.filePath, `${IR_PATH}: columns have different lengths (${electrodes.length}, ${stimuli.length}, ${responses.length})`);
+    throw new NwbFormatError(
+      ctx.filePath,
+      `${IR_PATH}: columns have different lengths (${electrodes.length}, ${stimuli.length}, ${responses.length})`,
+    );
   }
   return responses.map((response, i) => ({ electrodePath: electrodes[i]!, stimulus: stimuli[i]!, response }));
 }
@@ -39,12 +45,14 @@ export function readSimultaneousRows(ctx: SeriesContext): number[][] | undefined
   if (module.get_type(file.file_id, `${SIM_PATH}/recordings`) !== module.H5G_DATASET) return undefined;
   const values = Array.from(toNumbers((file.get(`${SIM_PATH}/recordings`) as Dataset).value));
   const indexPath = `${SIM_PATH}/recordings_index`;
-  if (module.get_type(file.file_id, indexPath) !== module.H5G_DATASET) throw new NwbFormatError(filePath, `${SIM_PATH}: recordings has no recordings_index`);
+  if (module.get_type(file.file_id, indexPath) !== module.H5G_DATASET)
+    throw new NwbFormatError(filePath, `${SIM_PATH}: recordings has no recordings_index`);
   const ends = Array.from(toNumbers((file.get(indexPath) as Dataset).value));
   const out: number[][] = [];
   let start = 0;
   for (const end of ends) {
-    if (end < start || end > values.length) throw new NwbFormatError(filePath, `${indexPath}: offset ${end} out of range`);
+    if (end < start || end > values.length)
+      throw new NwbFormatError(filePath, `${indexPath}: offset ${end} out of range`);
     out.push(values.slice(start, end));
     start = end;
   }
@@ -98,7 +106,8 @@ function derefPath(ctx: SeriesContext, ref: Reference, where: string): string {
   const known = refIndex(ctx).get(refKey(ref.ref_data));
   if (known) return known;
   const target = ctx.file.dereference(ref) as unknown as Group | Dataset | null;
-  if (!target || typeof (target as Group).path !== 'string') throw new NwbFormatError(ctx.filePath, `${where}: dangling object reference`);
+  if (!target || typeof (target as Group).path !== 'string')
+    throw new NwbFormatError(ctx.filePath, `${where}: dangling object reference`);
   return (target as Group).path;
 }
 
@@ -116,7 +125,8 @@ function readTimeSeriesRefs(ctx: SeriesContext, path: string): SeriesRef[] {
   const idx = member('idx_start');
   const cnt = member('count');
   const ts = member('timeseries');
-  if (!idx || !cnt || !ts || ts.size !== 8) throw new NwbFormatError(filePath, `${path}: not a TimeSeriesReferenceVectorData compound`);
+  if (!idx || !cnt || !ts || ts.size !== 8)
+    throw new NwbFormatError(filePath, `${path}: not a TimeSeriesReferenceVectorData compound`);
   const n = (ds.shape ?? [0])[0] ?? 0;
   const size = meta.size;
   const ptr = module._malloc(Math.max(1, size * n));
@@ -128,12 +138,17 @@ function readTimeSeriesRefs(ctx: SeriesContext, path: string): SeriesRef[] {
     module._free(ptr);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const readInt = (at: number, m: typeof idx): number => (m.size === 8 ? Number(view.getBigInt64(at, true)) : view.getInt32(at, true));
+  const readInt = (at: number, m: typeof idx): number =>
+    m.size === 8 ? Number(view.getBigInt64(at, true)) : view.getInt32(at, true);
   const rows: SeriesRef[] = [];
   for (let i = 0; i < n; i++) {
     const base = i * size;
     const ref = new Reference(bytes.slice(base + ts.offset, base + ts.offset + 8));
-    rows.push({ idxStart: readInt(base + idx.offset, idx), count: readInt(base + cnt.offset, cnt), path: derefPath(ctx, ref, `${path}[${i}]`) });
+    rows.push({
+      idxStart: readInt(base + idx.offset, idx),
+      count: readInt(base + cnt.offset, cnt),
+      path: derefPath(ctx, ref, `${path}[${i}]`),
+    });
   }
   return rows;
 }

@@ -2,7 +2,13 @@ import { Group, type File } from 'h5wasm/node';
 import { NwbFormatError } from '../errors.js';
 import { h5wasm, loadH5 } from '../h5.js';
 import { assertHdf5Signature, attrString, hdf5Reason } from './h5-read.js';
-import { hasIcephysTables, readRecordingRows, readSimultaneousRows, sweepNumberOf, type TableRow } from './icephys-tables.js';
+import {
+  hasIcephysTables,
+  readRecordingRows,
+  readSimultaneousRows,
+  sweepNumberOf,
+  type TableRow,
+} from './icephys-tables.js';
 import { listElectrodes, rootString } from './root.js';
 import { openSeries, RESPONSE_TYPES, STIMULUS_TYPES, type SeriesContext } from './series.js';
 import { scanSeries } from './series-scan.js';
@@ -37,14 +43,24 @@ function index(ctx: SeriesContext, options: OpenNwbOptions): NwbFile {
   const rootType = attrString(module, file, 'neurodata_type');
   if (!nwbVersion && module.get_type(file.file_id, '/nwb_version') === module.H5G_DATASET) {
     // NWB 1.x (older MIES files) keeps the version in a root dataset and a different layout.
-    throw new NwbFormatError(filePath, `NWB 1.x file (nwb_version ${rootString(ctx, 'nwb_version')}) is not supported; need NWB 2.x`);
+    throw new NwbFormatError(
+      filePath,
+      `NWB 1.x file (nwb_version ${rootString(ctx, 'nwb_version')}) is not supported; need NWB 2.x`,
+    );
   }
-  if (!nwbVersion || rootType !== 'NWBFile') throw new NwbFormatError(filePath, 'HDF5 file is not NWB (no nwb_version / NWBFile root)');
-  if (!/^2\./.test(nwbVersion)) throw new NwbFormatError(filePath, `NWB version ${nwbVersion} is not supported (need 2.x)`);
+  if (!nwbVersion || rootType !== 'NWBFile')
+    throw new NwbFormatError(filePath, 'HDF5 file is not NWB (no nwb_version / NWBFile root)');
+  if (!/^2\./.test(nwbVersion))
+    throw new NwbFormatError(filePath, `NWB version ${nwbVersion} is not supported (need 2.x)`);
   const electrodes = listElectrodes(ctx);
   const layout = hasIcephysTables(ctx) ? 'icephys-tables' : 'sweep-number';
   const sweeps = layout === 'icephys-tables' ? sweepsFromTables(ctx) : sweepsFromAttributes(ctx);
-  checkElectrodes(ctx, electrodes.map((e) => e.name), sweeps, options);
+  checkElectrodes(
+    ctx,
+    electrodes.map((e) => e.name),
+    sweeps,
+    options,
+  );
   return {
     path: filePath,
     nwbVersion,
@@ -87,7 +103,14 @@ function channelFromRow(ctx: SeriesContext, row: TableRow, r: number): NwbChanne
     throw new NwbFormatError(ctx.filePath, `${where}: stimulus ${row.stimulus.path} has no response`);
   }
   const command = row.stimulus.count === -1 && row.stimulus.idxStart === -1 ? null : row.stimulus;
-  return makeChannel(ctx, row.electrodePath, row.response.path, command?.path ?? null, row.response, command ?? undefined);
+  return makeChannel(
+    ctx,
+    row.electrodePath,
+    row.response.path,
+    command?.path ?? null,
+    row.response,
+    command ?? undefined,
+  );
 }
 
 function sweepsFromAttributes(ctx: SeriesContext): NwbSweep[] {
@@ -96,39 +119,89 @@ function sweepsFromAttributes(ctx: SeriesContext): NwbSweep[] {
   const key = (s: { sweepNumber: number; electrodePath: string }) => `${s.sweepNumber}\u0000${s.electrodePath}`;
   const stimByKey = new Map<string, string>();
   for (const s of stimuli) {
-    if (stimByKey.has(key(s))) throw new NwbFormatError(ctx.filePath, `two stimuli for sweep ${s.sweepNumber} on ${s.electrodePath}: ${stimByKey.get(key(s))} and ${s.path}`);
+    if (stimByKey.has(key(s)))
+      throw new NwbFormatError(
+        ctx.filePath,
+        `two stimuli for sweep ${s.sweepNumber} on ${s.electrodePath}: ${stimByKey.get(key(s))} and ${s.path}`,
+      );
     stimByKey.set(key(s), s.path);
   }
   const bySweep = new Map<number, NwbChannel[]>();
   const seen = new Set<string>();
   for (const r of responses) {
-    if (seen.has(key(r))) throw new NwbFormatError(ctx.filePath, `two responses for sweep ${r.sweepNumber} on ${r.electrodePath} (${r.path})`);
+    if (seen.has(key(r)))
+      throw new NwbFormatError(
+        ctx.filePath,
+        `two responses for sweep ${r.sweepNumber} on ${r.electrodePath} (${r.path})`,
+      );
     seen.add(key(r));
     const channel = makeChannel(ctx, r.electrodePath, r.path, stimByKey.get(key(r)) ?? null);
     bySweep.set(r.sweepNumber, [...(bySweep.get(r.sweepNumber) ?? []), channel]);
   }
   for (const s of stimuli) {
-    if (!seen.has(key(s))) throw new NwbFormatError(ctx.filePath, `stimulus ${s.path} (sweep ${s.sweepNumber}, ${s.electrodePath}) has no response`);
+    if (!seen.has(key(s)))
+      throw new NwbFormatError(
+        ctx.filePath,
+        `stimulus ${s.path} (sweep ${s.sweepNumber}, ${s.electrodePath}) has no response`,
+      );
   }
-  return sortSweeps(ctx, [...bySweep.entries()].map(([sweepNumber, channels]) => ({ sweepNumber, channels: sortChannels(channels) })));
+  return sortSweeps(
+    ctx,
+    [...bySweep.entries()].map(([sweepNumber, channels]) => ({ sweepNumber, channels: sortChannels(channels) })),
+  );
 }
 
-function makeChannel(ctx: SeriesContext, electrodePath: string, responsePath: string, stimulusPath: string | null, responseRange?: { idxStart: number; count: number }, stimulusRange?: { idxStart: number; count: number }): NwbChannel {
+function makeChannel(
+  ctx: SeriesContext,
+  electrodePath: string,
+  responsePath: string,
+  stimulusPath: string | null,
+  responseRange?: { idxStart: number; count: number },
+  stimulusRange?: { idxStart: number; count: number },
+): NwbChannel {
   const group = ctx.file.get(responsePath);
   const type = group ? attrString(ctx.module, group as never, 'neurodata_type') : undefined;
   const kind = type ? RESPONSE_TYPES[type] : undefined;
-  if (!kind) throw new NwbFormatError(ctx.filePath, `${responsePath}: response of type ${type ?? 'unknown'} is not a patch-clamp response series`);
-  const response = openSeries(ctx, responsePath, kind.unit, responseRange?.idxStart, responseRange?.count, group instanceof Group ? type : undefined);
+  if (!kind)
+    throw new NwbFormatError(
+      ctx.filePath,
+      `${responsePath}: response of type ${type ?? 'unknown'} is not a patch-clamp response series`,
+    );
+  const response = openSeries(
+    ctx,
+    responsePath,
+    kind.unit,
+    responseRange?.idxStart,
+    responseRange?.count,
+    group instanceof Group ? type : undefined,
+  );
   let command = null;
   if (stimulusPath) {
     const stimGroup = ctx.file.get(stimulusPath);
-    const stimType = stimGroup ? attrString(ctx.module, stimGroup as never, 'neurodata_type') ?? 'unknown' : 'unknown';
+    const stimType = stimGroup
+      ? (attrString(ctx.module, stimGroup as never, 'neurodata_type') ?? 'unknown')
+      : 'unknown';
     const stimKind = STIMULUS_TYPES[stimType];
-    if (!stimKind) throw new NwbFormatError(ctx.filePath, `${stimulusPath}: stimulus of type ${stimType} is not a patch-clamp stimulus series`);
-    if (stimKind.unit === kind.unit) throw new NwbFormatError(ctx.filePath, `${stimulusPath}: ${stimType} cannot drive ${type}`);
-    command = openSeries(ctx, stimulusPath, stimKind.unit, stimulusRange?.idxStart, stimulusRange?.count, stimGroup instanceof Group ? stimType : undefined);
+    if (!stimKind)
+      throw new NwbFormatError(
+        ctx.filePath,
+        `${stimulusPath}: stimulus of type ${stimType} is not a patch-clamp stimulus series`,
+      );
+    if (stimKind.unit === kind.unit)
+      throw new NwbFormatError(ctx.filePath, `${stimulusPath}: ${stimType} cannot drive ${type}`);
+    command = openSeries(
+      ctx,
+      stimulusPath,
+      stimKind.unit,
+      stimulusRange?.idxStart,
+      stimulusRange?.count,
+      stimGroup instanceof Group ? stimType : undefined,
+    );
     if (Math.abs(command.rate - response.rate) > 1e-6 * response.rate) {
-      throw new NwbFormatError(ctx.filePath, `${stimulusPath}: sample rate ${command.rate} Hz differs from its response ${responsePath} (${response.rate} Hz)`);
+      throw new NwbFormatError(
+        ctx.filePath,
+        `${stimulusPath}: sample rate ${command.rate} Hz differs from its response ${responsePath} (${response.rate} Hz)`,
+      );
     }
   }
   const electrode = electrodePath.split('/').pop()!;
@@ -158,7 +231,8 @@ function sortSweeps(ctx: SeriesContext, sweeps: NwbSweep[]): NwbSweep[] {
   for (const s of sweeps) {
     const names = new Set<string>();
     for (const c of s.channels) {
-      if (names.has(c.electrodePath)) throw new NwbFormatError(ctx.filePath, `sweep ${s.sweepNumber} has two responses on ${c.electrodePath}`);
+      if (names.has(c.electrodePath))
+        throw new NwbFormatError(ctx.filePath, `sweep ${s.sweepNumber} has two responses on ${c.electrodePath}`);
       names.add(c.electrodePath);
     }
   }
@@ -170,7 +244,9 @@ function checkElectrodes(ctx: SeriesContext, declared: string[], sweeps: NwbSwee
   const used = new Set(sweeps.flatMap((s) => s.channels.map((c) => c.electrode)));
   if (sweeps.length === 0) throw new NwbFormatError(ctx.filePath, 'no patch-clamp series found');
   if (!options.allowUnusedElectrodes) {
-    for (const name of declared) if (!used.has(name)) throw new NwbFormatError(ctx.filePath, `electrode ${name} has no series`);
+    for (const name of declared)
+      if (!used.has(name)) throw new NwbFormatError(ctx.filePath, `electrode ${name} has no series`);
   }
-  for (const name of options.expectedElectrodes ?? []) if (!used.has(name)) throw new NwbFormatError(ctx.filePath, `pipette channel ${name} has no series`);
+  for (const name of options.expectedElectrodes ?? [])
+    if (!used.has(name)) throw new NwbFormatError(ctx.filePath, `pipette channel ${name} has no series`);
 }

@@ -18,7 +18,8 @@ export function listElectrodes(ctx: SeriesContext): NwbElectrode[] {
   for (const name of (ctx.file.get(base) as Group).keys()) {
     const path = `${base}/${name}`;
     if (ctx.module.get_type(ctx.file.file_id, path) !== ctx.module.H5G_GROUP) continue;
-    if (attrString(ctx.module, ctx.file.get(path) as Group, 'neurodata_type') === 'IntracellularElectrode') out.push({ name, path });
+    if (attrString(ctx.module, ctx.file.get(path) as Group, 'neurodata_type') === 'IntracellularElectrode')
+      out.push({ name, path });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
 }

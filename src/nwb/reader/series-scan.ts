@@ -28,7 +28,8 @@ export function scanSeries(ctx: SeriesContext, groupPath: string, kind: 'respons
     const neurodataType = attrString(module, group, 'neurodata_type');
     if (!neurodataType || !(neurodataType in types)) continue;
     const sweepNumber = attrNumber(module, group, 'sweep_number') ?? sweepFromName(name);
-    if (sweepNumber === undefined) throw new NwbFormatError(filePath, `${path}: no sweep_number attribute and no data_XXXXX_ name to group it by`);
+    if (sweepNumber === undefined)
+      throw new NwbFormatError(filePath, `${path}: no sweep_number attribute and no data_XXXXX_ name to group it by`);
     out.push({ path, name, neurodataType, sweepNumber, electrodePath: electrodeTarget(ctx, path) });
   }
   return out;
@@ -45,7 +46,8 @@ export function electrodeTarget(ctx: SeriesContext, seriesPath: string): string 
   const linkPath = `${seriesPath}/electrode`;
   const type = module.get_type(file.file_id, linkPath);
   // get_type follows a resolvable soft link (GROUP) and reports a dangling one as LINK.
-  if (type === module.H5G_LINK) throw new NwbFormatError(filePath, `${linkPath}: link to missing electrode ${file.get_link(linkPath)}`);
+  if (type === module.H5G_LINK)
+    throw new NwbFormatError(filePath, `${linkPath}: link to missing electrode ${file.get_link(linkPath)}`);
   if (type === module.H5G_GROUP) {
     try {
       const target = file.get_link(linkPath);

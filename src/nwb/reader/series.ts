@@ -37,7 +37,14 @@ export interface SeriesContext {
  * is dominated by call count: each object is looked up once (`get` already types it) and a
  * caller that has read the group's neurodata_type passes it in.
  */
-export function openSeries(ctx: SeriesContext, path: string, expectedUnit: 'volts' | 'amperes', idxStart = 0, count = -1, knownType?: string): NwbSeries {
+export function openSeries(
+  ctx: SeriesContext,
+  path: string,
+  expectedUnit: 'volts' | 'amperes',
+  idxStart = 0,
+  count = -1,
+  knownType?: string,
+): NwbSeries {
   const { module, file, filePath } = ctx;
   const fail = (problem: string): never => {
     throw new NwbFormatError(filePath, `${path}: ${problem}`);
@@ -53,7 +60,8 @@ export function openSeries(ctx: SeriesContext, path: string, expectedUnit: 'volt
   if (!data) return fail('series has no data dataset');
   const meta = data.metadata;
   const shape = meta.shape ?? [];
-  if (shape.length < 1 || shape.length > 2 || (shape.length === 2 && shape[1] !== 1)) fail(`absurd data dimensions [${shape.join(', ')}], expected a 1-D series`);
+  if (shape.length < 1 || shape.length > 2 || (shape.length === 2 && shape[1] !== 1))
+    fail(`absurd data dimensions [${shape.join(', ')}], expected a 1-D series`);
   const stored = shape[0]!;
   if (stored < 1) fail('data is empty');
   if (stored > MAX_SAMPLES) fail(`absurd data length ${stored} (a series holds at most ${MAX_SAMPLES} samples)`);
@@ -66,7 +74,8 @@ export function openSeries(ctx: SeriesContext, path: string, expectedUnit: 'volt
   if (unit !== expectedUnit) fail(`unit ${rawUnit} does not fit ${neurodataType} (expected ${expectedUnit})`);
   const conversion = tidyFloat32(attrNumber(module, data, 'conversion') ?? 1);
   const offset = tidyFloat32(attrNumber(module, data, 'offset') ?? 0);
-  if (!Number.isFinite(conversion) || conversion === 0 || !Number.isFinite(offset)) fail(`bad conversion ${conversion} / offset ${offset}`);
+  if (!Number.isFinite(conversion) || conversion === 0 || !Number.isFinite(offset))
+    fail(`bad conversion ${conversion} / offset ${offset}`);
 
   const { rate, startTime } = timing(ctx, path, stored, fail);
   const begin = Math.max(0, idxStart);
@@ -84,10 +93,16 @@ export function openSeries(ctx: SeriesContext, path: string, expectedUnit: 'volt
   const identity = conversion === 1 && offset === 0;
   const convert = (raw: ArrayLike<number>, n: number, from: number): Float64Array => {
     // The common case (pynwb, MIES write conversion 1, offset 0): one native widening copy.
-    const out = identity && ArrayBuffer.isView(raw) ? new Float64Array((raw as unknown as Float32Array).subarray(0, n)) : scale(raw, n);
+    const out =
+      identity && ArrayBuffer.isView(raw)
+        ? new Float64Array((raw as unknown as Float32Array).subarray(0, n))
+        : scale(raw, n);
     const nan = firstNaN(out);
     // Only an aborted sweep's trailing NaN is trimmed; a gap inside the data would poison every measure.
-    if (nan >= 0) fail(`sample ${from + nan} of ${stored} is NaN inside the recorded data (only a trailing run of NaN, an aborted sweep, is accepted)`);
+    if (nan >= 0)
+      fail(
+        `sample ${from + nan} of ${stored} is NaN inside the recorded data (only a trailing run of NaN, an aborted sweep, is accepted)`,
+      );
     return out;
   };
   const scale = (raw: ArrayLike<number>, n: number): Float64Array => {
@@ -119,7 +134,8 @@ export function openSeries(ctx: SeriesContext, path: string, expectedUnit: 'volt
       }
       const length = this.length;
       const to = stop ?? length;
-      if (start < 0 || to > length || start > to) throw new RangeError(`read ${start}..${to} outside 0..${length} of ${path}`);
+      if (start < 0 || to > length || start > to)
+        throw new RangeError(`read ${start}..${to} outside 0..${length} of ${path}`);
       const raw = slice(begin + start, begin + to);
       return convert(raw, to - start, begin + start);
     },
@@ -147,13 +163,19 @@ function normaliseUnit(unit: string | undefined): 'volts' | 'amperes' | undefine
   return undefined;
 }
 
-function timing(ctx: SeriesContext, path: string, stored: number, fail: (p: string) => never): { rate: number; startTime: number } {
+function timing(
+  ctx: SeriesContext,
+  path: string,
+  stored: number,
+  fail: (p: string) => never,
+): { rate: number; startTime: number } {
   const { module, file } = ctx;
   const st = openDataset(file, `${path}/starting_time`);
   if (st) {
     const rate = tidyFloat32(attrNumber(module, st, 'rate') ?? Number.NaN);
     const startTime = Number(st.value);
-    if (!(rate > 0 && rate <= 1e7) || !Number.isFinite(startTime)) fail(`absurd starting_time ${startTime} / rate ${rate}`);
+    if (!(rate > 0 && rate <= 1e7) || !Number.isFinite(startTime))
+      fail(`absurd starting_time ${startTime} / rate ${rate}`);
     return { rate, startTime };
   }
   const ts = file.get(`${path}/timestamps`);
@@ -174,7 +196,12 @@ function firstNaN(values: Float64Array): number {
 }
 
 /** An aborted sweep ends in NaN; scan back block by block (never the whole series) to the last real sample. */
-function trimTrailingNaN(slice: (from: number, to: number) => ArrayLike<number>, begin: number, end: number, fail: (p: string) => never): number {
+function trimTrailingNaN(
+  slice: (from: number, to: number) => ArrayLike<number>,
+  begin: number,
+  end: number,
+  fail: (p: string) => never,
+): number {
   let stop = end;
   while (stop > begin) {
     const from = Math.max(begin, stop - TAIL_BLOCK);

@@ -24,7 +24,13 @@ export function writeRoot(f: File, opts: NwbWriteOptions, ids: Prng): void {
 }
 
 /** One Device and one IntracellularElectrode per pipette, each with its `device` soft link. */
-export function writeElectrodes(f: File, input: NwbRecordingInput, opts: NwbWriteOptions, ids: Prng, groupName: (e: string) => string): Map<string, string> {
+export function writeElectrodes(
+  f: File,
+  input: NwbRecordingInput,
+  opts: NwbWriteOptions,
+  ids: Prng,
+  groupName: (e: string) => string,
+): Map<string, string> {
   const general = f.get('general') as Group;
   const devices = general.create_group('devices');
   const deviceName = opts.deviceName ?? 'MultiClamp700B';

@@ -12,7 +12,11 @@ import type { NwbRecordingInput, NwbWriteOptions } from './types.js';
  * /stimulus/presentation and /acquisition plus the icephys tables. Output is byte-identical
  * for the same input and options.
  */
-export async function writeIcephysNwb(input: NwbRecordingInput, path: string, opts: NwbWriteOptions = {}): Promise<void> {
+export async function writeIcephysNwb(
+  input: NwbRecordingInput,
+  path: string,
+  opts: NwbWriteOptions = {},
+): Promise<void> {
   await loadH5();
   const ids = idPrng(opts.seed, 'icephys');
   const level = opts.compressionLevel ?? 4;
@@ -32,11 +36,47 @@ export async function writeIcephysNwb(input: NwbRecordingInput, path: string, op
           const electrodePath = electrodePaths.get(ch.electrode);
           if (!electrodePath) throw new Error(`channel electrode ${ch.electrode} is not in electrodes`);
           const tag = `${String(sweep.sweepNumber).padStart(3, '0')}_${ch.electrode}`;
-          const common = { rate: input.sampleRate, startTime: sweep.startTime, sweepNumber: sweep.sweepNumber, sweepNumberDtype: '<Q' as const, stimulusDescription: ch.stimulusDescription, electrodePath, timeUnit: 'seconds', compressionLevel: level, conversion: 1 };
-          const stim = writeSeries(presentation, { ...common, name: `stimulus_${tag}`, neurodataType: 'CurrentClampStimulusSeries', values: ch.command, unit: 'amperes' }, ids);
-          const resp = writeSeries(acquisition, { ...common, name: `response_${tag}`, neurodataType: 'CurrentClampSeries', values: ch.response, unit: 'volts' }, ids);
+          const common = {
+            rate: input.sampleRate,
+            startTime: sweep.startTime,
+            sweepNumber: sweep.sweepNumber,
+            sweepNumberDtype: '<Q' as const,
+            stimulusDescription: ch.stimulusDescription,
+            electrodePath,
+            timeUnit: 'seconds',
+            compressionLevel: level,
+            conversion: 1,
+          };
+          const stim = writeSeries(
+            presentation,
+            {
+              ...common,
+              name: `stimulus_${tag}`,
+              neurodataType: 'CurrentClampStimulusSeries',
+              values: ch.command,
+              unit: 'amperes',
+            },
+            ids,
+          );
+          const resp = writeSeries(
+            acquisition,
+            {
+              ...common,
+              name: `response_${tag}`,
+              neurodataType: 'CurrentClampSeries',
+              values: ch.response,
+              unit: 'volts',
+            },
+            ids,
+          );
           rowsOfSweep.push(rows.length);
-          rows.push({ electrodePath, stimulusPath: stim.path, responsePath: resp.path, stimulusCount: ch.command.length, responseCount: ch.response.length });
+          rows.push({
+            electrodePath,
+            stimulusPath: stim.path,
+            responsePath: resp.path,
+            stimulusCount: ch.command.length,
+            responseCount: ch.response.length,
+          });
         }
         sweepRows.push(rowsOfSweep);
       }

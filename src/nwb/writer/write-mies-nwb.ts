@@ -19,16 +19,49 @@ export async function writeMiesNwb(input: NwbRecordingInput, path: string, opts:
     const f = new h5wasm.File(path, 'w');
     try {
       writeRoot(f, { deviceName: 'ITC18USB_Dev_0', ...opts }, ids);
-      const electrodePaths = writeElectrodes(f, input, { deviceName: 'ITC18USB_Dev_0', ...opts }, ids, (e) => (e.startsWith('electrode_') ? e : `electrode_${e}`));
+      const electrodePaths = writeElectrodes(f, input, { deviceName: 'ITC18USB_Dev_0', ...opts }, ids, (e) =>
+        e.startsWith('electrode_') ? e : `electrode_${e}`,
+      );
       const acquisition = f.get('/acquisition') as Group;
       const presentation = f.get('/stimulus/presentation') as Group;
       for (const sweep of input.sweeps) {
         sweep.channels.forEach((ch, channelIndex) => {
           const electrodePath = electrodePaths.get(ch.electrode)!;
           const sweepTag = String(sweep.sweepNumber).padStart(5, '0');
-          const common = { rate: input.sampleRate, startTime: sweep.startTime, sweepNumber: sweep.sweepNumber, sweepNumberDtype: '<I' as const, stimulusDescription: ch.stimulusDescription, electrodePath, timeUnit: 'Seconds', compressionLevel: level };
-          writeSeries(presentation, { ...common, name: `data_${sweepTag}_DA${channelIndex}`, neurodataType: 'CurrentClampStimulusSeries', values: scaled(ch.command, 1e12), unit: 'amperes', conversion: 1e-12 }, ids);
-          writeSeries(acquisition, { ...common, name: `data_${sweepTag}_AD${channelIndex}`, neurodataType: 'CurrentClampSeries', values: scaled(ch.response, 1e3), unit: 'volts', conversion: 1e-3 }, ids);
+          const common = {
+            rate: input.sampleRate,
+            startTime: sweep.startTime,
+            sweepNumber: sweep.sweepNumber,
+            sweepNumberDtype: '<I' as const,
+            stimulusDescription: ch.stimulusDescription,
+            electrodePath,
+            timeUnit: 'Seconds',
+            compressionLevel: level,
+          };
+          writeSeries(
+            presentation,
+            {
+              ...common,
+              name: `data_${sweepTag}_DA${channelIndex}`,
+              neurodataType: 'CurrentClampStimulusSeries',
+              values: scaled(ch.command, 1e12),
+              unit: 'amperes',
+              conversion: 1e-12,
+            },
+            ids,
+          );
+          writeSeries(
+            acquisition,
+            {
+              ...common,
+              name: `data_${sweepTag}_AD${channelIndex}`,
+              neurodataType: 'CurrentClampSeries',
+              values: scaled(ch.response, 1e3),
+              unit: 'volts',
+              conversion: 1e-3,
+            },
+            ids,
+          );
         });
       }
     } finally {

@@ -10,7 +10,18 @@ export function drawConnections(prng: Prng, cells: SimulatedCell[], probability:
       if (pre.index === post.index) continue;
       const base = { pre: pre.index, post: post.index, preElectrode: pre.electrode, postElectrode: post.electrode };
       if (prng.random() >= probability) {
-        pairs.push({ ...base, connected: false, synapseType: null, amplitude: null, expectedAmplitude: null, latency: null, riseTime: null, decayTau: null, failureRate: null, plasticity: null });
+        pairs.push({
+          ...base,
+          connected: false,
+          synapseType: null,
+          amplitude: null,
+          expectedAmplitude: null,
+          latency: null,
+          riseTime: null,
+          decayTau: null,
+          failureRate: null,
+          plasticity: null,
+        });
         continue;
       }
       const synapseType = prng.random() < 0.25 ? 'in' : 'ex';

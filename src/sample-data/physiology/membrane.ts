@@ -13,7 +13,12 @@ const AHP_DEPTH = 7e-3;
  * repolarisation, AHP below rest) is drawn and the membrane restarts from the AHP trough.
  * Returns the max-slope times (s) of the spikes.
  */
-export function simulateMembrane(cell: SimulatedCell, command: Float32Array, rate: number, out: Float32Array): number[] {
+export function simulateMembrane(
+  cell: SimulatedCell,
+  command: Float32Array,
+  rate: number,
+  out: Float32Array,
+): number[] {
   const dt = 1 / rate;
   const rest = cell.restingPotential;
   const threshold = rest + cell.spikeThreshold;

@@ -5,7 +5,12 @@ export function drawPlasticity(prng: Prng, synapseType: 'ex' | 'in'): Plasticity
   // Most cortical excitatory synapses onto pyramids depress; a minority facilitate.
   const facilitating = prng.random() < (synapseType === 'ex' ? 0.3 : 0.2);
   return facilitating
-    ? { kind: 'facilitating', u: prng.uniform(0.1, 0.25), tauRecovery: prng.uniform(0.05, 0.2), tauFacilitation: prng.uniform(0.1, 0.4) }
+    ? {
+        kind: 'facilitating',
+        u: prng.uniform(0.1, 0.25),
+        tauRecovery: prng.uniform(0.05, 0.2),
+        tauFacilitation: prng.uniform(0.1, 0.4),
+      }
     : { kind: 'depressing', u: prng.uniform(0.4, 0.7), tauRecovery: prng.uniform(0.2, 0.7), tauFacilitation: 0.01 };
 }
 

@@ -22,7 +22,13 @@ export function trainPulseTimes(): number[] {
 }
 
 /** Writes a square pulse into a command array, sample-aligned like a DAC would. */
-export function addSquarePulse(command: Float32Array, rate: number, start: number, duration: number, amplitude: number): void {
+export function addSquarePulse(
+  command: Float32Array,
+  rate: number,
+  start: number,
+  duration: number,
+  amplitude: number,
+): void {
   const i0 = Math.round(start * rate);
   const i1 = Math.min(command.length, i0 + Math.round(duration * rate));
   for (let i = i0; i < i1; i++) command[i]! += amplitude;

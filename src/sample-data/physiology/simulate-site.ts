@@ -6,7 +6,14 @@ import { addNoise } from './noise.js';
 import { releaseFactors } from './plasticity.js';
 import { Prng } from './prng.js';
 import { addSquarePulse, PROTOCOL, trainPulseTimes } from './protocol.js';
-import type { PairTruth, ResolvedOptions, SimulatedChannel, SimulatedSite, SimulatedSweep, SimulationOptions } from './types.js';
+import type {
+  PairTruth,
+  ResolvedOptions,
+  SimulatedChannel,
+  SimulatedSite,
+  SimulatedSweep,
+  SimulationOptions,
+} from './types.js';
 
 /** Trial-to-trial amplitude CV of successful releases and latency jitter SD. */
 const AMPLITUDE_CV = 0.3;
@@ -23,9 +30,12 @@ export function resolveOptions(options: SimulationOptions = {}): ResolvedOptions
     sampleRate: options.sampleRate ?? 20000,
     sweepDuration: options.sweepDuration ?? 1,
   };
-  if (!Number.isInteger(resolved.cells) || resolved.cells < 2 || resolved.cells > 16) throw new RangeError('cells must be an integer in 2..16');
-  if (!Number.isInteger(resolved.sweeps) || resolved.sweeps < 1) throw new RangeError('sweeps must be a positive integer');
-  if (!(resolved.connectionProbability >= 0 && resolved.connectionProbability <= 1)) throw new RangeError('connectionProbability must be in 0..1');
+  if (!Number.isInteger(resolved.cells) || resolved.cells < 2 || resolved.cells > 16)
+    throw new RangeError('cells must be an integer in 2..16');
+  if (!Number.isInteger(resolved.sweeps) || resolved.sweeps < 1)
+    throw new RangeError('sweeps must be a positive integer');
+  if (!(resolved.connectionProbability >= 0 && resolved.connectionProbability <= 1))
+    throw new RangeError('connectionProbability must be in 0..1');
   if (!(resolved.noise >= 0)) throw new RangeError('noise must be >= 0');
   if (!(resolved.sampleRate >= 5000)) throw new RangeError('sampleRate must be >= 5 kHz to resolve spikes');
   if (!(resolved.sweepDuration >= 0.8)) throw new RangeError('sweepDuration must be >= 0.8 s to hold the protocol');
@@ -52,13 +62,21 @@ export function simulateSite(options: SimulationOptions = {}): SimulatedSite {
     const channels: SimulatedChannel[] = cells.map((cell) => {
       const command = new Float32Array(n);
       addSquarePulse(command, rate, PROTOCOL.testPulseStart, PROTOCOL.testPulseDuration, PROTOCOL.testPulseAmplitude);
-      if (cell.index === preCell) for (const t of pulses) addSquarePulse(command, rate, t, PROTOCOL.pulseDuration, cell.stimAmplitude);
-      return { cell: cell.index, electrode: cell.electrode, stimulusDescription: cell.index === preCell ? 'PulseTrain_50Hz_DA_0' : 'TestPulse_only_DA_0', command, response: new Float32Array(n) };
+      if (cell.index === preCell)
+        for (const t of pulses) addSquarePulse(command, rate, t, PROTOCOL.pulseDuration, cell.stimAmplitude);
+      return {
+        cell: cell.index,
+        electrode: cell.electrode,
+        stimulusDescription: cell.index === preCell ? 'PulseTrain_50Hz_DA_0' : 'TestPulse_only_DA_0',
+        command,
+        response: new Float32Array(n),
+      };
     });
     let spikeTimes: number[] = [];
     for (const ch of channels) {
       const spikes = simulateMembrane(cells[ch.cell]!, ch.command, rate, ch.response);
-      if (ch.cell === preCell) spikeTimes = pulses.map((t) => spikes.find((x) => x >= t && x < t + 0.006) ?? Number.NaN);
+      if (ch.cell === preCell)
+        spikeTimes = pulses.map((t) => spikes.find((x) => x >= t && x < t + 0.006) ?? Number.NaN);
     }
     for (const ch of channels) {
       const cell = cells[ch.cell]!;
@@ -70,7 +88,14 @@ export function simulateSite(options: SimulationOptions = {}): SimulatedSite {
           const amps = evokedAmplitudes(pair, spikeTimes, events);
           spikeTimes.forEach((t, k) => {
             if (Number.isNaN(t) || amps[k] === 0) return;
-            addPsp(ch.response, rate, 0, t + pair.latency! + LATENCY_JITTER * events.normal(), amps[k]!, shapes.get(pair)!);
+            addPsp(
+              ch.response,
+              rate,
+              0,
+              t + pair.latency! + LATENCY_JITTER * events.normal(),
+              amps[k]!,
+              shapes.get(pair)!,
+            );
           });
           if (!Number.isNaN(spikeTimes[0]!)) {
             const list = firstPulse.get(pair) ?? [];

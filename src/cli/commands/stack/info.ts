@@ -15,7 +15,11 @@ export default class StackInfoCommand extends MpctlCommand<typeof StackInfoComma
     const state = readStackState(home);
     if (!state) this.error(`no stack is running in ${home}; start one with \`mpctl up --detach\``, { exit: 1 });
     const info = stackInfo(state, this.flags.reveal);
-    this.say(Object.entries(info).map(([key, value]) => `${key.padEnd(16)} ${value}`).join('\n'));
+    this.say(
+      Object.entries(info)
+        .map(([key, value]) => `${key.padEnd(16)} ${value}`)
+        .join('\n'),
+    );
     return info;
   }
 }
