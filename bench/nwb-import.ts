@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSweepAnalyzer } from '../src/analysis/sweep-analyzer.js';
+import { startSweepAnalyzer } from '../src/modules/dataset/sweep-analyzer.js';
 import {
   analyzeSweep,
   detectEvokedSpike,

@@ -11,7 +11,5 @@ export * from './intrinsic.js';
 export * from './psp-model.js';
 export * from './psp-fit.js';
 export { nelderMead } from './nelder-mead.js';
-export * from './pair-connectivity.js';
 export * from './analyze-sweep.js';
-export * from './site-analysis.js';
 export * from './validation.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { analyzeSite } from '../../src/analysis/site-analysis.js';
+import { analyzeSite } from '../helpers/site-analysis.js';
 import { validate, type PairPrediction, type PairTruthLike } from '../../src/analysis/validation.js';
 import { openNwb } from '../../src/nwb/reader/index.js';
 import { writeIcephysNwb, writeMiesNwb } from '../../src/nwb/writer/index.js';

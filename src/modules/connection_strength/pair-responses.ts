@@ -1,4 +1,5 @@
-import type { PairResponse, ResponseStrength } from '../../analysis/index.js';
+import type { ResponseStrength } from '../../analysis/index.js';
+import type { PairResponse } from './pair-connectivity.js';
 import { query, sql } from '../../db/sql.js';
 import type { Em } from '../../db/orm.js';
 import { fromFloat32Bytes } from '../dataset/float32.js';

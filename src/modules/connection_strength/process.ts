@@ -1,10 +1,9 @@
 import { setImmediate as tick } from 'node:timers/promises';
-import { analyzePair, type PairConnectivity } from '../../analysis/index.js';
+import { analyzePair, type PairConnectivity } from './pair-connectivity.js';
 import { bulkInsert, query, sql } from '../../db/sql.js';
 import type { ProcessContext, ProcessResult } from '../types.js';
 import { pairResponses } from './pair-responses.js';
-
-const num = (x: number | undefined | null) => (x === undefined || x === null || !Number.isFinite(x) ? null : x);
+import { finiteOrNull } from '../../util/finite.js';
 
 /** Analyses every ordered pair of the experiment; pairs without usable responses still get a row (n_samples 0). */
 export async function processConnectionStrength({
@@ -71,29 +70,29 @@ function connectionRow(experimentId: string, pairId: number, r: PairConnectivity
     experiment_id: experimentId,
     pair_id: pairId,
     synapse_type: r.synapseType,
-    detection_score: num(r.detectionScore),
-    sign_evidence: num(r.signEvidence),
+    detection_score: finiteOrNull(r.detectionScore),
+    sign_evidence: finiteOrNull(r.signEvidence),
     n_samples: r.nResponses,
     n_background: r.nBackground,
-    amp_mean: num(r.amp.mean),
-    amp_stdev: num(r.amp.stdev),
-    bg_amp_mean: num(r.amp.baseMean),
-    bg_amp_stdev: num(r.amp.baseStdev),
-    amp_ttest_p: num(r.amp.ttestP),
-    amp_ks_p: num(r.amp.ksP),
-    latency_mean: num(r.latency.mean),
-    latency_stdev: num(r.latency.stdev),
-    dec_amp_mean: num(r.decAmp.mean),
-    bg_dec_amp_mean: num(r.decAmp.baseMean),
-    dec_amp_ttest_p: num(r.decAmp.ttestP),
-    dec_amp_ks_p: num(r.decAmp.ksP),
-    dec_mean_ttest_p: num(r.decMean.ttestP),
-    dec_mean_ks_p: num(r.decMean.ksP),
-    fit_amplitude: num(r.fit?.amplitude),
-    fit_latency: num(r.fit?.latency),
-    fit_rise_time: num(r.fit?.riseTime),
-    fit_decay_tau: num(r.fit?.decayTau),
-    fit_nrmse: num(r.fit?.nrmse),
-    fit_pulse_amplitudes: r.fit ? r.fit.amplitudes.map((a) => num(a)) : null,
+    amp_mean: finiteOrNull(r.amp.mean),
+    amp_stdev: finiteOrNull(r.amp.stdev),
+    bg_amp_mean: finiteOrNull(r.amp.baseMean),
+    bg_amp_stdev: finiteOrNull(r.amp.baseStdev),
+    amp_ttest_p: finiteOrNull(r.amp.ttestP),
+    amp_ks_p: finiteOrNull(r.amp.ksP),
+    latency_mean: finiteOrNull(r.latency.mean),
+    latency_stdev: finiteOrNull(r.latency.stdev),
+    dec_amp_mean: finiteOrNull(r.decAmp.mean),
+    bg_dec_amp_mean: finiteOrNull(r.decAmp.baseMean),
+    dec_amp_ttest_p: finiteOrNull(r.decAmp.ttestP),
+    dec_amp_ks_p: finiteOrNull(r.decAmp.ksP),
+    dec_mean_ttest_p: finiteOrNull(r.decMean.ttestP),
+    dec_mean_ks_p: finiteOrNull(r.decMean.ksP),
+    fit_amplitude: finiteOrNull(r.fit?.amplitude),
+    fit_latency: finiteOrNull(r.fit?.latency),
+    fit_rise_time: finiteOrNull(r.fit?.riseTime),
+    fit_decay_tau: finiteOrNull(r.fit?.decayTau),
+    fit_nrmse: finiteOrNull(r.fit?.nrmse),
+    fit_pulse_amplitudes: r.fit ? r.fit.amplitudes.map((a) => finiteOrNull(a)) : null,
   };
 }

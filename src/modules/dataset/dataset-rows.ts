@@ -2,6 +2,7 @@ import type { SweepAnalysis } from '../../analysis/index.js';
 import type { NwbChannel } from '../../nwb/index.js';
 import type { ElectrodeRow } from './channel-map.js';
 import { toFloat32Bytes } from './float32.js';
+import { finiteOrNull } from '../../util/finite.js';
 
 /** Rows of the four dataset tables, keyed by natural keys until the parents' ids are known. */
 export interface DatasetRows {
@@ -14,7 +15,6 @@ export interface DatasetRows {
 export const newRows = (): DatasetRows => ({ recordings: [], stimPulses: [], baselines: [], responses: [] });
 
 const recKey = (electrodeId: number, sweep: number) => `${electrodeId}/${sweep}`;
-const finite = (x: number | undefined | null) => (x === undefined || x === null || !Number.isFinite(x) ? null : x);
 
 /**
  * Adds one analysed sweep. Only the response windows and the matched background snippets are
@@ -43,13 +43,13 @@ export function addSweep(
       start_time: channel.startTime,
       n_samples: r.nSamples,
       stimulus_description: channel.stimulusDescription || null,
-      baseline_potential: finite(r.baselinePotential),
-      noise_sd: finite(r.noiseSd),
+      baseline_potential: finiteOrNull(r.baselinePotential),
+      noise_sd: finiteOrNull(r.noiseSd),
       qc_pass: r.qcPass,
       qc_reasons: r.qcReasons,
-      tp_input_resistance: finite(r.testPulse?.inputResistance),
-      tp_tau: finite(r.testPulse?.tau),
-      tp_baseline: finite(r.testPulse?.baseline),
+      tp_input_resistance: finiteOrNull(r.testPulse?.inputResistance),
+      tp_tau: finiteOrNull(r.testPulse?.tau),
+      tp_baseline: finiteOrNull(r.testPulse?.baseline),
     });
   }
   for (const s of analysis.stimPulses) {
@@ -68,7 +68,7 @@ export function addSweep(
       spike_time: s.spike?.maxSlopeTime ?? null,
       spike_onset_time: s.spike ? s.spike.onsetIndex / rate : null,
       spike_peak: s.spike?.peakValue ?? null,
-      previous_pulse_dt: finite(s.previousPulseDt),
+      previous_pulse_dt: finiteOrNull(s.previousPulseDt),
     });
   }
   const baselineKeys = new Set<string>();

@@ -1,6 +1,6 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import type { SweepAnalysis } from '../../analysis/index.js';
-import { startSweepAnalyzer } from '../../analysis/sweep-analyzer.js';
+import { startSweepAnalyzer } from './sweep-analyzer.js';
 import { query, sql } from '../../db/sql.js';
 import { BadInputError } from '../../errors/index.js';
 import { NwbFormatError, openNwb, type NwbChannel } from '../../nwb/index.js';

@@ -1,6 +1,7 @@
 import { cellIntrinsic } from '../../analysis/index.js';
 import { bulkInsert, query, sql } from '../../db/sql.js';
 import type { ProcessContext, ProcessResult } from '../types.js';
+import { finiteOrNull } from '../../util/finite.js';
 
 interface RecordingRow {
   cell_id: number;
@@ -10,8 +11,6 @@ interface RecordingRow {
   tp_tau: number | null;
   tp_baseline: number | null;
 }
-
-const orNull = (x: number) => (Number.isFinite(x) ? x : null);
 
 /** One set-based read of the experiment's recordings, medians per cell, one insert. */
 export async function processIntrinsic({ em, job }: ProcessContext): Promise<ProcessResult> {
@@ -40,10 +39,10 @@ export async function processIntrinsic({ em, job }: ProcessContext): Promise<Pro
     return {
       experiment_id: job.jobId,
       cell_id: cellId,
-      resting_potential: orNull(f.restingPotential),
-      input_resistance: orNull(f.inputResistance),
-      membrane_tau: orNull(f.membraneTau),
-      noise_sd: orNull(f.noiseSd),
+      resting_potential: finiteOrNull(f.restingPotential),
+      input_resistance: finiteOrNull(f.inputResistance),
+      membrane_tau: finiteOrNull(f.membraneTau),
+      noise_sd: finiteOrNull(f.noiseSd),
       n_sweeps: f.nRecordings,
     };
   });

@@ -2,6 +2,7 @@ import { measureResponse, SNIPPET_PRE, type ResponseStrength } from '../../analy
 import { bulkInsert, query, sql, type ColumnType } from '../../db/sql.js';
 import { fromFloat32Bytes } from '../dataset/float32.js';
 import type { ProcessContext, ProcessResult } from '../types.js';
+import { finiteOrNull } from '../../util/finite.js';
 
 interface ResponseRow {
   id: number;
@@ -36,7 +37,6 @@ const COLUMNS: Record<string, ColumnType> = {
     ]),
   ),
 };
-const num = (x: number) => (Number.isFinite(x) ? x : null);
 
 /**
  * Measures every response window of the experiment from the stored samples, and its matched
@@ -92,8 +92,8 @@ function strengthRow(
 ): Record<string, unknown> {
   const row: Record<string, unknown> = { experiment_id: experimentId, pulse_response_id: id };
   for (const f of FIELDS) {
-    row[snake(f)] = num(fg[f]);
-    row[`bg_${snake(f)}`] = bg ? num(bg[f]) : null;
+    row[snake(f)] = finiteOrNull(fg[f]);
+    row[`bg_${snake(f)}`] = bg ? finiteOrNull(bg[f]) : null;
   }
   return row;
 }

@@ -1,7 +1,7 @@
-import { analyzeSweep, type SweepInput } from './analyze-sweep.js';
-import { cellIntrinsic, type CellIntrinsic, type TestPulseFit } from './intrinsic.js';
-import { analyzePair, type PairConnectivity, type PairResponse } from './pair-connectivity.js';
-import type { ResponseQcOptions } from './response-qc.js';
+import { analyzeSweep, type SweepInput } from '../../src/analysis/analyze-sweep.js';
+import { cellIntrinsic, type CellIntrinsic, type TestPulseFit } from '../../src/analysis/intrinsic.js';
+import { analyzePair, type PairConnectivity, type PairResponse } from '../../src/modules/connection_strength/pair-connectivity.js';
+import type { ResponseQcOptions } from '../../src/analysis/response-qc.js';
 
 export type SiteSweepInput = SweepInput;
 

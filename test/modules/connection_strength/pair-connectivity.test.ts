@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzePair, type PairResponse } from '../../src/analysis/pair-connectivity.js';
-import { addPsp, pspShape } from '../../src/analysis/psp-model.js';
-import { measureResponse } from '../../src/analysis/response-measure.js';
-import { Prng } from '../../src/sample-data/physiology/prng.js';
+import { analyzePair, type PairResponse } from '../../../src/modules/connection_strength/pair-connectivity.js';
+import { addPsp, pspShape } from '../../../src/analysis/psp-model.js';
+import { measureResponse } from '../../../src/analysis/response-measure.js';
+import { Prng } from '../../../src/sample-data/physiology/prng.js';
 
 const RATE = 20000;
 

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { SweepAnalysis, SweepInput } from './analyze-sweep.js';
+import type { SweepAnalysis, SweepInput } from '../../analysis/analyze-sweep.js';
 
 /** analyzeSweep on a thread of its own, so sweep n is analysed while the caller reads sweep n+1. */
 export interface SweepAnalyzer {

@@ -1,6 +1,6 @@
 // The other end of SweepAnalyzer: analyses sweeps posted to this thread, one at a time.
 import { parentPort } from 'node:worker_threads';
-import { analyzeSweep, type SweepInput } from './analyze-sweep.js';
+import { analyzeSweep, type SweepInput } from '../../analysis/analyze-sweep.js';
 
 parentPort!.on('message', ({ id, experimentId, sweep }: { id: number; experimentId: string; sweep: SweepInput }) => {
   try {

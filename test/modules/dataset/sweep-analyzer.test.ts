@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeSweep } from '../../src/analysis/analyze-sweep.js';
-import { startSweepAnalyzer } from '../../src/analysis/sweep-analyzer.js';
-import { simulateSite } from '../../src/sample-data/physiology/index.js';
+import { analyzeSweep } from '../../../src/analysis/analyze-sweep.js';
+import { startSweepAnalyzer } from '../../../src/modules/dataset/sweep-analyzer.js';
+import { simulateSite } from '../../../src/sample-data/physiology/index.js';
 
 test("the analyzer thread gives exactly analyzeSweep's result, windows as views on the caller's responses, in order", async () => {
   const site = simulateSite({ cells: 3, sweeps: 3, seed: 5 });

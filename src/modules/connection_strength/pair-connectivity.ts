@@ -1,7 +1,7 @@
-import { fitPsp, type FitEvent, type FitSegment, type PspFit } from './psp-fit.js';
-import type { ResponseQc } from './response-qc.js';
-import type { ResponseStrength } from './response-measure.js';
-import { ksTwoSample, mean, pEvidence, stdev, welchTTest } from './stats.js';
+import { fitPsp, type FitEvent, type FitSegment, type PspFit } from '../../analysis/psp-fit.js';
+import type { ResponseQc } from '../../analysis/response-qc.js';
+import type { ResponseStrength } from '../../analysis/response-measure.js';
+import { ksTwoSample, mean, pEvidence, stdev, welchTTest } from '../../analysis/stats.js';
 
 /** One presynaptic pulse's response in the postsynaptic cell, as the dataset and pulse_response steps produce it. */
 export interface PairResponse {
