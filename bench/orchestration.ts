@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { execute, query, sql } from '../src/db/sql.js';
-import type { PipelineModule } from '../src/modules/types.js';
+import { noopModules } from './support/noop-modules.js';
 import { startTestPipeline } from '../test/helpers/pipeline.js';
 import { TEST_NAMESPACE, testServers } from '../test/helpers/servers.js';
 import { cpuBetween, cpuSnapshot } from './support/proc-cpu.js';
@@ -13,26 +13,6 @@ import { median, type BenchRow } from './support/report.js';
 import { updateWorkflowId } from '../src/workflow-safe/job-ids.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** The v1 module graph with no work in it: what is left is orchestration, planning and job records. */
-const noop = (name: string, dependencies: string[], scope: 'slice' | 'experiment' = 'experiment'): PipelineModule => ({
-  name,
-  dependencies,
-  scope,
-  version: '1',
-  tables: [],
-  rawInputs: () => [],
-  process: async () => ({ rows: {} }),
-  drop: async () => ({}),
-});
-const trivialModules = [
-  noop('slice', [], 'slice'),
-  noop('experiment', ['slice']),
-  noop('dataset', ['experiment']),
-  noop('intrinsic', ['dataset']),
-  noop('pulse_response', ['dataset']),
-  noop('connection_strength', ['pulse_response']),
-];
 
 function dataRoot(experiments: number, sitesPerSlice = 10): { root: string; slices: string[]; ids: string[] } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-bench-orch-'));
@@ -59,7 +39,7 @@ export async function benchOrchestration(
   const parallel = 20;
   const { root, slices, ids } = dataRoot(experiments);
   const servers = await testServers();
-  const pipeline = await startTestPipeline([root], trivialModules, { maxConcurrentActivities: parallel });
+  const pipeline = await startTestPipeline([root], noopModules, { maxConcurrentActivities: parallel });
   const connection = await NativeConnection.connect({ address: servers.temporalAddress });
   const baselineQueue = `${pipeline.taskQueue}-baseline`;
   const baselineWorker = await Worker.create({
@@ -87,7 +67,7 @@ export async function benchOrchestration(
       await pipeline.client.workflow.execute('baselineUpdate', {
         taskQueue: baselineQueue,
         workflowId: baselineId,
-        args: [{ slices, experiments: ids, parallel }],
+        args: [{ slices, experiments: ids, parallel, steps: experimentSteps() }],
       });
       baselineSeconds.push((performance.now() - t0) / 1000);
       baselineCpu.push(cpuBetween(cpu0, cpuSnapshot([])));
@@ -153,4 +133,11 @@ function cpuPerExperiment(runs: ReturnType<typeof cpuBetween>[], experiments: nu
   const ms = (k: 'bench' | 'temporal' | 'postgres' | 'other') =>
     ((median(runs.map((r) => r[k])) * 1000) / experiments).toFixed(0);
   return `worker+client ${ms('bench')}, temporal ${ms('temporal')}, postgres ${ms('postgres')} (others on the machine ${ms('other')})`;
+}
+
+/** The per-experiment modules and their dependencies among them, as the registry declares them. */
+function experimentSteps(): [string, string[]][] {
+  const perExperiment = noopModules.filter((m) => m.scope === 'experiment');
+  const names = new Set(perExperiment.map((m) => m.name));
+  return perExperiment.map((m) => [m.name, m.dependencies.filter((d) => names.has(d))]);
 }

@@ -1,54 +1,35 @@
 import type { Em } from '../src/db/orm.js';
 import { execute, query, sql } from '../src/db/sql.js';
-import type { PipelineModule } from '../src/modules/types.js';
 import { ModuleRegistry } from '../src/modules/registry.js';
-import type { CandidateRow } from '../src/planning/plan-query.js';
+import type { CandidateRow } from '../src/bookkeeping/job-records.js';
+import { noopModules } from './support/noop-modules.js';
 import { paramsHash } from '../src/planning/fingerprint.js';
 import { planCandidates } from '../src/planning/planner.js';
 import { createTestDatabase } from '../test/helpers/database.js';
 import type { BenchRow } from './support/report.js';
 
-const module = (
-  name: string,
-  dependencies: string[],
-  scope: 'slice' | 'experiment' = 'experiment',
-): PipelineModule => ({
-  name,
-  dependencies,
-  scope,
-  version: '1',
-  tables: [],
-  rawInputs: () => [],
-  process: async () => ({ rows: {} }),
-  drop: async () => ({}),
-});
-const registry = new ModuleRegistry([
-  module('slice', [], 'slice'),
-  module('experiment', ['slice']),
-  module('dataset', ['experiment']),
-  module('intrinsic', ['dataset']),
-  module('pulse_response', ['dataset']),
-  module('connection_strength', ['pulse_response']),
-]);
+const registry = new ModuleRegistry(noopModules);
 const FINISHED = '2026-11-01T12:00:00.000Z';
 const RAW = 'r0';
 
 /** Job records for n experiments (n/10 slices) × 6 modules, all succeeded and up to date. */
 async function seedRecords(em: Em, n: number): Promise<void> {
   const params = paramsHash(undefined);
-  await execute(
-    em,
-    sql`INSERT INTO pipeline_job (module, job_id, status, finished_at, code_version, params_hash, raw_signature, upstream, attempts)
-    SELECT 'slice', 's' || i, 'succeeded', ${FINISHED}::timestamptz, '1', ${params}, ${RAW}, '{}'::jsonb, 1
-    FROM generate_series(0, ${Math.ceil(n / 10) - 1}::int) AS i`,
-  );
+  for (const m of registry.ordered.filter((m) => m.scope === 'slice')) {
+    await execute(
+      em,
+      sql`INSERT INTO pipeline_job (module, job_id, status, finished_at, code_version, params_hash, raw_signature, upstream, attempts)
+      SELECT ${m.name}, 's' || i, 'succeeded', ${FINISHED}::timestamptz, '1', ${params}, ${RAW}, '{}'::jsonb, 1
+      FROM generate_series(0, ${Math.ceil(n / 10) - 1}::int) AS i`,
+    );
+  }
   for (const m of registry.ordered.filter((m) => m.scope === 'experiment')) {
     const upstream = Object.fromEntries(m.dependencies.map((dep) => [dep, { jobId: '§', finishedAt: FINISHED }]));
     await execute(
       em,
       sql`INSERT INTO pipeline_job (module, job_id, status, finished_at, code_version, params_hash, raw_signature, upstream, attempts)
       SELECT ${m.name}, 's' || (i / 10) || '/site_' || (i % 10), 'succeeded', ${FINISHED}::timestamptz, '1', ${params}, ${RAW},
-             replace(${JSON.stringify(upstream)}, '§', CASE WHEN ${m.dependencies[0]} = 'slice' THEN 's' || (i / 10) ELSE 's' || (i / 10) || '/site_' || (i % 10) END)::jsonb, 1
+             replace(${JSON.stringify(upstream)}, '§', CASE WHEN ${registry.get(m.dependencies[0]!).scope} = 'slice' THEN 's' || (i / 10) ELSE 's' || (i / 10) || '/site_' || (i % 10) END)::jsonb, 1
       FROM generate_series(0, ${n - 1}::int) AS i`,
     );
   }

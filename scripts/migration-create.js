@@ -9,8 +9,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { startEmbeddedPostgres, randomPassword } = await import(path.join(root, 'dist/src/stack/postgres.js'));
 const { findFreePort } = await import(path.join(root, 'dist/src/util/ports.js'));
-const { allEntities } = await import(path.join(root, 'dist/src/entities/index.js'));
-const { migrationsList } = await import(path.join(root, 'dist/src/migrations/index.js'));
+const { bookkeepingEntities } = await import(path.join(root, 'dist/src/bookkeeping/entities.js'));
+const { createRegistry } = await import(path.join(root, 'dist/src/modules/index.js'));
+const { loadMigrations } = await import(path.join(root, 'dist/src/schema/migrations/index.js'));
+const migrationsList = await loadMigrations();
 const { MikroORM } = await import('@mikro-orm/postgresql');
 const { Migrator, TSMigrationGenerator } = await import('@mikro-orm/migrations');
 
@@ -28,10 +30,10 @@ const pg = await startEmbeddedPostgres({
 try {
   const orm = await MikroORM.init({
     clientUrl: pg.url,
-    entities: allEntities,
+    entities: [...bookkeepingEntities, ...createRegistry().entities],
     extensions: [Migrator],
     migrations: {
-      path: path.join(root, 'src/migrations'),
+      path: path.join(root, 'src/schema/migrations'),
       emit: 'ts',
       snapshot: true,
       migrationsList,
@@ -43,7 +45,7 @@ try {
   const result = await orm.migrator.create(undefined, false, migrationsList.length === 0, name);
   console.log(
     result.fileName
-      ? `wrote src/migrations/${result.fileName}; add it to src/migrations/index.ts`
+      ? `wrote src/schema/migrations/${result.fileName}; it is picked up from the folder, nothing else to edit`
       : 'no schema changes',
   );
   await orm.close();

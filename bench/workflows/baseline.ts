@@ -13,27 +13,21 @@ export interface BaselineInput {
   slices: string[];
   experiments: string[];
   parallel: number;
+  /** Each per-experiment step with its dependencies among them, in dependency order (from the registry). */
+  steps: [string, string[]][];
 }
 
-const STEPS: [string, string[]][] = [
-  ['experiment', []],
-  ['dataset', ['experiment']],
-  ['intrinsic', ['dataset']],
-  ['pulse_response', ['dataset']],
-  ['connection_strength', ['pulse_response']],
-];
-
 export async function baselineUpdate(input: BaselineInput): Promise<number> {
-  await inParallel(input.slices, input.parallel, (id) => noop({ step: 'slice', id }));
+  await inParallel(input.slices, input.parallel, (id) => noop({ step: 'slices', id }));
   await inParallel(input.experiments, input.parallel, (id) =>
-    executeChild(baselineExperiment, { workflowId: `baseline/${id}`, args: [id] }),
+    executeChild(baselineExperiment, { workflowId: `baseline/${id}`, args: [id, input.steps] }),
   );
   return input.experiments.length;
 }
 
-export async function baselineExperiment(id: string): Promise<void> {
+export async function baselineExperiment(id: string, steps: [string, string[]][]): Promise<void> {
   const done = new Map<string, Promise<void>>();
-  for (const [step, deps] of STEPS) {
+  for (const [step, deps] of steps) {
     done.set(
       step,
       Promise.all(deps.map((d) => done.get(d))).then(() => noop({ step, id })),

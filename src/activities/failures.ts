@@ -1,15 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { BadInputError, ConfigError, ErrorTypes, errorTypeOf, NON_RETRYABLE_ERROR_TYPES } from '../errors/index.js';
-
-/** Bad input from any layer (e.g. the NWB reader's NwbFormatError): typed BadInput and naming its file. */
-function fileOfBadInput(error: unknown): string | undefined {
-  if (error instanceof BadInputError) return error.file;
-  if (error instanceof Error && (error as { errorType?: unknown }).errorType === ErrorTypes.BadInput) {
-    const file = (error as { file?: unknown }).file;
-    if (typeof file === 'string') return file;
-  }
-  return undefined;
-}
+import { ConfigError, errorTypeOf, NON_RETRYABLE_ERROR_TYPES, sourceFileOf } from '../errors/index.js';
 
 /**
  * Turns a job's error into what Temporal should do with it: bad input and bad configuration
@@ -17,7 +7,7 @@ function fileOfBadInput(error: unknown): string | undefined {
  */
 export function toActivityFailure(error: unknown): unknown {
   if (error instanceof ApplicationFailure) return error;
-  const file = fileOfBadInput(error);
+  const file = sourceFileOf(error);
   if (file !== undefined || error instanceof ConfigError) {
     const type = errorTypeOf(error);
     return ApplicationFailure.create({

@@ -1,25 +1,24 @@
 import os from 'node:os';
 import { ApplicationFailure, Context, CancelledFailure } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
+import type { PlanKind } from '../bookkeeping/entities.js';
+import { recordSkipped } from '../bookkeeping/job-records.js';
+import { loadPlanUnits, type PlanUnit } from '../bookkeeping/plans.js';
+import { releaseUpdateLock, tryTakeUpdateLock } from '../bookkeeping/update-lock.js';
 import type { Orm } from '../db/orm.js';
-import { dropModule, type DropModuleRequest } from '../jobs/drop-module.js';
+import { ErrorTypes } from '../errors/index.js';
 import type { DropReport } from '../jobs/drop-jobs.js';
-import { cancelAndWait, runningExperimentWorkflows } from '../services/experiment-workflows.js';
-import { releaseUpdateLock, tryTakeUpdateLock } from '../jobs/update-lock.js';
-import { updateWorkflowId } from '../workflow-safe/job-ids.js';
-import { dropJobs } from '../jobs/drop-jobs.js';
-import { upsertJobRecord } from '../jobs/job-records.js';
+import { dropModule, type DropModuleRequest } from '../jobs/drop-module.js';
+import { dropOrphans } from '../jobs/drop-orphans.js';
 import { runJob } from '../jobs/run-job.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { planUpdate, type PlanRequest } from '../planning/planner.js';
-import {
-  loadPlanUnits,
-  storePlan,
-  type PlanKind,
-  type PlanUnit,
-  type StoredPlanSummary,
-} from '../planning/plan-store.js';
+import { storePlan, type StoredPlanSummary } from '../planning/store-plan.js';
+import { cancelAndWait, runningExperimentWorkflows, updateIsRunning } from '../temporal/experiment-workflows.js';
 import { toActivityFailure } from './failures.js';
+
+// Activities adapt between Temporal and the pipeline's own code: they take the activity's context
+// (attempt, heartbeats, cancellation), call one function, and turn its errors into failure types.
 
 export interface ActivityDeps {
   orm: Orm;
@@ -71,9 +70,11 @@ export const WORKER_IDENTITY = `${process.pid}@${os.hostname()}`;
 /** Activities are built from injected dependencies, so tests run them against a real database. */
 export function createActivities(deps: ActivityDeps) {
   const roots = (override?: string[]) => (override?.length ? override : deps.dataRoots);
+  // Without a client (tests of activities alone), assume the lock's holder still runs.
+  const holderAlive = (holder: string) => (deps.client ? updateIsRunning(deps.client, holder) : Promise.resolve(true));
 
   return {
-    /** Plans an update and stores the plan for the workflow to page through. */
+    /** Plans an update and stores the plan for the workflow to page through (pruning old plans). */
     async planAndStore(input: PlanAndStoreInput): Promise<PlanAndStoreOutput> {
       try {
         const plan = await planUpdate({ ...deps, dataRoots: roots(input.dataRoots) }, input);
@@ -136,48 +137,28 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Records jobs skipped because an upstream module failed, with the reason. */
     async recordSkipped(input: RecordSkippedInput): Promise<void> {
-      const em = deps.orm.em.fork();
-      for (const job of input.jobs) {
-        await upsertJobRecord(em, {
-          module: job.module,
-          jobId: job.jobId,
-          status: 'skipped',
-          reason: `upstream-failed:${job.blockedBy}`,
-          updateId: input.updateId ?? null,
-          startedAt: null,
-          finishedAt: new Date(),
-          durationMs: null,
-          errorMessage: `skipped because ${job.blockedBy} failed`,
-          errorType: 'Skipped',
-          errorStack: null,
-          sourceFile: null,
-        });
-      }
+      await recordSkipped(deps.orm.em.fork(), input.jobs, input.updateId ?? null);
     },
 
     /**
-     * Takes the update lock, or fails with a retryable `UpdateLockHeld` naming its owner. Waiting
-     * is Temporal's retry backoff, not a loop in here: a waiting update must not hold one of the
-     * worker's activity slots, or enough queued updates would starve the jobs of the update they
-     * wait for.
+     * Takes the update lock, or says who holds it. Waiting is Temporal's retry backoff on
+     * `acquireUpdateLock`, not a loop in here: a waiting update must not hold one of the worker's
+     * activity slots, or enough queued updates would starve the jobs of the update they wait for.
      */
     async takeUpdateLock(input: { updateId: string }): Promise<{ taken: true } | { taken: false; owner: string }> {
-      const result = await tryTakeUpdateLock(deps.orm.em.fork(), input.updateId, (owner) =>
-        updateIsRunning(deps.client, owner),
-      );
-      return result.taken ? { taken: true } : { taken: false, owner: result.owner };
+      const result = await tryTakeUpdateLock(deps.orm.em.fork(), input.updateId, holderAlive);
+      return result.taken ? { taken: true } : { taken: false, owner: result.holder };
     },
 
     /** One attempt of the wait for the lock; `waitedFor` stays for histories recorded before the retry-based wait. */
     async acquireUpdateLock(input: { updateId: string }): Promise<{ waitedFor: string[] }> {
-      const result = await tryTakeUpdateLock(deps.orm.em.fork(), input.updateId, (owner) =>
-        updateIsRunning(deps.client, owner),
-      );
-      if (!result.taken)
+      const result = await tryTakeUpdateLock(deps.orm.em.fork(), input.updateId, holderAlive);
+      if (!result.taken) {
         throw ApplicationFailure.retryable(
-          `update ${result.owner} is running; waiting for it to finish`,
-          UPDATE_LOCK_HELD,
+          `update ${result.holder} is running; waiting for it to finish`,
+          ErrorTypes.UpdateLockHeld,
         );
+      }
       return { waitedFor: [] };
     },
 
@@ -206,29 +187,9 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Drops the results of finished jobs whose raw folder has gone (orphans), each module in one transaction. */
     async dropOrphans(input: { updateId: string }): Promise<number> {
-      const units = await loadPlanUnits(deps.orm.em.fork(), input.updateId, 'orphan', 0, 1000);
-      let dropped = 0;
-      for (const unit of units) {
-        const jobIds = unit.jobs.map((job) => job.jobId);
-        await deps.orm.em.fork().transactional((em) => dropJobs(em, deps.registry, unit.key, jobIds));
-        dropped += jobIds.length;
-      }
-      return dropped;
+      return dropOrphans(deps.orm, deps.registry, input.updateId);
     },
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-
-/** The failure type of a lock attempt that found another update running (retried until it is free). */
-export const UPDATE_LOCK_HELD = 'UpdateLockHeld';
-
-/** Whether the update holding the lock still runs; without a client, assume it does. */
-async function updateIsRunning(client: Client | undefined, updateId: string): Promise<boolean> {
-  if (!client) return true;
-  try {
-    return (await client.workflow.getHandle(updateWorkflowId(updateId)).describe()).status.name === 'RUNNING';
-  } catch {
-    return false; // no such workflow: a leftover lock
-  }
-}

@@ -16,6 +16,13 @@ export async function execute(em: Em, statement: RawBuilder<unknown>): Promise<n
 
 export type ColumnType = 'text' | 'int4' | 'int8' | 'float4' | 'float8' | 'bool' | 'jsonb' | 'bytea' | 'timestamptz';
 
+/** One column of a bulk insert; its values come from `row[key]` (the column name when no key is given). */
+export interface InsertColumn {
+  name: string;
+  type: ColumnType;
+  key?: string;
+}
+
 /**
  * Inserts many rows in one statement: one array parameter per column, expanded by unnest.
  * Table and column names come from code, never from input; every value is a bound parameter.
@@ -28,24 +35,26 @@ export type ColumnType = 'text' | 'int4' | 'int8' | 'float4' | 'float8' | 'bool'
 export async function bulkInsert<Row extends Record<string, unknown>>(
   em: Em,
   table: string,
-  columns: Record<string, ColumnType>,
+  columns: Record<string, ColumnType> | InsertColumn[],
   rows: Row[],
   returning: string[] = [],
 ): Promise<Record<string, unknown>[]> {
   if (rows.length === 0) return [];
-  const names = Object.keys(columns);
+  const list: InsertColumn[] = Array.isArray(columns)
+    ? columns
+    : Object.entries(columns).map(([name, type]) => ({ name, type }));
+  const names = list.map((column) => column.name);
   const arrays: RawBuilder<unknown>[] = [];
   const aliases: string[] = [];
-  const selects = names.map((name, i) => {
-    const type = columns[name]!;
-    const packed = type === 'bytea' ? packBytes(rows, name) : undefined;
+  const selects = list.map(({ name, type, key = name }, i) => {
+    const packed = type === 'bytea' ? packBytes(rows, key) : undefined;
     if (packed) {
       arrays.push(sql`${packed.offsets}::int4[]`, sql`${packed.lengths}::int4[]`);
       aliases.push(`o${i}`, `l${i}`);
       return sql`substring(${packed.blob}::bytea FROM ${sql.id(`o${i}`)} FOR ${sql.id(`l${i}`)})`;
     }
     const values = rows.map((row) => {
-      const value = row[name];
+      const value = row[key];
       if (value === undefined || value === null) return null;
       return type === 'jsonb' ? JSON.stringify(value) : value;
     });

@@ -11,6 +11,12 @@ export const ErrorTypes = {
   Config: 'ConfigError',
   /** One or more modules of an experiment failed. */
   ModulesFailed: 'ModulesFailed',
+  /** Not run because an upstream module of the same experiment failed (a job record's type). */
+  Skipped: 'Skipped',
+  /** Cancelled while it ran (a job record's type). */
+  Cancelled: 'Cancelled',
+  /** Another update holds the update lock: retried until it is free. */
+  UpdateLockHeld: 'UpdateLockHeld',
 } as const;
 
 export type ErrorType = (typeof ErrorTypes)[keyof typeof ErrorTypes];

@@ -1,6 +1,12 @@
+import type { JobStatus } from '../bookkeeping/entities.js';
+import {
+  deleteJobRecords,
+  jobStatuses,
+  recordedJobIdsInSlices,
+  statusKey,
+  type JobKey,
+} from '../bookkeeping/job-records.js';
 import type { Em } from '../db/orm.js';
-import { execute, query, sql } from '../db/sql.js';
-import type { JobStatus } from '../entities/index.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 
 export interface DropReport {
@@ -34,49 +40,33 @@ export async function dropJobs(
   options: DropOptions = {},
 ): Promise<DropReport> {
   const affected = await affectedJobs(em, registry, module, jobIds);
-  const statuses = await recordStatuses(em, affected);
+  const statuses = await jobStatuses(
+    em,
+    [...affected].flatMap(([name, ids]) => [...ids].map((jobId) => ({ module: name, jobId }))),
+  );
   const report: DropReport = { modules: {} };
-  const recordsToDelete: { module: string; jobId: string }[] = [];
+  const recordsToDelete: JobKey[] = [];
   for (const name of [...affected.keys()].reverse()) {
     const ids = [...affected.get(name)!];
     if (ids.length === 0) continue;
     const isRoot = name === module;
     const statusOf = (id: string) =>
-      isRoot && options.rootStatus !== undefined ? options.rootStatus : (statuses.get(`${name}\u0000${id}`) ?? null);
+      isRoot && options.rootStatus !== undefined
+        ? options.rootStatus
+        : (statuses.get(statusKey({ module: name, jobId: id })) ?? null);
     const withRows = ids.filter((id) => MAY_HAVE_ROWS.has(statusOf(id)));
     const rows = withRows.length > 0 ? await registry.get(name).drop(em, withRows) : {};
     if (!(options.keepRootRecords && isRoot)) {
       recordsToDelete.push(
-        ...ids.filter((id) => statuses.has(`${name}\u0000${id}`)).map((jobId) => ({ module: name, jobId })),
+        ...ids
+          .filter((jobId) => statuses.has(statusKey({ module: name, jobId })))
+          .map((jobId) => ({ module: name, jobId })),
       );
     }
     report.modules[name] = { jobs: ids.length, rows };
   }
-  if (recordsToDelete.length > 0) {
-    await execute(
-      em,
-      sql`DELETE FROM pipeline_job WHERE (module, job_id) IN (
-      SELECT * FROM unnest(${recordsToDelete.map((r) => r.module)}::text[], ${recordsToDelete.map((r) => r.jobId)}::text[]))`,
-    );
-  }
+  await deleteJobRecords(em, recordsToDelete);
   return report;
-}
-
-/** The records (module, job id → status) of every affected job, in one query. */
-async function recordStatuses(em: Em, affected: Map<string, Set<string>>): Promise<Map<string, JobStatus>> {
-  const modules: string[] = [];
-  const jobs: string[] = [];
-  for (const [name, ids] of affected)
-    for (const id of ids) {
-      modules.push(name);
-      jobs.push(id);
-    }
-  const rows = await query<{ module: string; job_id: string; status: JobStatus }>(
-    em,
-    sql`SELECT module, job_id, status FROM pipeline_job
-    WHERE (module, job_id) IN (SELECT * FROM unnest(${modules}::text[], ${jobs}::text[]))`,
-  );
-  return new Map(rows.map((row) => [`${row.module}\u0000${row.job_id}`, row.status]));
 }
 
 /** The jobs of `module` and, in dependency order, every downstream job that consumed one of them. */
@@ -97,12 +87,7 @@ export async function affectedJobs(
         upstream.forEach((id) => ids.add(id));
       } else {
         // A slice job feeds every experiment job of that slice; find them by their records.
-        const rows = await query<{ job_id: string }>(
-          em,
-          sql`SELECT job_id FROM pipeline_job
-          WHERE module = ${name} AND split_part(job_id, '/', 1) = ANY(${[...upstream]}::text[])`,
-        );
-        rows.forEach((row) => ids.add(row.job_id));
+        (await recordedJobIdsInSlices(em, name, [...upstream])).forEach((id) => ids.add(id));
       }
     }
     affected.set(name, ids);

@@ -1,5 +1,5 @@
 import type { Orm } from '../db/orm.js';
-import { query, sql } from '../db/sql.js';
+import { recordedJobIds } from '../bookkeeping/job-records.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { sliceOf } from '../workflow-safe/job-ids.js';
 import { dropJobs, type DropReport } from './drop-jobs.js';
@@ -29,13 +29,7 @@ export async function dropModule(orm: Orm, registry: ModuleRegistry, request: Dr
       ? [...new Set(request.experimentIds.map(sliceOf))]
       : request.experimentIds
     : undefined;
-  const rows = await query<{ job_id: string }>(
-    em,
-    filter
-      ? sql`SELECT job_id FROM pipeline_job WHERE module = ${module.name} AND job_id = ANY(${filter}::text[])`
-      : sql`SELECT job_id FROM pipeline_job WHERE module = ${module.name}`,
-  );
-  const jobIds = rows.map((row) => row.job_id);
+  const jobIds = await recordedJobIds(em, module.name, filter);
   try {
     return await em.transactional(async (tx) => {
       const report = await dropJobs(tx, registry, module.name, jobIds);

@@ -1,11 +1,11 @@
 import type { Orm } from '../db/orm.js';
-import { BadInputError, errorTypeOf, sourceFileOf } from '../errors/index.js';
-import type { ConsumedUpstream } from '../entities/index.js';
+import type { ConsumedUpstream } from '../bookkeeping/entities.js';
+import { markRunning, upsertJobRecord, type JobRecordUpdate } from '../bookkeeping/job-records.js';
+import { BadInputError, ErrorTypes, errorTypeOf, sourceFileOf } from '../errors/index.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { inputFingerprint, paramsHash, rawSignature, type FingerprintParts } from '../planning/fingerprint.js';
 import { resolveJobSource } from '../raw/scan.js';
 import { dropJobs } from './drop-jobs.js';
-import { markRunning, upsertJobRecord, type JobRecordUpdate } from './job-records.js';
 
 export interface RunJobRequest {
   module: string;
@@ -105,7 +105,13 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
         keepRootRecords: true,
         rootStatus: previousStatus,
       });
-      const result = await module.process({ em, job, heartbeat: hooks.heartbeat, signal: hooks.signal });
+      const result = await module.process({
+        em,
+        job,
+        params: module.params,
+        heartbeat: hooks.heartbeat,
+        signal: hooks.signal,
+      });
       const finished = new Date();
       await upsertJobRecord(em, {
         ...identity,
@@ -152,7 +158,7 @@ async function recordFailure(
       finishedAt: finished,
       durationMs: finished.getTime() - started.getTime(),
       errorMessage: err.message,
-      errorType: cancelled ? 'Cancelled' : errorTypeOf(error),
+      errorType: cancelled ? ErrorTypes.Cancelled : errorTypeOf(error),
       errorStack: err.stack ?? null,
       sourceFile: sourceFileOf(error) ?? null,
       inputFingerprint: null,

@@ -10,7 +10,7 @@ import type { PipelineModule } from './types.js';
 /** The metadata modules alone: what a data root without NWB files can run. */
 export const metadataModules: PipelineModule[] = [sliceModule, experimentModule];
 
-/** The v1 pipeline. Adding a module: its folder under src/modules and one line here. */
+/** The built-in pipeline. Adding a module: its folder under src/modules and one line here. */
 export const pipelineModules: PipelineModule[] = [
   ...metadataModules,
   datasetModule,
@@ -23,5 +23,14 @@ export function createRegistry(modules: PipelineModule[] = pipelineModules): Mod
   return new ModuleRegistry(modules);
 }
 
+export { defineModule } from './define-module.js';
 export { ModuleRegistry } from './registry.js';
-export type { PipelineModule, JobSource, JobScope, ProcessContext, ProcessResult } from './types.js';
+export type {
+  JobScope,
+  ModuleDeclaration,
+  ModuleParams,
+  PipelineModule,
+  ProcessContext,
+  ProcessResult,
+} from './types.js';
+export type { JobSource } from '../raw/job-source.js';

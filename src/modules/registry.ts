@@ -1,3 +1,4 @@
+import type { AnySchema } from '../db/entity-rows.js';
 import { ConfigError } from '../errors/index.js';
 import { sliceOf } from '../workflow-safe/job-ids.js';
 import { downstreamOf, orderGraph, upstreamOf } from './graph.js';
@@ -21,6 +22,22 @@ export class ModuleRegistry {
         }
       }
     }
+    const owner = new Map<string, string>();
+    for (const module of this.ordered) {
+      for (const table of module.tables) {
+        const other = owner.get(table);
+        if (other)
+          throw new ConfigError(
+            `table "${table}" is owned by both "${other}" and "${module.name}"; a table has one owner`,
+          );
+        owner.set(table, module.name);
+      }
+    }
+  }
+
+  /** Every owned table's entity, for the ORM. */
+  get entities(): AnySchema[] {
+    return this.ordered.flatMap((module) => module.entities);
   }
 
   get names(): string[] {

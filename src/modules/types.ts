@@ -1,19 +1,21 @@
+import type { AnySchema } from '../db/entity-rows.js';
 import type { Em } from '../db/orm.js';
+import type { JobSource } from '../raw/job-source.js';
 
 /** What a job id names: one slice folder, or one site folder (an experiment). */
 export type JobScope = 'slice' | 'experiment';
 
-/** Where a job's raw files are: always a folder inside one of the configured data roots. */
-export interface JobSource {
-  jobId: string;
-  root: string;
-  dir: string;
-}
+/** The table whose row is the job itself; every other table a module owns points at it. */
+export const JOB_TABLE: Record<JobScope, string> = { slice: 'slice', experiment: 'experiment' };
 
-export interface ProcessContext {
+/** A module's analysis parameters: plain JSON, part of every job's fingerprint. */
+export type ModuleParams = Record<string, unknown>;
+
+export interface ProcessContext<P extends ModuleParams = ModuleParams> {
   /** Transactional EntityManager: the job's rows and its job record commit together or not at all. */
   em: Em;
   job: JobSource;
+  params: P;
   /** Reports progress and lets cancellation reach long jobs. */
   heartbeat(details?: unknown): void;
   signal: AbortSignal;
@@ -25,21 +27,30 @@ export interface ProcessResult {
   warnings?: string[];
 }
 
-/** A pipeline step: a folder under src/modules plus one line in the registry. */
-export interface PipelineModule {
+/** What a module folder declares (its index.ts); `defineModule` derives the rest. */
+export interface ModuleDeclaration<P extends ModuleParams = ModuleParams> {
   name: string;
   dependencies: string[];
   /** Bump when results would change: every job of this module and its downstream becomes `code-changed`. */
   version: string;
-  /** The tables this module owns; it writes no others. */
-  tables: string[];
-  /** Analysis parameters; part of the input fingerprint. */
-  params?: Record<string, unknown>;
   scope: JobScope;
+  /** The entities of the tables this module owns; it writes no others. */
+  entities: AnySchema[];
+  /** Handed to process(); changing them makes the module's jobs `params-changed`. */
+  params?: P;
   /** Files under the job's folder that the job reads; their sizes and mtimes are its raw signature. */
-  rawInputs(job: JobSource): string[];
+  rawInputs?(job: JobSource): string[];
   /** Writes this job's rows (the framework has already removed the old ones). */
-  process(ctx: ProcessContext): Promise<ProcessResult>;
-  /** Deletes this module's rows for these jobs; returns rows deleted per table. */
+  process(ctx: ProcessContext<P>): Promise<ProcessResult>;
+  /** Deletes this module's rows for these jobs; derived from the entities unless given. */
+  drop?(em: Em, jobIds: string[]): Promise<Record<string, number>>;
+}
+
+/** A pipeline step, as the registry and the job runner use it. */
+export interface PipelineModule<P extends ModuleParams = ModuleParams> extends ModuleDeclaration<P> {
+  params: P;
+  /** The owned tables, from the entities. */
+  tables: string[];
+  rawInputs(job: JobSource): string[];
   drop(em: Em, jobIds: string[]): Promise<Record<string, number>>;
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ConsumedUpstream } from '../entities/index.js';
+import type { ConsumedUpstream } from '../bookkeeping/entities.js';
 
 const sha = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
 

@@ -3,11 +3,12 @@ import type { Orm } from '../db/orm.js';
 import type { PlannedJob } from '../workflow-safe/workflow-types.js';
 import { ConfigError } from '../errors/index.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import type { JobSource, PipelineModule } from '../modules/types.js';
+import type { PipelineModule } from '../modules/types.js';
+import type { JobSource } from '../raw/job-source.js';
 import { scanDataRoots, type RawScan } from '../raw/scan.js';
 import { sliceOf } from '../workflow-safe/job-ids.js';
 import { paramsHash, rawSignature } from './fingerprint.js';
-import { loadPlanRows, type CandidateRow } from './plan-query.js';
+import { loadPlanRows, type CandidateRow } from '../bookkeeping/job-records.js';
 import { decide } from './rules.js';
 
 export interface PlanRequest {

@@ -1,5 +1,5 @@
-import type { JobStatus } from '../entities/index.js';
-import type { UpstreamFacts } from './plan-query.js';
+import type { JobStatus } from '../bookkeeping/entities.js';
+import type { UpstreamFacts } from '../bookkeeping/job-records.js';
 
 /** What the planner knows about one candidate job, all read in one query. */
 export interface JobFacts {
@@ -52,7 +52,8 @@ export function decide(facts: JobFacts, ctx: RuleContext): Decision {
 export function changeReason(facts: JobFacts, ctx: RuleContext): string | undefined {
   const { recorded, current } = facts;
   if (recorded.codeVersion === null) return undefined; // nothing recorded to compare with
-  if (recorded.codeVersion !== current.codeVersion || recorded.paramsHash !== current.paramsHash) return 'code-changed';
+  if (recorded.codeVersion !== current.codeVersion) return 'code-changed';
+  if (recorded.paramsHash !== current.paramsHash) return 'params-changed';
   if ((recorded.rawSignature ?? '') !== current.rawSignature) return 'raw-changed';
   for (const [dep, up] of Object.entries(facts.upstream)) {
     const upstreamReason = ctx.plannedUpstream(dep, up.jobId);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { BadInputError, IgnoredError } from '../errors/index.js';
 import { insideRoot } from './scan.js';
-import type { JobSource } from '../modules/types.js';
+import type { JobSource } from './job-source.js';
 
 /** Metadata files are small; anything larger is a mistake or an attack, not a pipettes.yml. */
 const MAX_METADATA_BYTES = 1 << 20;

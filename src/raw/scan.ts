@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { JobSource } from '../modules/types.js';
+import type { JobSource } from './job-source.js';
 
 export interface RawScan {
   slices: JobSource[];

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { writeStackState, stackStateFile, type StackState } from '../config/stack-state.js';
-import { openOrm, migrate } from '../db/orm.js';
+import { openOrm, migrate } from '../schema/orm.js';
 import { setupNamespace } from '../temporal/namespace-setup.js';
 import { findFreePort, reusePort } from '../util/ports.js';
 import { sleep } from '../util/wait.js';

@@ -2,7 +2,8 @@ import type http from 'node:http';
 import { Runtime, Worker } from '@temporalio/worker';
 import { createActivities, WORKER_IDENTITY } from '../activities/index.js';
 import type { MpctlConfig } from '../config/config.js';
-import { openOrm, type Orm } from '../db/orm.js';
+import { openOrm, type Orm } from '../schema/orm.js';
+import { requireDatabaseUrl } from '../schema/with-orm.js';
 import { createRegistry } from '../modules/index.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
 import { findFreePort } from '../util/ports.js';
@@ -33,8 +34,7 @@ export interface RunningWorker {
 
 /** Builds a worker with real dependencies: the ORM, the module registry and the data roots. */
 export async function startWorker(config: MpctlConfig, settings: WorkerSettings): Promise<RunningWorker> {
-  if (!config.databaseUrl)
-    throw new Error('no database configured: start the embedded stack with `mpctl up`, or set MPCTL_DATABASE_URL');
+  const databaseUrl = requireDatabaseUrl(config);
   let sdkMetricsUrl: string | undefined;
   if (settings.sdkMetrics) {
     const port = await findFreePort();
@@ -42,7 +42,7 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
     sdkMetricsUrl = `http://127.0.0.1:${port}/metrics`;
   }
   const registry = createRegistry();
-  const orm = await openOrm(config.databaseUrl, { poolMax: settings.maxConcurrentActivities + 4 });
+  const orm = await openOrm(databaseUrl, { poolMax: settings.maxConcurrentActivities + 4 });
   const metrics = new JobMetrics();
   const client = await connectClient(config);
   const activities = createActivities({

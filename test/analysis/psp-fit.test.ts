@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { fitPsp } from '../../src/analysis/psp-fit.js';
 import { addPsp, pspShape, pspValue, riseTauFor } from '../../src/analysis/psp-model.js';
 import { rocAuc, validate } from '../../src/analysis/validation.js';
-import { Prng } from '../../src/sample-data/physiology/prng.js';
+import { Prng } from '../../src/util/prng.js';
 
 const RATE = 20000;
 

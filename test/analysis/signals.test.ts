@@ -8,7 +8,7 @@ import { measureResponse } from '../../src/analysis/response-measure.js';
 import { detectEvokedSpike } from '../../src/analysis/spike-detection.js';
 import { findSquarePulses, findStimPulses, findTestPulse } from '../../src/analysis/square-pulses.js';
 import { quietChunks, responseWindow } from '../../src/analysis/windows.js';
-import { Prng } from '../../src/sample-data/physiology/prng.js';
+import { Prng } from '../../src/util/prng.js';
 
 const RATE = 20000;
 

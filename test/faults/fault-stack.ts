@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
-import { migrate, openOrm, type Orm } from '../../src/db/orm.js';
+import { migrate, openOrm, type Orm } from '../../src/schema/orm.js';
 import { randomPassword, startEmbeddedPostgres, type RunningPostgres } from '../../src/stack/postgres.js';
 import { locateTemporalCli, type TemporalCli } from '../../src/stack/temporal-cli.js';
 import { startTemporalServer, type RunningTemporal } from '../../src/stack/temporal-server.js';

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
-import { migrate, openOrm, type Orm } from '../../src/db/orm.js';
+import { migrate, openOrm, type Orm } from '../../src/schema/orm.js';
+import type { ModuleRegistry } from '../../src/modules/index.js';
 import { testServers } from './servers.js';
 
 export interface TestDatabase {
@@ -10,7 +11,7 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database on the shared test PostgreSQL: tests never see each other's rows. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(registry?: ModuleRegistry): Promise<TestDatabase> {
   const { postgresUrl } = await testServers();
   const name = `mpctl_test_${crypto.randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: postgresUrl });
@@ -19,7 +20,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = postgresUrl.replace(/\/postgres$/, `/${name}`);
   // Room for a worker running many jobs at once (the orchestration benchmark runs 20).
-  const orm = await openOrm(url, { poolMax: 30 });
+  const orm = await openOrm(url, { poolMax: 30, registry });
   await migrate(orm);
   return {
     url,

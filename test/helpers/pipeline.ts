@@ -22,7 +22,7 @@ export interface TestPipeline {
   dataRoots: string[];
   /** Runs one update to completion through the real worker and returns its final progress. */
   update(input?: Partial<PipelineUpdateInput>): Promise<UpdateProgress>;
-  /** Swaps the module list the worker uses (e.g. a bumped version) without restarting Temporal. */
+  /** Swaps the module list the worker uses (e.g. a bumped version; the same tables) without restarting Temporal. */
   useModules(modules: PipelineModule[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -41,12 +41,12 @@ export async function startTestPipeline(
     runtimeInstalled = true;
   }
   const servers = await testServers();
-  const db = await createTestDatabase();
+  let registry = createRegistry(modules);
+  const db = await createTestDatabase(registry);
   const taskQueue = `test-${crypto.randomBytes(4).toString('hex')}`;
   const connection = await Connection.connect({ address: servers.temporalAddress });
   const client = new Client({ connection, namespace: TEST_NAMESPACE });
   const nativeConnection = await NativeConnection.connect({ address: servers.temporalAddress });
-  let registry = createRegistry(modules);
   let worker: Worker;
   let running: Promise<void>;
   const launch = async () => {

@@ -101,7 +101,7 @@ describe('dataset module on files from other writers, through a real update', ()
     const records = await jobs();
     for (const site of sites) {
       const name = caseOf.get(site.experimentId)!.name;
-      for (const module of ['dataset', 'intrinsic', 'pulse_response', 'connection_strength']) {
+      for (const module of ['dataset', ...p.registry.downstreamOf('dataset')]) {
         const r = records.find((j) => j.module === module && j.job_id === site.experimentId);
         assert.equal(r?.status, 'succeeded', `${name} ${module}: ${r?.error_message}`);
       }

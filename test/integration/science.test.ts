@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { query, sql } from '../../src/db/sql.js';
-import { connectionSummary } from '../../src/services/connections.js';
-import { validateAgainstTruth } from '../../src/services/validation.js';
+import { createRegistry } from '../../src/modules/index.js';
+import { connectionSummary } from '../../src/views/connections.js';
+import { validateAgainstTruth } from '../../src/views/validation.js';
 import { WorkflowNames, type DropResultsResult } from '../../src/workflow-safe/workflow-types.js';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.js';
 import { sampleRootWithNwb } from '../helpers/sample.js';
 
-const DATASET_TABLES = ['recording', 'stim_pulse', 'baseline', 'pulse_response'];
-const DOWNSTREAM_TABLES = ['intrinsic', 'pulse_response_strength', 'connection_strength'];
-const SCIENCE_MODULES = ['dataset', 'intrinsic', 'pulse_response', 'connection_strength'];
+// The modules and tables come from the registry, so a new module is covered without editing this test.
+const registry = createRegistry();
+const SCIENCE_MODULES = ['dataset', ...registry.downstreamOf('dataset')];
+const DATASET_TABLES = registry.get('dataset').tables;
+const DOWNSTREAM_TABLES = registry.downstreamOf('dataset').flatMap((m) => registry.get(m).tables);
 
 describe('science modules: sample NWB through a real update, validated against the ground truth', () => {
   let p: TestPipeline;

@@ -6,9 +6,8 @@ import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { toActivityFailure } from '../../src/activities/failures.js';
 import { BadInputError } from '../../src/errors/index.js';
-import { pipelineModules } from '../../src/modules/index.js';
 import { mapChannels, type ElectrodeRow } from '../../src/modules/dataset/channel-map.js';
-import { fromFloat32Bytes, toFloat32Bytes } from '../../src/modules/dataset/float32.js';
+import { fromFloat32Bytes, toFloat32Bytes } from '../../src/db/float32.js';
 import { siteNwbFile } from '../../src/modules/dataset/nwb-file.js';
 import type { NwbFile } from '../../src/nwb/index.js';
 import { NwbFormatError } from '../../src/nwb/index.js';
@@ -87,17 +86,5 @@ describe('dataset inputs', () => {
     assert.equal(failure.nonRetryable, true);
     assert.deepEqual(failure.details, [{ sourceFile: '/d/x.nwb' }]);
     assert.ok(!(toActivityFailure(new Error('db down')) instanceof ApplicationFailure), 'other errors stay retryable');
-  });
-
-  it('the v1 pipeline registers the science modules with the dependencies of the design', () => {
-    const deps = Object.fromEntries(pipelineModules.map((m) => [m.name, m.dependencies]));
-    assert.deepEqual(deps, {
-      slice: [],
-      experiment: ['slice'],
-      dataset: ['experiment'],
-      intrinsic: ['dataset'],
-      pulse_response: ['dataset'],
-      connection_strength: ['pulse_response'],
-    });
   });
 });

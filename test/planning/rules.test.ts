@@ -28,14 +28,14 @@ describe('readiness rules', () => {
       assert.deepEqual(decide(facts({ status }), ctx()), { ready: true, reason: 'new' });
     }
   });
-  it('a new code version or parameters is code-changed', () => {
+  it('a new code version is code-changed, new parameters params-changed', () => {
     assert.deepEqual(decide(facts({ current: { codeVersion: '2', paramsHash: 'p', rawSignature: 'r' } }), ctx()), {
       ready: true,
       reason: 'code-changed',
     });
     assert.deepEqual(decide(facts({ current: { codeVersion: '1', paramsHash: 'q', rawSignature: 'r' } }), ctx()), {
       ready: true,
-      reason: 'code-changed',
+      reason: 'params-changed',
     });
   });
   it('a changed raw signature is raw-changed', () => {
@@ -50,6 +50,12 @@ describe('readiness rules', () => {
       { ready: true, reason: 'upstream-changed:experiment' },
     );
     assert.deepEqual(decide(facts(), ctx({ plannedUpstream: () => 'raw-changed' })), {
+      ready: true,
+      reason: 'upstream-changed:experiment',
+    });
+  });
+  it('downstream of new parameters, its inputs changed', () => {
+    assert.deepEqual(decide(facts(), ctx({ plannedUpstream: () => 'params-changed' })), {
       ready: true,
       reason: 'upstream-changed:experiment',
     });

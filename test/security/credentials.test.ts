@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { migrate, openOrm } from '../../src/db/orm.js';
+import { migrate, openOrm } from '../../src/schema/orm.js';
 import { mpctl, type CliResult } from '../helpers/cli.js';
 import { sampleRoot } from '../helpers/sample.js';
 import { TEST_NAMESPACE, testServers } from '../helpers/servers.js';

@@ -17,13 +17,15 @@ import { digestResults, type TableDigest } from '../faults/digest.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { sampleRootWithNwb } from '../helpers/sample.js';
 import { TEST_NAMESPACE, testServers } from '../helpers/servers.js';
+import { createRegistry } from '../../src/modules/index.js';
 import { spawnWorker } from '../helpers/worker-process.js';
 
 // The real worker runs the real module registry, so the long job is a real one: the dataset
 // job of one large sample experiment (8 cells × 10 sweeps each), which takes seconds and
 // checks for cancellation between sweeps. No test-only hook in the product is needed.
-const MODULES = ['slice', 'experiment', 'dataset'];
-const DATASET_TABLES = ['recording', 'stim_pulse', 'pulse_response', 'baseline'];
+const registry = createRegistry();
+const MODULES = registry.select([':dataset']);
+const DATASET_TABLES = registry.get('dataset').tables;
 /** Time past the grace (the current sweep, the rollback, closing connections) plus slack for a shared machine. */
 const EXIT_MARGIN_S = 10;
 

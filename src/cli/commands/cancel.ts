@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { ConfigError } from '../../errors/index.js';
-import { cancelAndWait, runningExperimentWorkflows } from '../../services/experiment-workflows.js';
+import { cancelAndWait, runningExperimentWorkflows } from '../../temporal/experiment-workflows.js';
 import { experimentWorkflowId, updateWorkflowId } from '../../workflow-safe/job-ids.js';
 import { WorkflowNames } from '../../workflow-safe/workflow-types.js';
 import { connectClient } from '../../temporal/connection.js';

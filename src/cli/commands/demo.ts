@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readStackState } from '../../config/stack-state.js';
-import { connectionSummary, type ConnectionSummary } from '../../services/connections.js';
-import { withOrm } from '../../services/database.js';
+import { connectionSummary, type ConnectionSummary } from '../../views/connections.js';
+import { withOrm } from '../../schema/with-orm.js';
 import { MpctlCommand } from '../base-command.js';
 import { table } from '../table.js';
 

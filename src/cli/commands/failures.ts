@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
-import { withOrm } from '../../services/database.js';
-import { listFailures, type FailureView } from '../../services/job-views.js';
+import { withOrm } from '../../schema/with-orm.js';
+import { listFailures, type FailureView } from '../../views/jobs.js';
 import { MpctlCommand } from '../base-command.js';
 
 export default class Failures extends MpctlCommand<typeof Failures> {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { ConfigError } from '../../errors/index.js';
-import { failedExperiments, resetExperiment, type ResetResult } from '../../services/reset.js';
+import { failedExperiments, resetExperiment, type ResetResult } from '../../temporal/reset.js';
 import { connectClient, workflowUiUrl } from '../../temporal/connection.js';
 import { MpctlCommand } from '../base-command.js';
 

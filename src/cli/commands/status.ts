@@ -1,6 +1,6 @@
 import { createRegistry } from '../../modules/index.js';
-import { withOrm } from '../../services/database.js';
-import { moduleStatus, type ModuleStatus } from '../../services/status.js';
+import { withOrm } from '../../schema/with-orm.js';
+import { moduleStatus, type ModuleStatus } from '../../views/status.js';
 import { MpctlCommand } from '../base-command.js';
 import { table } from '../table.js';
 

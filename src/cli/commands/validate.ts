@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
-import { withOrm } from '../../services/database.js';
-import { validateAgainstTruth, type ValidationSummary } from '../../services/validation.js';
+import { withOrm } from '../../schema/with-orm.js';
+import { validateAgainstTruth, type ValidationSummary } from '../../views/validation.js';
 import { MpctlCommand } from '../base-command.js';
 import { table } from '../table.js';
 

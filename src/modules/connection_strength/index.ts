@@ -1,17 +1,13 @@
-import { deleteWhereIn } from '../../db/sql.js';
-import type { PipelineModule } from '../types.js';
+import { defineModule } from '../define-module.js';
+import { ConnectionStrengthSchema } from './entities.js';
 import { processConnectionStrength } from './process.js';
 
 /** Per ordered pair: foreground vs background statistics, synapse type, detection score, fitted average response. */
-export const connectionStrengthModule: PipelineModule = {
+export const connectionStrengthModule = defineModule({
   name: 'connection_strength',
   dependencies: ['pulse_response'],
   version: '1',
-  tables: ['connection_strength'],
   scope: 'experiment',
-  rawInputs: () => [],
+  entities: [ConnectionStrengthSchema],
   process: processConnectionStrength,
-  async drop(em, jobIds) {
-    return { connection_strength: await deleteWhereIn(em, 'connection_strength', 'experiment_id', jobIds) };
-  },
-};
+});

@@ -1,22 +1,12 @@
 import type { ResponseStrength } from '../../analysis/index.js';
-import type { PairResponse } from './pair-connectivity.js';
-import { query, sql } from '../../db/sql.js';
+import { selectAs } from '../../db/entity-rows.js';
+import { fromFloat32Bytes } from '../../db/float32.js';
 import type { Em } from '../../db/orm.js';
-import { fromFloat32Bytes } from '../dataset/float32.js';
+import { query, sql } from '../../db/sql.js';
+import { backgroundOf, PulseResponseStrengthSchema, RESPONSE_MEASURES } from '../pulse_response/entities.js';
+import type { PairResponse } from './pair-connectivity.js';
 
-const FIELDS = [
-  'baseline',
-  'pos_amp',
-  'neg_amp',
-  'pos_latency',
-  'neg_latency',
-  'dec_pos_amp',
-  'dec_neg_amp',
-  'dec_mean_amp',
-  'template_amp',
-  'crosstalk',
-] as const;
-const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const BACKGROUND = RESPONSE_MEASURES.map(backgroundOf);
 
 type Row = Record<string, number | null> & {
   pair_id: number;
@@ -31,10 +21,10 @@ type Row = Record<string, number | null> & {
   qc_reasons: string[];
 };
 
-function strength(row: Row, prefix: string): ResponseStrength {
+function strength(row: Row, background: boolean): ResponseStrength {
   // Stored nulls were non-finite measures: back to NaN, as the analysis produced them.
   return Object.fromEntries(
-    FIELDS.map((f) => [camel(f), row[`${prefix}${f}`] ?? Number.NaN]),
+    RESPONSE_MEASURES.map((m) => [m, row[background ? backgroundOf(m) : m] ?? Number.NaN]),
   ) as unknown as ResponseStrength;
 }
 
@@ -43,10 +33,11 @@ export async function pairResponses(
   em: Em,
   experimentId: string,
 ): Promise<Map<number, { rate: number; responses: PairResponse[] }>> {
+  const measures = selectAs(em, PulseResponseStrengthSchema, 's', [...RESPONSE_MEASURES, ...BACKGROUND]);
   const rows = await query<Row>(
     em,
     sql`SELECT pr.pair_id, r.sweep_number, sp.pulse_number, pr.window_start, pr.sample_rate, sp.spike_time, pr.data,
-      pr.ex_qc_pass, pr.in_qc_pass, pr.qc_reasons, s.*
+      pr.ex_qc_pass, pr.in_qc_pass, pr.qc_reasons, ${measures}
     FROM pulse_response pr
     JOIN pulse_response_strength s ON s.pulse_response_id = pr.id
     JOIN stim_pulse sp ON sp.id = pr.stim_pulse_id
@@ -63,8 +54,8 @@ export async function pairResponses(
       windowStart: row.window_start / row.sample_rate,
       spikeTime: row.spike_time,
       data: fromFloat32Bytes(row.data),
-      strength: strength(row, ''),
-      background: row.bg_baseline === null ? null : strength(row, 'bg_'),
+      strength: strength(row, false),
+      background: row.bgBaseline === null ? null : strength(row, true),
       qc: { exPass: row.ex_qc_pass, inPass: row.in_qc_pass, reasons: row.qc_reasons },
     });
     byPair.set(row.pair_id, entry);

@@ -1,15 +1,24 @@
 import type { SweepAnalysis } from '../../analysis/index.js';
+import type { AnySchema, InsertRow } from '../../db/entity-rows.js';
+import { toFloat32Bytes } from '../../db/float32.js';
 import type { NwbChannel } from '../../nwb/index.js';
-import type { ElectrodeRow } from './channel-map.js';
-import { toFloat32Bytes } from './float32.js';
 import { finiteOrNull } from '../../util/finite.js';
+import type { ElectrodeRow } from './channel-map.js';
+import type { BaselineSchema, PulseResponseSchema, RecordingSchema, StimPulseSchema } from './entities.js';
+
+/** A row whose references to rows of this job are natural keys until the parents' ids are known. */
+type Pending<S extends AnySchema, Refs extends string, Keys> = Omit<InsertRow<S>, Refs> & Keys;
 
 /** Rows of the four dataset tables, keyed by natural keys until the parents' ids are known. */
 export interface DatasetRows {
-  recordings: Record<string, unknown>[];
-  stimPulses: Record<string, unknown>[];
-  baselines: Record<string, unknown>[];
-  responses: Record<string, unknown>[];
+  recordings: (InsertRow<typeof RecordingSchema> & { key: string })[];
+  stimPulses: Pending<typeof StimPulseSchema, 'recording', { key: string; recordingKey: string }>[];
+  baselines: Pending<typeof BaselineSchema, 'recording', { key: string; recordingKey: string }>[];
+  responses: Pending<
+    typeof PulseResponseSchema,
+    'stimPulse' | 'recording' | 'baseline',
+    { stimPulseKey: string; recordingKey: string; baselineKey: string | null }
+  >[];
 }
 
 export const newRows = (): DatasetRows => ({ recordings: [], stimPulses: [], baselines: [], responses: [] });
@@ -34,22 +43,22 @@ export function addSweep(
     recordingPass.set(r.key, r.qcPass);
     rows.recordings.push({
       key: recKey(electrode.id, sweep),
-      experiment_id: experimentId,
-      electrode_id: electrode.id,
-      cell_id: electrode.cell_id,
-      sweep_number: sweep,
-      clamp_mode: channel.clampMode,
-      sample_rate: r.rate,
-      start_time: channel.startTime,
-      n_samples: r.nSamples,
-      stimulus_description: channel.stimulusDescription || null,
-      baseline_potential: finiteOrNull(r.baselinePotential),
-      noise_sd: finiteOrNull(r.noiseSd),
-      qc_pass: r.qcPass,
-      qc_reasons: r.qcReasons,
-      tp_input_resistance: finiteOrNull(r.testPulse?.inputResistance),
-      tp_tau: finiteOrNull(r.testPulse?.tau),
-      tp_baseline: finiteOrNull(r.testPulse?.baseline),
+      experiment: experimentId,
+      electrode: electrode.id,
+      cell: electrode.cell_id,
+      sweepNumber: sweep,
+      clampMode: channel.clampMode,
+      sampleRate: r.rate,
+      startTime: channel.startTime,
+      nSamples: r.nSamples,
+      stimulusDescription: channel.stimulusDescription || null,
+      baselinePotential: finiteOrNull(r.baselinePotential),
+      noiseSd: finiteOrNull(r.noiseSd),
+      qcPass: r.qcPass,
+      qcReasons: r.qcReasons,
+      tpInputResistance: finiteOrNull(r.testPulse?.inputResistance),
+      tpTau: finiteOrNull(r.testPulse?.tau),
+      tpBaseline: finiteOrNull(r.testPulse?.baseline),
     });
   }
   for (const s of analysis.stimPulses) {
@@ -57,18 +66,18 @@ export function addSweep(
     const rate = channel.sampleRate;
     rows.stimPulses.push({
       key: `${recKey(electrode.id, sweep)}/${s.pulseNumber}`,
-      recording: recKey(electrode.id, sweep),
-      experiment_id: experimentId,
-      pulse_number: s.pulseNumber,
-      onset_index: s.pulse.start,
-      onset_time: s.onsetTime,
+      recordingKey: recKey(electrode.id, sweep),
+      experiment: experimentId,
+      pulseNumber: s.pulseNumber,
+      onsetIndex: s.pulse.start,
+      onsetTime: s.onsetTime,
       amplitude: s.pulse.amplitude,
       duration: (s.pulse.stop - s.pulse.start) / rate,
-      n_spikes: s.spike ? 1 : 0,
-      spike_time: s.spike?.maxSlopeTime ?? null,
-      spike_onset_time: s.spike ? s.spike.onsetIndex / rate : null,
-      spike_peak: s.spike?.peakValue ?? null,
-      previous_pulse_dt: finiteOrNull(s.previousPulseDt),
+      nSpikes: s.spike ? 1 : 0,
+      spikeTime: s.spike?.maxSlopeTime ?? null,
+      spikeOnsetTime: s.spike ? s.spike.onsetIndex / rate : null,
+      spikePeak: s.spike?.peakValue ?? null,
+      previousPulseDt: finiteOrNull(s.previousPulseDt),
     });
   }
   const baselineKeys = new Set<string>();
@@ -87,27 +96,27 @@ export function addSweep(
         baselineKeys.add(baseline);
         rows.baselines.push({
           key: baseline,
-          recording: postRec,
-          experiment_id: experimentId,
-          start_index: chunk.start,
-          sample_rate: post.channel.sampleRate,
+          recordingKey: postRec,
+          experiment: experimentId,
+          startIndex: chunk.start,
+          sampleRate: post.channel.sampleRate,
           data: toFloat32Bytes(post.response.subarray(chunk.start, chunk.stop)),
-          qc_pass: recordingPass.get(r.post) ?? false,
+          qcPass: recordingPass.get(r.post) ?? false,
         });
       }
     }
     rows.responses.push({
-      stimPulse: `${recKey(pre.electrode.id, sweep)}/${r.pulseNumber}`,
-      recording: postRec,
-      baseline,
-      experiment_id: experimentId,
-      pair_id: pairId,
-      window_start: r.window.start,
-      sample_rate: post.channel.sampleRate,
+      stimPulseKey: `${recKey(pre.electrode.id, sweep)}/${r.pulseNumber}`,
+      recordingKey: postRec,
+      baselineKey: baseline,
+      experiment: experimentId,
+      pair: pairId,
+      windowStart: r.window.start,
+      sampleRate: post.channel.sampleRate,
       data: toFloat32Bytes(r.data),
-      ex_qc_pass: r.qc.exPass,
-      in_qc_pass: r.qc.inPass,
-      qc_reasons: r.qc.reasons,
+      exQcPass: r.qc.exPass,
+      inQcPass: r.qc.inPass,
+      qcReasons: r.qc.reasons,
     });
   }
 }

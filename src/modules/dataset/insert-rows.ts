@@ -1,99 +1,39 @@
+import { insertRows } from '../../db/entity-rows.js';
 import type { Em } from '../../db/orm.js';
-import { bulkInsert } from '../../db/sql.js';
 import type { DatasetRows } from './dataset-rows.js';
+import { BaselineSchema, PulseResponseSchema, RecordingSchema, StimPulseSchema } from './entities.js';
 
 /** One bulk insert per table, parents first; children get their parents' ids through the natural keys. */
 export async function insertDatasetRows(em: Em, rows: DatasetRows): Promise<Record<string, number>> {
-  const recIds = new Map<string, number>();
-  const recs = await bulkInsert(
-    em,
-    'recording',
-    {
-      experiment_id: 'text',
-      electrode_id: 'int4',
-      cell_id: 'int4',
-      sweep_number: 'int4',
-      clamp_mode: 'text',
-      sample_rate: 'float8',
-      start_time: 'float8',
-      n_samples: 'int4',
-      stimulus_description: 'text',
-      baseline_potential: 'float8',
-      noise_sd: 'float8',
-      qc_pass: 'bool',
-      qc_reasons: 'jsonb',
-      tp_input_resistance: 'float8',
-      tp_tau: 'float8',
-      tp_baseline: 'float8',
-    },
-    rows.recordings,
-    ['id', 'electrode_id', 'sweep_number'],
-  );
-  for (const r of recs) recIds.set(`${r.electrode_id}/${r.sweep_number}`, r.id as number);
-
-  const pulseIds = new Map<string, number>();
-  const pulses = await bulkInsert(
-    em,
-    'stim_pulse',
-    {
-      experiment_id: 'text',
-      recording_id: 'int4',
-      pulse_number: 'int4',
-      onset_index: 'int4',
-      onset_time: 'float8',
-      amplitude: 'float8',
-      duration: 'float8',
-      n_spikes: 'int4',
-      spike_time: 'float8',
-      spike_onset_time: 'float8',
-      spike_peak: 'float8',
-      previous_pulse_dt: 'float8',
-    },
-    rows.stimPulses.map((s) => ({ ...s, recording_id: recIds.get(s.recording as string) })),
-    ['id', 'recording_id', 'pulse_number'],
-  );
+  const recs = await insertRows(em, RecordingSchema, rows.recordings, ['id', 'electrode', 'sweepNumber']);
+  const recIds = new Map(recs.map((r) => [`${r.electrode}/${r.sweepNumber}`, r.id]));
   const recKeyOf = new Map([...recIds].map(([k, v]) => [v, k]));
-  for (const p of pulses) pulseIds.set(`${recKeyOf.get(p.recording_id as number)}/${p.pulse_number}`, p.id as number);
+  const recordingOf = (key: string) => recIds.get(key)!;
 
-  const baselineIds = new Map<string, number>();
-  const baselines = await bulkInsert(
+  const pulses = await insertRows(
     em,
-    'baseline',
-    {
-      experiment_id: 'text',
-      recording_id: 'int4',
-      start_index: 'int4',
-      sample_rate: 'float8',
-      data: 'bytea',
-      qc_pass: 'bool',
-    },
-    rows.baselines.map((b) => ({ ...b, recording_id: recIds.get(b.recording as string) })),
-    ['id', 'recording_id', 'start_index'],
+    StimPulseSchema,
+    rows.stimPulses.map(({ recordingKey, ...s }) => ({ ...s, recording: recordingOf(recordingKey) })),
+    ['id', 'recording', 'pulseNumber'],
   );
-  for (const b of baselines)
-    baselineIds.set(`${recKeyOf.get(b.recording_id as number)}/${b.start_index}`, b.id as number);
+  const pulseIds = new Map(pulses.map((p) => [`${recKeyOf.get(p.recording)}/${p.pulseNumber}`, p.id]));
 
-  await bulkInsert(
+  const baselines = await insertRows(
     em,
-    'pulse_response',
-    {
-      experiment_id: 'text',
-      stim_pulse_id: 'int4',
-      pair_id: 'int4',
-      recording_id: 'int4',
-      baseline_id: 'int4',
-      window_start: 'int4',
-      sample_rate: 'float8',
-      data: 'bytea',
-      ex_qc_pass: 'bool',
-      in_qc_pass: 'bool',
-      qc_reasons: 'jsonb',
-    },
-    rows.responses.map((r) => ({
+    BaselineSchema,
+    rows.baselines.map(({ recordingKey, ...b }) => ({ ...b, recording: recordingOf(recordingKey) })),
+    ['id', 'recording', 'startIndex'],
+  );
+  const baselineIds = new Map(baselines.map((b) => [`${recKeyOf.get(b.recording)}/${b.startIndex}`, b.id]));
+
+  await insertRows(
+    em,
+    PulseResponseSchema,
+    rows.responses.map(({ stimPulseKey, recordingKey, baselineKey, ...r }) => ({
       ...r,
-      stim_pulse_id: pulseIds.get(r.stimPulse as string),
-      recording_id: recIds.get(r.recording as string),
-      baseline_id: r.baseline ? baselineIds.get(r.baseline as string) : null,
+      stimPulse: pulseIds.get(stimPulseKey)!,
+      recording: recordingOf(recordingKey),
+      baseline: baselineKey ? baselineIds.get(baselineKey)! : null,
     })),
   );
   return {

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BadInputError } from '../../errors/index.js';
 import { jobFile, readYamlMapping } from '../../raw/read-file.js';
-import type { JobSource } from '../types.js';
-import { parseSiteYml } from '../experiment/site-yml.js';
+import type { JobSource } from '../../raw/job-source.js';
+import { parseSiteYml } from '../../raw/site-yml.js';
 
 /** The site's NWB file: site.yml `nwb_file` if given, else the folder's only *.nwb. */
 export function siteNwbFile(job: JobSource): string {

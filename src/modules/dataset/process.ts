@@ -1,28 +1,29 @@
 import { setImmediate as tick } from 'node:timers/promises';
-import type { SweepAnalysis } from '../../analysis/index.js';
-import { startSweepAnalyzer } from './sweep-analyzer.js';
+import type { ResponseQcOptions, SweepAnalysis } from '../../analysis/index.js';
 import { query, sql } from '../../db/sql.js';
-import { BadInputError } from '../../errors/index.js';
-import { NwbFormatError, openNwb, type NwbChannel } from '../../nwb/index.js';
+import { openNwb, type NwbChannel } from '../../nwb/index.js';
 import type { ProcessContext, ProcessResult } from '../types.js';
 import { mapChannels, type ElectrodeRow } from './channel-map.js';
 import { addSweep, newRows } from './dataset-rows.js';
 import { insertDatasetRows } from './insert-rows.js';
 import { siteNwbFile } from './nwb-file.js';
+import { startSweepAnalyzer } from './sweep-analyzer.js';
 
-/** Reads the site's NWB sweep by sweep, analyses each sweep and writes the four dataset tables in bulk. */
-export async function processDataset(ctx: ProcessContext): Promise<ProcessResult> {
-  try {
-    return await readAndWrite(ctx);
-  } catch (error) {
-    // The job record names the file only for the pipeline's own BadInputError; same message, same file.
-    if (error instanceof NwbFormatError)
-      throw Object.assign(new BadInputError(error.file, error.problem), { stack: error.stack });
-    throw error;
-  }
+export interface DatasetParams extends Record<string, unknown> {
+  /** Baseline potential ranges (V) in which a response counts for excitatory / inhibitory analysis. */
+  responseQc: Required<ResponseQcOptions>;
 }
 
-async function readAndWrite({ em, job, heartbeat, signal }: ProcessContext): Promise<ProcessResult> {
+export const DATASET_PARAMS: DatasetParams = { responseQc: { exRange: [-0.085, -0.045], inRange: [-0.085, -0.045] } };
+
+/** Reads the site's NWB sweep by sweep, analyses each sweep and writes the four dataset tables in bulk. */
+export async function processDataset({
+  em,
+  job,
+  params,
+  heartbeat,
+  signal,
+}: ProcessContext<DatasetParams>): Promise<ProcessResult> {
   const file = siteNwbFile(job);
   const experimentId = job.jobId;
   const electrodes = await query<ElectrodeRow>(
@@ -40,7 +41,7 @@ async function readAndWrite({ em, job, heartbeat, signal }: ProcessContext): Pro
   const nwb = await openNwb(file);
   const rows = newRows();
   const warnings: string[] = [];
-  const analyzer = startSweepAnalyzer();
+  const analyzer = startSweepAnalyzer(params.responseQc);
   let previous:
     | {
         analysis: Promise<SweepAnalysis>;

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { SweepAnalysis, SweepInput } from '../../analysis/analyze-sweep.js';
+import type { ResponseQcOptions } from '../../analysis/response-qc.js';
 
 /** analyzeSweep on a thread of its own, so sweep n is analysed while the caller reads sweep n+1. */
 export interface SweepAnalyzer {
@@ -14,8 +15,9 @@ interface Pending {
   reject(error: Error): void;
 }
 
-export function startSweepAnalyzer(): SweepAnalyzer {
-  const thread = new Worker(new URL('./sweep-analyzer-thread.js', import.meta.url));
+/** `qcOptions` are the dataset module's response-QC parameters, applied to every sweep. */
+export function startSweepAnalyzer(qcOptions: ResponseQcOptions = {}): SweepAnalyzer {
+  const thread = new Worker(new URL('./sweep-analyzer-thread.js', import.meta.url), { workerData: qcOptions });
   const pending = new Map<number, Pending>();
   let next = 0;
   let failure: Error | undefined;

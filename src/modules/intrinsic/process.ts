@@ -1,5 +1,7 @@
 import { cellIntrinsic } from '../../analysis/index.js';
-import { bulkInsert, query, sql } from '../../db/sql.js';
+import { insertRows } from '../../db/entity-rows.js';
+import { query, sql } from '../../db/sql.js';
+import { IntrinsicSchema } from './entities.js';
 import type { ProcessContext, ProcessResult } from '../types.js';
 import { finiteOrNull } from '../../util/finite.js';
 
@@ -37,28 +39,15 @@ export async function processIntrinsic({ em, job }: ProcessContext): Promise<Pro
       })),
     );
     return {
-      experiment_id: job.jobId,
-      cell_id: cellId,
-      resting_potential: finiteOrNull(f.restingPotential),
-      input_resistance: finiteOrNull(f.inputResistance),
-      membrane_tau: finiteOrNull(f.membraneTau),
-      noise_sd: finiteOrNull(f.noiseSd),
-      n_sweeps: f.nRecordings,
+      experiment: job.jobId,
+      cell: cellId,
+      restingPotential: finiteOrNull(f.restingPotential),
+      inputResistance: finiteOrNull(f.inputResistance),
+      membraneTau: finiteOrNull(f.membraneTau),
+      noiseSd: finiteOrNull(f.noiseSd),
+      nSweeps: f.nRecordings,
     };
   });
-  await bulkInsert(
-    em,
-    'intrinsic',
-    {
-      experiment_id: 'text',
-      cell_id: 'int4',
-      resting_potential: 'float8',
-      input_resistance: 'float8',
-      membrane_tau: 'float8',
-      noise_sd: 'float8',
-      n_sweeps: 'int4',
-    },
-    rows,
-  );
+  await insertRows(em, IntrinsicSchema, rows);
   return { rows: { intrinsic: rows.length } };
 }

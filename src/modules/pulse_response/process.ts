@@ -1,8 +1,19 @@
-import { measureResponse, SNIPPET_PRE, type ResponseStrength } from '../../analysis/index.js';
-import { bulkInsert, query, sql, type ColumnType } from '../../db/sql.js';
-import { fromFloat32Bytes } from '../dataset/float32.js';
-import type { ProcessContext, ProcessResult } from '../types.js';
+import { measureResponse, SNIPPET_PRE, type MeasureOptions, type ResponseStrength } from '../../analysis/index.js';
+import { insertRows, type InsertRow } from '../../db/entity-rows.js';
+import { fromFloat32Bytes } from '../../db/float32.js';
+import { query, sql } from '../../db/sql.js';
 import { finiteOrNull } from '../../util/finite.js';
+import type { ProcessContext, ProcessResult } from '../types.js';
+import { backgroundOf, PulseResponseStrengthSchema, RESPONSE_MEASURES } from './entities.js';
+
+export interface PulseResponseParams extends Record<string, unknown> {
+  /** Peak search after the spike (s), and the deconvolution's τ (s) and low-pass (Hz). */
+  measure: Required<MeasureOptions>;
+}
+
+export const PULSE_RESPONSE_PARAMS: PulseResponseParams = {
+  measure: { peakWindow: [0.001, 0.006], deconvolutionTau: 0.015, lowpass: 1000 },
+};
 
 interface ResponseRow {
   id: number;
@@ -14,36 +25,18 @@ interface ResponseRow {
   spike_time: number | null;
 }
 
-const FIELDS = [
-  'baseline',
-  'posAmp',
-  'negAmp',
-  'posLatency',
-  'negLatency',
-  'decPosAmp',
-  'decNegAmp',
-  'decMeanAmp',
-  'templateAmp',
-  'crosstalk',
-] as const;
-const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const COLUMNS: Record<string, ColumnType> = {
-  experiment_id: 'text',
-  pulse_response_id: 'int4',
-  ...Object.fromEntries(
-    FIELDS.flatMap((f) => [
-      [snake(f), 'float8'],
-      [`bg_${snake(f)}`, 'float8'],
-    ]),
-  ),
-};
-
 /**
  * Measures every response window of the experiment from the stored samples, and its matched
  * background snippet with a virtual spike at the same delay after a virtual pulse (as
  * `analyzeSweep` does), so foreground and background are measured identically.
  */
-export async function processPulseResponse({ em, job, heartbeat, signal }: ProcessContext): Promise<ProcessResult> {
+export async function processPulseResponse({
+  em,
+  job,
+  params,
+  heartbeat,
+  signal,
+}: ProcessContext<PulseResponseParams>): Promise<ProcessResult> {
   const responses = await query<ResponseRow>(
     em,
     sql`SELECT pr.id, pr.window_start, pr.sample_rate, pr.data, pr.baseline_id, sp.onset_index, sp.spike_time
@@ -68,6 +61,7 @@ export async function processPulseResponse({ em, job, heartbeat, signal }: Proce
       rate,
       r.onset_index - r.window_start,
       r.spike_time - r.window_start / rate,
+      params.measure,
     );
     const bgData = r.baseline_id === null ? undefined : baselines.get(r.baseline_id);
     const bg = bgData
@@ -76,24 +70,22 @@ export async function processPulseResponse({ em, job, heartbeat, signal }: Proce
           rate,
           Math.round(SNIPPET_PRE * rate),
           SNIPPET_PRE + (r.spike_time - r.onset_index / rate),
+          params.measure,
         )
       : null;
     rows.push(strengthRow(job.jobId, r.id, fg, bg));
   }
-  await bulkInsert(em, 'pulse_response_strength', COLUMNS, rows);
+  await insertRows(em, PulseResponseStrengthSchema, rows);
   return { rows: { pulse_response_strength: rows.length } };
 }
 
-function strengthRow(
-  experimentId: string,
-  id: number,
-  fg: ResponseStrength,
-  bg: ResponseStrength | null,
-): Record<string, unknown> {
-  const row: Record<string, unknown> = { experiment_id: experimentId, pulse_response_id: id };
-  for (const f of FIELDS) {
-    row[snake(f)] = finiteOrNull(fg[f]);
-    row[`bg_${snake(f)}`] = bg ? finiteOrNull(bg[f]) : null;
+type StrengthRow = InsertRow<typeof PulseResponseStrengthSchema>;
+
+function strengthRow(experiment: string, id: number, fg: ResponseStrength, bg: ResponseStrength | null): StrengthRow {
+  const row: StrengthRow = { experiment, pulseResponse: id };
+  for (const m of RESPONSE_MEASURES) {
+    row[m] = finiteOrNull(fg[m]);
+    row[backgroundOf(m)] = bg ? finiteOrNull(bg[m]) : null;
   }
   return row;
 }

@@ -1,5 +1,5 @@
 import type { File, Group } from 'h5wasm/node';
-import type { Prng } from '../../sample-data/physiology/prng.js';
+import type { Prng } from '../../util/prng.js';
 import { scalarString, typed } from './h5-write.js';
 import type { NwbRecordingInput, NwbWriteOptions } from './types.js';
 

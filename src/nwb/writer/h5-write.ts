@@ -1,5 +1,5 @@
 import type { Dataset, Group } from 'h5wasm/node';
-import { Prng } from '../../sample-data/physiology/prng.js';
+import { Prng } from '../../util/prng.js';
 
 /** Typing attributes every NWB object carries; object_id comes from a seeded stream for reproducible files. */
 export function typed(obj: Group | Dataset, neurodataType: string, namespace: 'core' | 'hdmf-common', ids: Prng): void {

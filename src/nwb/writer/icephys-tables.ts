@@ -1,5 +1,5 @@
 import type { Dataset, File, Group, Reference } from 'h5wasm/node';
-import type { Prng } from '../../sample-data/physiology/prng.js';
+import type { Prng } from '../../util/prng.js';
 import { typed } from './h5-write.js';
 
 export interface RecordingRow {

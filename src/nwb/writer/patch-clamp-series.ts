@@ -1,5 +1,5 @@
 import type { Group } from 'h5wasm/node';
-import type { Prng } from '../../sample-data/physiology/prng.js';
+import type { Prng } from '../../util/prng.js';
 import { float32Attr, seriesData, typed } from './h5-write.js';
 
 export interface SeriesSpec {

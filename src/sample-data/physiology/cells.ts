@@ -1,4 +1,4 @@
-import type { Prng } from './prng.js';
+import type { Prng } from '../../util/prng.js';
 import type { SimulatedCell } from './types.js';
 
 /** Draws passive and firing properties in the ranges of cortical neurons in slices. */

@@ -1,4 +1,4 @@
-import type { Prng } from './prng.js';
+import type { Prng } from '../../util/prng.js';
 import { drawPlasticity } from './plasticity.js';
 import type { PairTruth, SimulatedCell } from './types.js';
 

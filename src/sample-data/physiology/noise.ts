@@ -1,4 +1,4 @@
-import type { Prng } from './prng.js';
+import type { Prng } from '../../util/prng.js';
 
 /**
  * Adds recording noise of total SD `sd`: 60 % of the variance white, 40 % an

@@ -1,4 +1,4 @@
-import type { Prng } from './prng.js';
+import type { Prng } from '../../util/prng.js';
 import type { Plasticity } from './types.js';
 
 export function drawPlasticity(prng: Prng, synapseType: 'ex' | 'in'): Plasticity {

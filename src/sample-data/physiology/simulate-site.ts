@@ -4,7 +4,7 @@ import { drawConnections } from './connectivity.js';
 import { simulateMembrane } from './membrane.js';
 import { addNoise } from './noise.js';
 import { releaseFactors } from './plasticity.js';
-import { Prng } from './prng.js';
+import { Prng } from '../../util/prng.js';
 import { addSquarePulse, PROTOCOL, trainPulseTimes } from './protocol.js';
 import type {
   PairTruth,

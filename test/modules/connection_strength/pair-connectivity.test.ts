@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { analyzePair, type PairResponse } from '../../../src/modules/connection_strength/pair-connectivity.js';
 import { addPsp, pspShape } from '../../../src/analysis/psp-model.js';
 import { measureResponse } from '../../../src/analysis/response-measure.js';
-import { Prng } from '../../../src/sample-data/physiology/prng.js';
+import { Prng } from '../../../src/util/prng.js';
 
 const RATE = 20000;
 

@@ -1,5 +1,5 @@
-import { migrate } from '../../../db/orm.js';
-import { withOrm } from '../../../services/database.js';
+import { migrate } from '../../../schema/orm.js';
+import { withOrm } from '../../../schema/with-orm.js';
 import { MpctlCommand } from '../../base-command.js';
 
 export default class DbMigrate extends MpctlCommand<typeof DbMigrate> {

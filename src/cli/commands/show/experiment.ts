@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { createRegistry } from '../../../modules/index.js';
-import { withOrm } from '../../../services/database.js';
-import { showExperiment, type ExperimentView } from '../../../services/job-views.js';
+import { withOrm } from '../../../schema/with-orm.js';
+import { showExperiment, type ExperimentView } from '../../../views/jobs.js';
 import { MpctlCommand } from '../../base-command.js';
 import { table } from '../../table.js';
 

@@ -1,6 +1,6 @@
+// The tables this module owns; a module may reference the entities of the modules it depends on.
 import { defineEntity, p } from '@mikro-orm/core';
-import { Experiment } from './experiment.js';
-import { Pair } from './pair.js';
+import { Experiment, Pair } from '../experiment/entities.js';
 
 /**
  * Per ordered pair: foreground vs matched background statistics, synapse type, detection
@@ -39,7 +39,7 @@ export const ConnectionStrengthSchema = defineEntity({
     fitDecayTau: p.double().nullable(),
     fitNrmse: p.double().nullable(),
     /** Fitted amplitude of every pulse of the train, in pulse order (V). */
-    fitPulseAmplitudes: p.json<number[]>().nullable(),
+    fitPulseAmplitudes: p.json<(number | null)[]>().nullable(),
   },
 });
 

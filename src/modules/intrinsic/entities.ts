@@ -1,6 +1,6 @@
+// The tables this module owns; a module may reference the entities of the modules it depends on.
 import { defineEntity, p } from '@mikro-orm/core';
-import { Cell } from './cell.js';
-import { Experiment } from './experiment.js';
+import { Cell, Experiment } from '../experiment/entities.js';
 
 /** Per-cell passive features, medians over the cell's recordings (SI units). Owned by `intrinsic`. */
 export const IntrinsicSchema = defineEntity({

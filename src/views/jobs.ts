@@ -1,6 +1,6 @@
 import type { MpctlConfig } from '../config/config.js';
 import type { Orm } from '../db/orm.js';
-import { query, sql } from '../db/sql.js';
+import { failedJobRecords, jobRecordsOf, type JobRecordRow } from '../bookkeeping/job-records.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { planUpdate } from '../planning/planner.js';
 import { experimentWorkflowId, sliceOf } from '../workflow-safe/job-ids.js';
@@ -18,34 +18,14 @@ export interface FailureView {
   uiUrl?: string;
 }
 
-interface JobRow {
-  module: string;
-  job_id: string;
-  status: string;
-  reason: string | null;
-  error_type: string | null;
-  error_message: string | null;
-  source_file: string | null;
-  attempts: number;
-  finished_at: Date | null;
-  duration_ms: number | null;
-  workflow_id: string | null;
-  run_id: string | null;
-}
-
 /** Failed jobs, newest first, with what a person needs to chase them. */
 export async function listFailures(
   orm: Orm,
   config: MpctlConfig,
   filter: { module?: string; experimentId?: string },
 ): Promise<FailureView[]> {
-  const rows = await query<JobRow>(
-    orm.em.fork(),
-    sql`SELECT * FROM pipeline_job WHERE status = 'failed'
-    AND (${filter.module ?? null}::text IS NULL OR module = ${filter.module ?? null})
-    AND (${filter.experimentId ?? null}::text IS NULL OR job_id = ${filter.experimentId ?? null} OR job_id = ${filter.experimentId ? sliceOf(filter.experimentId) : null})
-    ORDER BY finished_at DESC NULLS LAST, module, job_id`,
-  );
+  const jobIds = filter.experimentId ? [filter.experimentId, sliceOf(filter.experimentId)] : undefined;
+  const rows = await failedJobRecords(orm.em.fork(), { module: filter.module, jobIds });
   return rows.map((row) => ({
     module: row.module,
     jobId: row.job_id,
@@ -85,10 +65,7 @@ export async function showExperiment(
   experimentId: string,
 ): Promise<ExperimentView> {
   const jobIdOf = (module: string) => (registry.get(module).scope === 'slice' ? sliceOf(experimentId) : experimentId);
-  const rows = await query<JobRow>(
-    orm.em.fork(),
-    sql`SELECT * FROM pipeline_job WHERE (job_id = ${experimentId} OR job_id = ${sliceOf(experimentId)})`,
-  );
+  const rows: JobRecordRow[] = await jobRecordsOf(orm.em.fork(), [experimentId, sliceOf(experimentId)]);
   const plan = await planUpdate(
     { orm, registry, dataRoots: config.dataRoots },
     { modules: registry.names, experimentIds: [experimentId] },

@@ -1,5 +1,5 @@
 import type { Orm } from '../db/orm.js';
-import { query, sql } from '../db/sql.js';
+import { statusCounts } from '../bookkeeping/job-records.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { planUpdate } from '../planning/planner.js';
 
@@ -16,10 +16,7 @@ export interface ModuleStatus {
 /** Job counts per module from the job records, plus how many jobs an update would run now. */
 export async function moduleStatus(orm: Orm, registry: ModuleRegistry, dataRoots: string[]): Promise<ModuleStatus[]> {
   const em = orm.em.fork();
-  const rows = await query<{ module: string; status: string; n: string }>(
-    em,
-    sql`SELECT module, status, count(*) AS n FROM pipeline_job GROUP BY module, status`,
-  );
+  const rows = await statusCounts(em);
   const plan = await planUpdate({ orm, registry, dataRoots }, { modules: registry.names });
   return registry.names.map((module) => {
     const count = (status: string) =>

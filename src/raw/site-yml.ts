@@ -1,4 +1,4 @@
-import { FieldReader } from '../../raw/fields.js';
+import { FieldReader } from './fields.js';
 
 export interface SiteMetadata {
   acqTimestamp?: number;

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { experimentWorkflowId } from '../workflow-safe/job-ids.js';
+import { experimentWorkflowId, updateWorkflowId } from '../workflow-safe/job-ids.js';
 import { WorkflowNames } from '../workflow-safe/workflow-types.js';
 import { sleep } from '../util/wait.js';
 
@@ -48,3 +48,12 @@ export async function cancelAndWait(
 }
 
 export { quote as visibilityQuote };
+
+/** Whether an update's workflow still runs; one that Temporal no longer knows has finished. */
+export async function updateIsRunning(client: Client, updateId: string): Promise<boolean> {
+  try {
+    return (await client.workflow.getHandle(updateWorkflowId(updateId)).describe()).status.name === 'RUNNING';
+  } catch {
+    return false; // no such workflow: a leftover lock
+  }
+}

@@ -1,4 +1,9 @@
+// The pipeline's own tables: one record per job, and the stored plans of updates.
 import { defineEntity, p } from '@mikro-orm/core';
+import type { PlannedJob } from '../workflow-safe/workflow-types.js';
+
+/** A unit of a stored plan: one slice job, one experiment's jobs, or one module's orphaned jobs to drop. */
+export type PlanKind = 'slice' | 'experiment' | 'orphan';
 
 export type JobStatus = 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
@@ -43,3 +48,44 @@ export const PipelineJobSchema = defineEntity({
 
 export class PipelineJob extends PipelineJobSchema.class {}
 PipelineJobSchema.setClass(PipelineJob);
+
+/**
+ * One unit of an update's plan: a slice job, or one experiment's jobs. Plans live here, not in
+ * workflow payloads, so an update over thousands of experiments stays far below Temporal's size limits.
+ */
+export const PipelinePlanSchema = defineEntity({
+  name: 'PipelinePlan',
+  tableName: 'pipeline_plan',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    updateId: p.string().length(255),
+    kind: p.string().length(16).$type<PlanKind>(),
+    seq: p.integer(),
+    key: p.string().length(512),
+    jobs: p.json<PlannedJob[]>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+  indexes: [{ properties: ['updateId', 'kind', 'seq'] }],
+});
+
+export class PipelinePlan extends PipelinePlanSchema.class {}
+PipelinePlanSchema.setClass(PipelinePlan);
+
+/**
+ * The update lock: at most one row per lock name, held by the update that runs. Updates run one
+ * at a time, so no job runs twice and no slice re-run cascades over results another update wrote.
+ */
+export const PipelineLockSchema = defineEntity({
+  name: 'PipelineLock',
+  tableName: 'pipeline_lock',
+  properties: {
+    name: p.string().length(32).primary(),
+    holder: p.string().length(255),
+    takenAt: p.datetime(),
+  },
+});
+
+export class PipelineLock extends PipelineLockSchema.class {}
+PipelineLockSchema.setClass(PipelineLock);
+
+export const bookkeepingEntities = [PipelineJobSchema, PipelinePlanSchema, PipelineLockSchema];

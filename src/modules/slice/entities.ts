@@ -1,3 +1,4 @@
+// The tables this module owns; a module may reference the entities of the modules it depends on.
 import { defineEntity, p } from '@mikro-orm/core';
 
 /** One brain slice: a folder with slice.yml under a data root. Owned by the `slice` module. */
