@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { mpctl } from '../helpers/cli.js';
+
+// Nothing configured (no stack, no MPCTL_DATABASE_URL): every command that needs the database
+// gives the same usage error with exit 2, the worker too, so scripts can tell it from a failure.
+const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-exit-'));
+const env = { MPCTL_DATABASE_URL: '', MPCTL_HOME: path.join(cwd, '.mpctl'), TEMPORAL_ADDRESS: '127.0.0.1:1' };
+
+for (const args of [['status'], ['worker', '--health-port', '0'], ['failures', '--json']]) {
+  test(`mpctl ${args.join(' ')} with no database configured exits 2 and says what to set`, async () => {
+    const result = await mpctl(cwd, args, env, 60_000);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stdout + result.stderr, /no database configured.*MPCTL_DATABASE_URL/s);
+  });
+}
