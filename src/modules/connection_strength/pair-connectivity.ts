@@ -71,8 +71,9 @@ export function analyzePair(responses: PairResponse[], rate: number): PairConnec
   const used = responses.filter((r) => r.qc.exPass || r.qc.inPass);
   if (used.length < 2) return null;
   const paired = used.filter((r) => r.background);
-  const fgOf = (f: (s: ResponseStrength) => number) => paired.map((r) => f(r.strength));
-  const bgOf = (f: (s: ResponseStrength) => number) => paired.map((r) => f(r.background!));
+  // A measure that could not be taken (NaN, stored as null) is left out of that measure's samples.
+  const fgOf = (f: (s: ResponseStrength) => number) => paired.map((r) => f(r.strength)).filter(Number.isFinite);
+  const bgOf = (f: (s: ResponseStrength) => number) => paired.map((r) => f(r.background!)).filter(Number.isFinite);
 
   // Sign: each measure votes with the direction of its fg−bg shift, weighted by KS evidence.
   let signEvidence = 0;
