@@ -161,7 +161,9 @@ export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): TestRes
 function refuseNaN(x: ArrayLike<number>, which: string): void {
   for (let i = 0; i < x.length; i++)
     if (Number.isNaN(x[i]!))
-      throw new RangeError(`ksTwoSample: the ${which} sample has NaN at index ${i} (of ${x.length}); drop missing values first`);
+      throw new RangeError(
+        `ksTwoSample: the ${which} sample has NaN at index ${i} (of ${x.length}); drop missing values first`,
+      );
 }
 
 /** P(D ≥ d) under H0 for sample sizes n and m. */
