@@ -1,5 +1,5 @@
 import { nelderMead } from './nelder-mead.js';
-import { onsetPower, pspShape, SHARP_ONSET, SMOOTH_ONSET } from './psp-model.js';
+import { onsetPower, pspShape, pspValue, SHARP_ONSET, SMOOTH_ONSET, type PspShape } from './psp-model.js';
 import { solveLinearSystem } from './linear-solve.js';
 
 export interface FitSegment {
@@ -55,7 +55,7 @@ export interface PspFit {
   residualSd: number;
 }
 
-const FIT_RATE = 2500;
+const FIT_RATE = Number(process.env.FIT_RATE ?? 2500);
 // Onset→peak of unitary cortical PSPs stays under ~4 ms; beyond that a small PSP trades rise for latency freely.
 const RISE_RANGE: [number, number] = [0.3e-3, 4.5e-3];
 const DECAY_RANGE: [number, number] = [2e-3, 120e-3];
@@ -174,6 +174,8 @@ export function fitPsp(input: PspFitInput): PspFit {
 interface Decimated {
   times: Float64Array;
   values: Float64Array;
+  /** Offsets (s) of the raw samples a block mean averages, from the block's centre time. */
+  offsets: Float64Array;
   baselineZero?: boolean;
 }
 
@@ -189,7 +191,7 @@ function decimate(seg: FitSegment, rate: number): Decimated {
     values[i] = s / f;
     times[i] = seg.start + (i * f + (f - 1) / 2) / rate;
   }
-  return { times, values };
+  return { times, values, offsets: Float64Array.from({ length: f }, (_, k) => (k - (f - 1) / 2) / rate) };
 }
 
 /**
@@ -217,6 +219,7 @@ function solveLinear(
   const er = new Float64Array(nE);
   const ed = new Float64Array(nE);
   const first = new Int32Array(nE);
+  const onsets = new Float64Array(nE);
   const group = Int32Array.from(events, (e) => e.group);
   const t00 = segs.reduce((t, s) => (s.times.length ? Math.min(t, s.times[0]!) : t), Infinity);
   for (let s = 0; s < segs.length; s++) {
@@ -228,12 +231,19 @@ function solveLinear(
     const step = times.length > 1 ? times[1]! - t0 : 1;
     // Each exponential is a running product from the event's first sample after onset, so
     // no exponent ever exceeds 0: nothing overflows, however long the segment.
+    const { offsets } = segs[s]!;
+    const halfBlock = offsets[offsets.length - 1]!;
+    // Blocks from the one holding the onset through the rise are block means of the kernel
+    // itself, as the data are: a centre value would round off a sharp foot and bias the onset.
+    const nearSpan = offsets.length > 1 ? k.rise + halfBlock + step : -Infinity;
     for (let e = 0; e < nE; e++) {
-      const onset = events[e]!.time + k.latency;
-      let i = Math.max(0, Math.floor((onset - t0) / step) + 1);
-      while (i > 0 && times[i - 1]! > onset) i--;
-      while (i < times.length && times[i]! <= onset) i++;
+      onsets[e] = events[e]!.time + k.latency;
+      const onset = onsets[e]!;
+      let i = Math.max(0, Math.floor((onset - halfBlock - t0) / step) + 1);
+      while (i > 0 && times[i - 1]! + halfBlock > onset) i--;
+      while (i < times.length && times[i]! + halfBlock <= onset) i++;
       first[e] = i;
+      // The centre of the first block may sit up to half a block before the onset: er ≤ e^{0.5 block/τr}, no overflow.
       const dt = i < times.length ? times[i]! - onset : 0;
       er[e] = Math.exp(-dt / shape.riseTau);
       ed[e] = shape.norm * Math.exp(-dt / shape.decayTau);
@@ -250,7 +260,10 @@ function solveLinear(
         const x = er[e]!;
         // Past 7 rise constants (x < 1e-3) the foot's second-order expansion is within 1e-10 of the
         // power (exact for p = 1 and 2) at a fraction of Math.pow's cost.
-        const v = (x < 1e-3 ? 1 - x * (p - halfPp1 * x) : onsetPower(1 - x, p)) * ed[e]!;
+        const v =
+          times[i]! - onsets[e]! < nearSpan
+            ? blockMean(shape, times[i]! - onsets[e]!, offsets)
+            : (x < 1e-3 ? 1 - x * (p - halfPp1 * x) : onsetPower(1 - x, p)) * ed[e]!;
         er[e] = x * qr;
         ed[e]! *= qd;
         const g = group[e]!;
@@ -286,6 +299,13 @@ function solveLinear(
     baselines: Array.from(beta.subarray(nGroups, driftCol)),
     drift: hasDrift ? beta[driftCol]! : 0,
   };
+}
+
+/** Mean of the unit kernel over the raw samples of a block whose centre is `t` after onset. */
+function blockMean(shape: PspShape, t: number, offsets: Float64Array): number {
+  let sum = 0;
+  for (let j = 0; j < offsets.length; j++) sum += pspValue(shape, t + offsets[j]!);
+  return sum / offsets.length;
 }
 
 /** Adds row[c]·row[·] to the upper triangle of row c for the row's non-zero columns from c on, and row[c]·y. */
