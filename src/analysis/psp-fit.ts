@@ -55,7 +55,7 @@ export interface PspFit {
   residualSd: number;
 }
 
-const FIT_RATE = Number(process.env.FIT_RATE ?? 2500);
+const FIT_RATE = 2500;
 // Onset→peak of unitary cortical PSPs stays under ~4 ms; beyond that a small PSP trades rise for latency freely.
 const RISE_RANGE: [number, number] = [0.3e-3, 4.5e-3];
 const DECAY_RANGE: [number, number] = [2e-3, 120e-3];

@@ -32,6 +32,7 @@ export function devPython(): string {
   execFileSync(python, ['-m', 'pip', 'install', '--quiet', '-r', REQUIREMENTS], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  if (!imports(python, 'h5py, numpy, pynwb, scipy')) throw new Error(`h5py, numpy, pynwb or scipy still missing from ${PYTHON_ENV}`);
+  if (!imports(python, 'h5py, numpy, pynwb, scipy'))
+    throw new Error(`h5py, numpy, pynwb or scipy still missing from ${PYTHON_ENV}`);
   return python;
 }

@@ -1,6 +1,10 @@
 import { analyzeSweep, type SweepInput } from '../../src/analysis/analyze-sweep.js';
 import { cellIntrinsic, type CellIntrinsic, type TestPulseFit } from '../../src/analysis/intrinsic.js';
-import { analyzePair, type PairConnectivity, type PairResponse } from '../../src/modules/connection_strength/pair-connectivity.js';
+import {
+  analyzePair,
+  type PairConnectivity,
+  type PairResponse,
+} from '../../src/modules/connection_strength/pair-connectivity.js';
 import type { ResponseQcOptions } from '../../src/analysis/response-qc.js';
 
 export type SiteSweepInput = SweepInput;
