@@ -6,7 +6,7 @@ import { processConnectionStrength } from './process.js';
 export const connectionStrengthModule: PipelineModule = {
   name: 'connection_strength',
   dependencies: ['pulse_response'],
-  version: '1',
+  version: '2',
   tables: ['connection_strength'],
   scope: 'experiment',
   rawInputs: () => [],
