@@ -100,7 +100,7 @@ export function fitPsp(input: PspFitInput): PspFit {
     sse: Infinity,
     k: clamp({ latency: latLo, rise: 1.5e-3, decay: 15e-3, exponent: 1.5, driftTau: 40e-3 }),
   };
-  for (let lat = latLo; lat <= latHi + 1e-12; lat += 0.75e-3)
+  for (let lat = latLo; lat <= latHi + 1e-12; lat += 1e-3)
     for (const rise of [0.8e-3, 1.8e-3, 3.5e-3])
       for (const decay of [6e-3, 15e-3, 35e-3]) {
         const k = clamp({ latency: lat, rise, decay, exponent: 1.5, driftTau: 40e-3 });
