@@ -15,7 +15,7 @@ test("today's sample data (smooth onsets, test pulse at 20 ms): the figures hold
   assert.ok(f.synapseTypeAccuracy >= 0.95, `type accuracy ${f.synapseTypeAccuracy}`);
   assert.ok(f.medianRelativeAmplitudeError <= 0.1, `amplitude error ${f.medianRelativeAmplitudeError}`);
   assert.ok(f.medianLatencyError <= 0.2e-3, `latency error ${f.medianLatencyError}`);
-  assert.equal(f.riseAtCap, 0, 'no fit sits at the rise cap');
+  assert.equal(f.riseAtCap, 0, 'no fit of a connection ≥ 0.2 mV sits at the rise cap');
 });
 
 test('mixed sharp/smooth onsets after a late test pulse in slow cells (τ 20–40 ms): latency ≤ 0.2 ms, amplitude ≤ 10 %', () => {
@@ -33,5 +33,5 @@ test('mixed sharp/smooth onsets after a late test pulse in slow cells (τ 20–4
     Math.abs(f.amplitudeBias.ex) < 0.03e-3 && Math.abs(f.amplitudeBias.in) < 0.03e-3,
     JSON.stringify(f.amplitudeBias),
   );
-  assert.equal(f.riseAtCap, 0, 'no fit sits at the rise cap');
+  assert.equal(f.riseAtCap, 0, 'no fit of a connection ≥ 0.2 mV sits at the rise cap');
 });
