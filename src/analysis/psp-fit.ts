@@ -1,5 +1,5 @@
 import { nelderMead } from './nelder-mead.js';
-import { onsetPower, pspShape, pspValue, SHARP_ONSET, SMOOTH_ONSET, type PspShape } from './psp-model.js';
+import { onsetPower, pspShape, SHARP_ONSET, SMOOTH_ONSET, type PspShape } from './psp-model.js';
 import { solveLinearSystem } from './linear-solve.js';
 
 export interface FitSegment {
@@ -60,6 +60,14 @@ const FIT_RATE = 2500;
 const RISE_RANGE: [number, number] = [0.3e-3, 4.5e-3];
 const DECAY_RANGE: [number, number] = [2e-3, 120e-3];
 const EXPONENT_RANGE: [number, number] = [SHARP_ONSET, SMOOTH_ONSET];
+const CAP_GROWTH = 0.5;
+/**
+ * The rise cap is set for the smooth foot. A sharper foot reaches the same early rise with a
+ * longer onset→peak (its approach to the peak is slower), so its cap grows as p falls.
+ */
+export function riseRange(exponent: number): [number, number] {
+  return [RISE_RANGE[0], RISE_RANGE[1] * (1 + CAP_GROWTH * (SMOOTH_ONSET - exponent))];
+}
 // Membrane τ of the cells recorded; a faster "drift" would be a PSP.
 const DRIFT_TAU_RANGE: [number, number] = [8e-3, 200e-3];
 
@@ -91,7 +99,7 @@ export function fitPsp(input: PspFitInput): PspFit {
   const box = (x: number, [lo, hi]: [number, number]) => Math.min(hi, Math.max(lo, x));
   const clamp = (k: Kinetics): Kinetics => ({
     latency: box(k.latency, [latLo, latHi]),
-    rise: box(k.rise, RISE_RANGE),
+    rise: box(k.rise, riseRange(fixedExponent ?? box(k.exponent, EXPONENT_RANGE))),
     decay: box(k.decay, DECAY_RANGE),
     exponent: fixedExponent ?? box(k.exponent, EXPONENT_RANGE),
     driftTau: drift ? box(k.driftTau, DRIFT_TAU_RANGE) : Number.NaN,
@@ -303,9 +311,20 @@ function solveLinear(
 
 /** Mean of the unit kernel over the raw samples of a block whose centre is `t` after onset. */
 function blockMean(shape: PspShape, t: number, offsets: Float64Array): number {
+  const n = offsets.length;
+  let j = 0;
+  while (j < n && t + offsets[j]! <= 0) j++;
+  if (j === n) return 0;
+  // Raw samples are evenly spaced: two exponentials per block, then running products.
+  const dt = n > 1 ? offsets[1]! - offsets[0]! : 0;
+  const t0 = t + offsets[j]!;
+  let er = Math.exp(-t0 / shape.riseTau);
+  let ed = Math.exp(-t0 / shape.decayTau);
+  const qr = Math.exp(-dt / shape.riseTau);
+  const qd = Math.exp(-dt / shape.decayTau);
   let sum = 0;
-  for (let j = 0; j < offsets.length; j++) sum += pspValue(shape, t + offsets[j]!);
-  return sum / offsets.length;
+  for (; j < n; j++, er *= qr, ed *= qd) sum += onsetPower(1 - er, shape.exponent) * ed;
+  return (shape.norm * sum) / n;
 }
 
 /** Adds row[c]·row[·] to the upper triangle of row c for the row's non-zero columns from c on, and row[c]·y. */

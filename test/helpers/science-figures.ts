@@ -4,6 +4,7 @@ import {
   type PairTruthLike,
   type ValidationReport,
 } from '../../src/analysis/validation.js';
+import { riseRange } from '../../src/analysis/psp-fit.js';
 import { median } from '../../src/analysis/stats.js';
 import { simulateSite, type SimulationOptions } from '../../src/sample-data/physiology/index.js';
 import { analyzeSite } from './site-analysis.js';
@@ -11,7 +12,7 @@ import { analyzeSite } from './site-analysis.js';
 export interface ScienceFigures extends ValidationReport {
   /** Median |fit − truth| latency (s) by true onset shape, over connections ≥ the amplitude floor. */
   latencyErrorByShape: Record<string, { median: number; n: number }>;
-  /** Fits of true connections ≥ the amplitude floor whose rise sits at the fit's upper bound (4.5 ms). */
+  /** Fits of true connections ≥ the amplitude floor whose rise sits at the fit's upper bound (4.5 ms for the smooth foot). */
   riseAtCap: number;
   /** The same for the weaker connections, whose kinetics noise leaves undetermined. */
   riseAtCapWeak: number;
@@ -60,7 +61,7 @@ export function scienceFigures(
       truth.push({ ...t, preElectrode: `${seed}/${t.preElectrode}`, postElectrode: `${seed}/${t.postElectrode}` });
       const fit = byKey.get(`${t.preElectrode}\u0000${t.postElectrode}`)?.result?.fit;
       if (!t.connected || !fit) continue;
-      const atCap = fit.riseTime >= 4.5e-3 - 1e-6;
+      const atCap = fit.riseTime >= riseRange(fit.onsetExponent)[1] - 1e-6;
       if (Math.abs(t.amplitude!) < minAmplitude) {
         if (atCap) riseAtCapWeak++;
         continue;
