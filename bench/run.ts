@@ -9,6 +9,7 @@ import { benchNwbImport } from './nwb-import.js';
 import { benchPlanning } from './planning.js';
 import { benchResultWrites } from './result-writes.js';
 import { benchScaling } from './scaling.js';
+import { benchConnectionStrength } from './connection-strength.js';
 import { markdownTable, notesList, writeResults, type BenchRow } from './support/report.js';
 
 const quick = process.argv.includes('--quick');
@@ -24,6 +25,7 @@ const benches: Record<string, (quick: boolean) => Promise<{ rows: BenchRow[]; de
   'nwb-import': benchNwbImport,
   'result-writes': benchResultWrites,
   scaling: benchScaling,
+  'connection-strength': benchConnectionStrength,
 };
 
 // Durable PostgreSQL (fsync on) like a real stack; Temporal's dev server with its WAL SQLite file.

@@ -1,5 +1,6 @@
 import { nelderMead } from './nelder-mead.js';
-import { pspShape } from './psp-model.js';
+import { onsetPower, pspShape, SHARP_ONSET, SMOOTH_ONSET, type PspShape } from './psp-model.js';
+import { solveLinearSystem } from './linear-solve.js';
 
 export interface FitSegment {
   /** Time of data[0] (s) in the common time base of the events. */
@@ -26,16 +27,29 @@ export interface PspFitInput {
   nGroups: number;
   /** Onset latency search range after the spike (s); default 0.5–6 ms (aisynphys: 0.5–10 ms). */
   latencyRange?: [number, number];
+  /** Fix the onset exponent (2 = smooth foot, 1 = sharp); default: fitted within 1–2. */
+  onsetExponent?: number;
+  /**
+   * Model a baseline that relaxes across the segments (a membrane still recovering from a
+   * test pulse): one exponential c·e^{−(t − t₀)/τ} shared by all segments, c and τ fitted.
+   * Default true.
+   */
+  baselineDrift?: boolean;
 }
 
 export interface PspFit {
   /** Signed PSP peak amplitude per group (V). */
   amplitudes: number[];
+  /** Onset after the spike (s): where the PSP leaves the baseline, whatever the foot's shape. */
   latency: number;
   riseTime: number;
   decayTau: number;
+  /** Onset exponent p of (1 − e^{−t/τr})^p: 2 smooth, 1 sharp. */
+  onsetExponent: number;
   /** Constant baseline fitted per segment (V). */
   baselines: number[];
+  /** Shared baseline relaxation: amplitude (V) at the first segment's start and τ (s); 0 and NaN when off. */
+  drift: { amplitude: number; tau: number };
   /** RMS residual over the SD of the data (1 = the model explains nothing). */
   nrmse: number;
   residualSd: number;
@@ -45,48 +59,102 @@ const FIT_RATE = 2500;
 // Onset→peak of unitary cortical PSPs stays under ~4 ms; beyond that a small PSP trades rise for latency freely.
 const RISE_RANGE: [number, number] = [0.3e-3, 4.5e-3];
 const DECAY_RANGE: [number, number] = [2e-3, 120e-3];
+const EXPONENT_RANGE: [number, number] = [SHARP_ONSET, SMOOTH_ONSET];
+const CAP_GROWTH = 0.5;
+/**
+ * The rise cap is set for the smooth foot. A sharper foot reaches the same early rise with a
+ * longer onset→peak (its approach to the peak is slower), so its cap grows as p falls.
+ */
+export function riseRange(exponent: number): [number, number] {
+  return [RISE_RANGE[0], RISE_RANGE[1] * (1 + CAP_GROWTH * (SMOOTH_ONSET - exponent))];
+}
+// Membrane τ of the cells recorded; a faster "drift" would be a PSP.
+const DRIFT_TAU_RANGE: [number, number] = [8e-3, 200e-3];
+
+interface Kinetics {
+  latency: number;
+  rise: number;
+  decay: number;
+  exponent: number;
+  /** τ of the shared baseline relaxation; NaN = none. */
+  driftTau: number;
+}
 
 /**
- * Fits a sum of PSPs with shared kinetics (latency, rise, decay) to one or more segments:
- * each event adds amplitude[group]·kernel(t − spike − latency). Amplitudes and per-segment
- * baselines enter linearly and are solved exactly for each kinetic guess, so the search is
- * only 3-D: a coarse grid, then Nelder–Mead. With one segment and one event this is the
- * classic fit of a spike-aligned average; with a train it uses every pulse and handles
- * summation, so the first-pulse amplitude is not biased by overlapping PSPs.
+ * Fits a sum of PSPs with shared kinetics (latency, rise, decay, onset exponent) to one or
+ * more segments: each event adds amplitude[group]·kernel(t − spike − latency), on a baseline
+ * that is a constant per segment plus, optionally, one relaxing exponential shared by all.
+ * Amplitudes, baselines and the relaxation's size enter linearly and are solved exactly for
+ * each kinetic guess, so the search covers only the kinetics: a coarse grid, then
+ * Nelder–Mead. With a train it uses every pulse and handles summation, so the first-pulse
+ * amplitude is not biased by overlapping PSPs. The onset exponent is fitted so that the
+ * onset (the latency) does not depend on how sharply the PSP leaves the baseline.
  */
 export function fitPsp(input: PspFitInput): PspFit {
   const segs = input.segments.map((s) => ({ ...decimate(s, input.rate), baselineZero: s.baselineZero ?? false }));
   const [latLo, latHi] = input.latencyRange ?? [0.5e-3, 6e-3];
-  const evaluate = (lat: number, rise: number, decay: number) =>
-    solveLinear(segs, input.events, input.nGroups, lat, rise, decay);
-  const clamp = (x: number[]): [number, number, number] => [
-    Math.min(latHi, Math.max(latLo, x[0]!)),
-    Math.min(RISE_RANGE[1], Math.max(RISE_RANGE[0], x[1]!)),
-    Math.min(DECAY_RANGE[1], Math.max(DECAY_RANGE[0], x[2]!)),
-  ];
-  let best = { sse: Infinity, x: [latLo, 1.5e-3, 15e-3] };
-  for (let lat = latLo; lat <= latHi + 1e-12; lat += 0.75e-3) {
-    for (const rise of [0.8e-3, 1.8e-3, 3.5e-3]) {
+  const fixedExponent = input.onsetExponent;
+  const drift = input.baselineDrift ?? true;
+  const evaluate = (k: Kinetics) => solveLinear(segs, input.events, input.nGroups, k);
+  const box = (x: number, [lo, hi]: [number, number]) => Math.min(hi, Math.max(lo, x));
+  const clamp = (k: Kinetics): Kinetics => ({
+    latency: box(k.latency, [latLo, latHi]),
+    rise: box(k.rise, riseRange(fixedExponent ?? box(k.exponent, EXPONENT_RANGE))),
+    decay: box(k.decay, DECAY_RANGE),
+    exponent: fixedExponent ?? box(k.exponent, EXPONENT_RANGE),
+    driftTau: drift ? box(k.driftTau, DRIFT_TAU_RANGE) : Number.NaN,
+  });
+  let best = {
+    sse: Infinity,
+    k: clamp({ latency: latLo, rise: 1.5e-3, decay: 15e-3, exponent: 1.5, driftTau: 40e-3 }),
+  };
+  for (let lat = latLo; lat <= latHi + 1e-12; lat += 1e-3)
+    for (const rise of [0.8e-3, 1.8e-3, 3.5e-3])
       for (const decay of [6e-3, 15e-3, 35e-3]) {
-        const sse = evaluate(lat, rise, decay).sse;
-        if (sse < best.sse) best = { sse, x: [lat, rise, decay] };
+        const k = clamp({ latency: lat, rise, decay, exponent: 1.5, driftTau: 40e-3 });
+        const sse = evaluate(k).sse;
+        if (sse < best.sse) best = { sse, k };
       }
-    }
-  }
-  // Search in ms / log-ms so one simplex step means the same everywhere.
-  const toSearch = (x: number[]) => [x[0]! * 1e3, Math.log(x[1]! * 1e3), Math.log(x[2]! * 1e3)];
-  const fromSearch = (s: number[]) => [s[0]! / 1e3, Math.exp(s[1]!) / 1e3, Math.exp(s[2]!) / 1e3];
+  // Search in ms / log-ms so one simplex step means the same everywhere; the exponent and the
+  // drift τ join only when they are free.
+  const toSearch = (k: Kinetics) => [
+    k.latency * 1e3,
+    Math.log(k.rise * 1e3),
+    Math.log(k.decay * 1e3),
+    ...(fixedExponent === undefined ? [k.exponent] : []),
+    ...(drift ? [Math.log(k.driftTau * 1e3)] : []),
+  ];
+  const fromSearch = (s: number[]): Kinetics => {
+    let i = 3;
+    return {
+      latency: s[0]! / 1e3,
+      rise: Math.exp(s[1]!) / 1e3,
+      decay: Math.exp(s[2]!) / 1e3,
+      exponent: fixedExponent ?? s[i++]!,
+      driftTau: drift ? Math.exp(s[i]!) / 1e3 : Number.NaN,
+    };
+  };
   const objective = (s: number[]) => {
     const raw = fromSearch(s);
-    const x = clamp(raw);
+    const k = clamp(raw);
     // Penalise leaving the box so the simplex comes back instead of sticking to an edge.
     const out =
-      Math.abs(raw[0]! - x[0]) * 1e3 + Math.abs(Math.log(raw[1]! / x[1])) + Math.abs(Math.log(raw[2]! / x[2]));
-    return evaluate(...x).sse * (1 + out);
+      Math.abs(raw.latency - k.latency) * 1e3 +
+      Math.abs(Math.log(raw.rise / k.rise)) +
+      Math.abs(Math.log(raw.decay / k.decay)) +
+      Math.abs(raw.exponent - k.exponent) +
+      (drift ? Math.abs(Math.log(raw.driftTau / k.driftTau)) : 0);
+    return evaluate(k).sse * (1 + out);
   };
-  const nm = nelderMead(objective, toSearch(best.x), [0.3, 0.3, 0.3], 120);
-  const [latency, riseTime, decayTau] = clamp(fromSearch(nm.x));
-  const sol = evaluate(latency, riseTime, decayTau);
+  const start = toSearch(best.k);
+  const nm = nelderMead(
+    objective,
+    start,
+    start.map(() => 0.3),
+    60 + 30 * start.length,
+  );
+  const k = clamp(fromSearch(nm.x));
+  const sol = evaluate(k);
   let n = 0;
   let s1 = 0;
   let s2 = 0;
@@ -100,10 +168,12 @@ export function fitPsp(input: PspFitInput): PspFit {
   const residualSd = Math.sqrt(Math.max(0, sol.sse) / Math.max(1, n));
   return {
     amplitudes: sol.amplitudes,
-    latency,
-    riseTime,
-    decayTau,
+    latency: k.latency,
+    riseTime: k.rise,
+    decayTau: k.decay,
+    onsetExponent: k.exponent,
     baselines: sol.baselines,
+    drift: { amplitude: drift ? sol.drift : 0, tau: k.driftTau },
     nrmse: residualSd / Math.sqrt(variance),
     residualSd,
   };
@@ -112,6 +182,8 @@ export function fitPsp(input: PspFitInput): PspFit {
 interface Decimated {
   times: Float64Array;
   values: Float64Array;
+  /** Offsets (s) of the raw samples a block mean averages, from the block's centre time. */
+  offsets: Float64Array;
   baselineZero?: boolean;
 }
 
@@ -127,114 +199,154 @@ function decimate(seg: FitSegment, rate: number): Decimated {
     values[i] = s / f;
     times[i] = seg.start + (i * f + (f - 1) / 2) / rate;
   }
-  return { times, values };
+  return { times, values, offsets: Float64Array.from({ length: f }, (_, k) => (k - (f - 1) / 2) / rate) };
 }
 
-/** Least squares for amplitudes + baselines at fixed kinetics, through the normal equations. */
+/**
+ * Least squares for amplitudes, baselines and the drift's size at fixed kinetics, through the
+ * normal equations. Columns: one amplitude per group, one constant per segment (unless its
+ * baseline is zero), then the shared drift.
+ */
 function solveLinear(
   segs: Decimated[],
   events: FitEvent[],
   nGroups: number,
-  lat: number,
-  rise: number,
-  decay: number,
-): { sse: number; amplitudes: number[]; baselines: number[] } {
-  const shape = pspShape(rise, decay);
-  const m = nGroups + segs.length;
+  k: Kinetics,
+): { sse: number; amplitudes: number[]; baselines: number[]; drift: number } {
+  const shape = pspShape(k.rise, k.decay, k.exponent);
+  const p = k.exponent;
+  const halfPp1 = 0.5 * p * (p - 1);
+  const sixthPp1p2 = (halfPp1 * (p - 2)) / 3;
+  const hasDrift = !Number.isNaN(k.driftTau);
+  const driftCol = nGroups + segs.length;
+  const m = driftCol + (hasDrift ? 1 : 0);
   const ata = new Float64Array(m * m);
   const aty = new Float64Array(m);
   let yy = 0;
-  const row = new Float64Array(nGroups);
   const nE = events.length;
-  const ar = new Float64Array(nE);
-  const ad = new Float64Array(nE);
-  const onset = new Float64Array(nE);
+  const row = new Float64Array(m);
+  const er = new Float64Array(nE);
+  const ed = new Float64Array(nE);
+  const first = new Int32Array(nE);
+  const onsets = new Float64Array(nE);
   const group = Int32Array.from(events, (e) => e.group);
+  const t00 = segs.reduce((t, s) => (s.times.length ? Math.min(t, s.times[0]!) : t), Infinity);
   for (let s = 0; s < segs.length; s++) {
     const { times, values } = segs[s]!;
     if (times.length === 0) continue;
     const b = nGroups + s;
     const free = !segs[s]!.baselineZero;
     const t0 = times[0]!;
-    // e^{-(t-o)/τ} = e^{-(t-t0)/τ}·e^{(o-t0)/τ}, and samples are evenly spaced, so each
-    // exponential is a running product: no exp per sample or per event.
+    const step = times.length > 1 ? times[1]! - t0 : 1;
+    // Each exponential is a running product from the event's first sample after onset, so
+    // no exponent ever exceeds 0: nothing overflows, however long the segment.
+    const { offsets } = segs[s]!;
+    const halfBlock = offsets[offsets.length - 1]!;
+    // Blocks from the one holding the onset through the rise are block means of the kernel
+    // itself, as the data are: a centre value would round off a sharp foot and bias the onset.
+    const nearSpan = offsets.length > 1 ? k.rise + halfBlock + step : -Infinity;
     for (let e = 0; e < nE; e++) {
-      onset[e] = events[e]!.time + lat;
-      ar[e] = Math.exp((onset[e]! - t0) / shape.riseTau);
-      ad[e] = Math.exp((onset[e]! - t0) / shape.decayTau);
+      onsets[e] = events[e]!.time + k.latency;
+      const onset = onsets[e]!;
+      let i = Math.max(0, Math.floor((onset - halfBlock - t0) / step) + 1);
+      while (i > 0 && times[i - 1]! + halfBlock > onset) i--;
+      while (i < times.length && times[i]! + halfBlock <= onset) i++;
+      first[e] = i;
+      // The centre of the first block may sit up to half a block before the onset: er ≤ e^{0.5 block/τr}, no overflow.
+      const dt = i < times.length ? times[i]! - onset : 0;
+      er[e] = Math.exp(-dt / shape.riseTau);
+      ed[e] = shape.norm * Math.exp(-dt / shape.decayTau);
     }
-    const step = times.length > 1 ? times[1]! - t0 : 0;
     const qr = Math.exp(-step / shape.riseTau);
     const qd = Math.exp(-step / shape.decayTau);
-    let er = 1;
-    let ed = shape.norm;
-    for (let i = 0; i < times.length; i++, er *= qr, ed *= qd) {
-      row.fill(0);
-      const t = times[i]!;
+    let drift = hasDrift ? Math.exp(-(t0 - t00) / k.driftTau) : 0;
+    const qDrift = hasDrift ? Math.exp(-step / k.driftTau) : 0;
+    for (let i = 0; i < times.length; i++, drift *= qDrift) {
       let lo = nGroups;
       let hi = -1;
       for (let e = 0; e < nE; e++) {
-        if (t <= onset[e]!) continue;
-        const r = 1 - er * ar[e]!;
+        if (i < first[e]!) continue;
+        const x = er[e]!;
+        // Past 4.6 rise constants (x < 0.01) the foot's third-order expansion is within 1e-9 of the
+        // power (exact for p = 1 and 2) at a fraction of Math.pow's cost.
+        const v =
+          times[i]! - onsets[e]! < nearSpan
+            ? blockMean(shape, times[i]! - onsets[e]!, offsets)
+            : (x < 0.01 ? 1 - x * (p - x * (halfPp1 - sixthPp1p2 * x)) : onsetPower(1 - x, p)) * ed[e]!;
+        er[e] = x * qr;
+        ed[e]! *= qd;
         const g = group[e]!;
-        row[g]! += r * r * ed * ad[e]!;
         if (g < lo) lo = g;
         if (g > hi) hi = g;
+        row[g]! += v;
       }
       const y = values[i]!;
       yy += y * y;
-      for (let g = lo; g <= hi; g++) {
-        const rg = row[g]!;
-        if (rg === 0) continue;
-        aty[g]! += rg * y;
-        const base = g * m;
-        for (let h = g; h <= hi; h++) ata[base + h]! += rg * row[h]!;
-        if (free) ata[base + b]! += rg;
+      // The row's non-zero columns: groups lo..hi, this segment's constant, the drift.
+      if (free) row[b] = 1;
+      if (hasDrift) row[driftCol] = drift;
+      for (let g = lo; g <= hi; g++) accumulate(ata, aty, row, m, g, hi, b, free, hasDrift, driftCol, y);
+      if (free) accumulate(ata, aty, row, m, b, -1, b, true, hasDrift, driftCol, y);
+      if (hasDrift) {
+        aty[driftCol]! += drift * y;
+        ata[driftCol * m + driftCol]! += drift * drift;
       }
-      if (free) {
-        aty[b]! += y;
-        ata[b * m + b]! += 1;
-      }
+      for (let g = lo; g <= hi; g++) row[g] = 0;
+      if (free) row[b] = 0;
     }
   }
   for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) ata[i * m + j] = ata[j * m + i]!;
   // A tiny ridge keeps groups with no data (all-zero columns) solvable; their amplitude is 0.
   for (let i = 0; i < m; i++) ata[i * m + i]! += 1e-12 * (1 + ata[i * m + i]!);
-  const beta = solveSymmetric(ata, aty, m);
+  const beta = solveLinearSystem(ata, aty, m);
   let fitDot = 0;
   for (let i = 0; i < m; i++) fitDot += beta[i]! * aty[i]!;
   // For the LS solution, SSE = yᵀy − βᵀAᵀy.
   return {
     sse: yy - fitDot,
     amplitudes: Array.from(beta.subarray(0, nGroups)),
-    baselines: Array.from(beta.subarray(nGroups)),
+    baselines: Array.from(beta.subarray(nGroups, driftCol)),
+    drift: hasDrift ? beta[driftCol]! : 0,
   };
 }
 
-/** Gaussian elimination with partial pivoting on a copy (m is small: pulses + segments). */
-function solveSymmetric(a: Float64Array, b: Float64Array, m: number): Float64Array {
-  const A = Float64Array.from(a);
-  const x = Float64Array.from(b);
-  for (let c = 0; c < m; c++) {
-    let p = c;
-    for (let r = c + 1; r < m; r++) if (Math.abs(A[r * m + c]!) > Math.abs(A[p * m + c]!)) p = r;
-    if (p !== c) {
-      for (let k = 0; k < m; k++) [A[c * m + k], A[p * m + k]] = [A[p * m + k]!, A[c * m + k]!];
-      [x[c], x[p]] = [x[p]!, x[c]!];
-    }
-    const d = A[c * m + c]!;
-    if (d === 0) continue;
-    for (let r = c + 1; r < m; r++) {
-      const f = A[r * m + c]! / d;
-      if (f === 0) continue;
-      for (let k = c; k < m; k++) A[r * m + k]! -= f * A[c * m + k]!;
-      x[r]! -= f * x[c]!;
-    }
-  }
-  for (let c = m - 1; c >= 0; c--) {
-    let s = x[c]!;
-    for (let k = c + 1; k < m; k++) s -= A[c * m + k]! * x[k]!;
-    x[c] = A[c * m + c]! === 0 ? 0 : s / A[c * m + c]!;
-  }
-  return x;
+/** Mean of the unit kernel over the raw samples of a block whose centre is `t` after onset. */
+function blockMean(shape: PspShape, t: number, offsets: Float64Array): number {
+  const n = offsets.length;
+  let j = 0;
+  while (j < n && t + offsets[j]! <= 0) j++;
+  if (j === n) return 0;
+  // Raw samples are evenly spaced: two exponentials per block, then running products.
+  const dt = n > 1 ? offsets[1]! - offsets[0]! : 0;
+  const t0 = t + offsets[j]!;
+  let er = Math.exp(-t0 / shape.riseTau);
+  let ed = Math.exp(-t0 / shape.decayTau);
+  const qr = Math.exp(-dt / shape.riseTau);
+  const qd = Math.exp(-dt / shape.decayTau);
+  let sum = 0;
+  for (; j < n; j++, er *= qr, ed *= qd) sum += onsetPower(1 - er, shape.exponent) * ed;
+  return (shape.norm * sum) / n;
+}
+
+/** Adds row[c]·row[·] to the upper triangle of row c for the row's non-zero columns from c on, and row[c]·y. */
+function accumulate(
+  ata: Float64Array,
+  aty: Float64Array,
+  row: Float64Array,
+  m: number,
+  c: number,
+  groupsTo: number,
+  b: number,
+  free: boolean,
+  hasDrift: boolean,
+  driftCol: number,
+  y: number,
+): void {
+  const rc = row[c]!;
+  if (rc === 0) return;
+  aty[c]! += rc * y;
+  const base = c * m;
+  for (let h = c; h <= groupsTo; h++) ata[base + h]! += rc * row[h]!;
+  if (free && b >= c) ata[base + b]! += rc;
+  if (hasDrift) ata[base + driftCol]! += rc * row[driftCol]!;
 }

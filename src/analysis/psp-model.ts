@@ -1,7 +1,9 @@
 /**
- * PSP shape shared by the simulator and the fit: (1 - e^{-t/τr})² · e^{-t/τd} after onset,
+ * PSP shape shared by the simulator and the fit: (1 − e^{−t/τr})^p · e^{−t/τd} after onset,
  * scaled so its peak equals `amplitude`. Parameterised by the onset→peak rise time (as
- * neuroanalysis' psp_func is) because that is what people read off a trace.
+ * neuroanalysis' psp_func is) because that is what people read off a trace. The onset
+ * exponent p sets the foot: p = 2 (the default, neuroanalysis' shape) starts with zero slope,
+ * p = 1 (a single-exponential rise) starts with a sharp corner.
  */
 export interface PspParams {
   /** Signed peak deflection (V). */
@@ -14,10 +16,16 @@ export interface PspParams {
   decayTau: number;
 }
 
+/** The smooth foot of neuroanalysis' psp_func. */
+export const SMOOTH_ONSET = 2;
+/** A single-exponential rise: the PSP leaves the baseline at full slope. */
+export const SHARP_ONSET = 1;
+
 /** τr such that the kernel peaks `riseTime` after onset; bisection on the peak condition. */
-export function riseTauFor(riseTime: number, decayTau: number): number {
-  // d/dt = 0  ⇔  2·τd·e^{-tp/τr} = τr·(1 - e^{-tp/τr}); the left minus right grows with τr.
-  const g = (tr: number): number => 2 * decayTau * Math.exp(-riseTime / tr) - tr * (1 - Math.exp(-riseTime / tr));
+export function riseTauFor(riseTime: number, decayTau: number, exponent = SMOOTH_ONSET): number {
+  // d/dt = 0  ⇔  p·τd·e^{-tp/τr} = τr·(1 - e^{-tp/τr}); the left minus right grows with τr.
+  const g = (tr: number): number =>
+    exponent * decayTau * Math.exp(-riseTime / tr) - tr * (1 - Math.exp(-riseTime / tr));
   let lo = riseTime / 60;
   let hi = riseTime * 4;
   if (g(hi) < 0) return hi; // rise slower than decay allows: clamp to the slowest shape
@@ -33,22 +41,31 @@ export function riseTauFor(riseTime: number, decayTau: number): number {
 export interface PspShape {
   riseTau: number;
   decayTau: number;
+  exponent: number;
   norm: number;
 }
 
-export function pspShape(riseTime: number, decayTau: number): PspShape {
-  const riseTau = riseTauFor(riseTime, decayTau);
+export function pspShape(riseTime: number, decayTau: number, exponent = SMOOTH_ONSET): PspShape {
+  const riseTau = riseTauFor(riseTime, decayTau, exponent);
   let tp = riseTime;
-  if (riseTau >= riseTime * 4 - 1e-12) tp = peakTime(riseTau, decayTau);
-  const peak = (1 - Math.exp(-tp / riseTau)) ** 2 * Math.exp(-tp / decayTau);
-  return { riseTau, decayTau, norm: 1 / peak };
+  if (riseTau >= riseTime * 4 - 1e-12) tp = peakTime(riseTau, decayTau, exponent);
+  const peak =
+    exponent === SMOOTH_ONSET
+      ? (1 - Math.exp(-tp / riseTau)) ** 2 * Math.exp(-tp / decayTau)
+      : onsetPower(1 - Math.exp(-tp / riseTau), exponent) * Math.exp(-tp / decayTau);
+  return { riseTau, decayTau, exponent, norm: 1 / peak };
 }
 
-function peakTime(riseTau: number, decayTau: number): number {
+/** r^p, with the common p = 2 as one multiplication (bit-identical to the original shape). */
+export function onsetPower(r: number, exponent: number): number {
+  return exponent === SMOOTH_ONSET ? r * r : exponent === SHARP_ONSET ? r : Math.pow(r, exponent);
+}
+
+function peakTime(riseTau: number, decayTau: number, exponent: number): number {
   let best = 0;
   let bestV = -1;
   for (let t = 0; t < 10 * decayTau; t += riseTau / 200) {
-    const v = (1 - Math.exp(-t / riseTau)) ** 2 * Math.exp(-t / decayTau);
+    const v = onsetPower(1 - Math.exp(-t / riseTau), exponent) * Math.exp(-t / decayTau);
     if (v > bestV) {
       bestV = v;
       best = t;
@@ -60,8 +77,11 @@ function peakTime(riseTau: number, decayTau: number): number {
 /** Unit-peak kernel value `t` seconds after onset. */
 export function pspValue(shape: PspShape, t: number): number {
   if (t <= 0) return 0;
-  const r = 1 - Math.exp(-t / shape.riseTau);
-  return shape.norm * r * r * Math.exp(-t / shape.decayTau);
+  if (shape.exponent === SMOOTH_ONSET) {
+    const r = 1 - Math.exp(-t / shape.riseTau);
+    return shape.norm * r * r * Math.exp(-t / shape.decayTau);
+  }
+  return shape.norm * onsetPower(1 - Math.exp(-t / shape.riseTau), shape.exponent) * Math.exp(-t / shape.decayTau);
 }
 
 /**
@@ -84,6 +104,8 @@ export function addPsp(
     const t = t0 + i / rate - onset;
     if (t <= 0) continue;
     const r = 1 - Math.exp(-t / shape.riseTau);
-    out[i]! += k * r * r * Math.exp(-t / shape.decayTau);
+    // The smooth shape keeps its original expression, so today's sample data stay byte for byte.
+    const rise = shape.exponent === SMOOTH_ONSET ? k * r * r : k * onsetPower(r, shape.exponent);
+    out[i]! += rise * Math.exp(-t / shape.decayTau);
   }
 }

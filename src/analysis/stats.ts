@@ -1,4 +1,9 @@
-/** Small statistics kit (no dependencies): descriptive stats, Welch t-test, two-sample KS test. */
+/**
+ * Small statistics kit: descriptive stats, Welch t-test, two-sample KS test, checked against
+ * scipy 1.17 (test/fixtures/scipy-stats.json). Hand-written because npm has no two-sample KS
+ * with scipy's exact p (@stdlib/stats-kstest is one-sample only), and @stdlib/stats-ttest2
+ * returns NaN for two constant samples and computes confidence intervals on every call.
+ */
 
 export function mean(x: ArrayLike<number>): number {
   let s = 0;
@@ -102,14 +107,19 @@ export interface TestResult {
   p: number;
 }
 
-/** Welch's unequal-variance t-test, two-sided. */
+/**
+ * Welch's unequal-variance t-test, two-sided, as scipy's ttest_ind(equal_var=False). Two
+ * constant samples with different values give t = ±∞ and p = 0 as there; identical
+ * constant samples give t = 0 and p = 1 (scipy: NaN), i.e. no evidence of a difference.
+ */
 export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>): TestResult {
   if (a.length < 2 || b.length < 2) return { statistic: Number.NaN, p: 1 };
   const va = stdev(a) ** 2 / a.length;
   const vb = stdev(b) ** 2 / b.length;
   const se = Math.sqrt(va + vb);
-  if (se === 0) return { statistic: 0, p: 1 };
-  const t = (mean(a) - mean(b)) / se;
+  const diff = mean(a) - mean(b);
+  if (se === 0) return diff === 0 ? { statistic: 0, p: 1 } : { statistic: diff * Infinity, p: 0 };
+  const t = diff / se;
   const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
   return { statistic: t, p: studentTwoSidedP(t, df) };
 }
@@ -120,8 +130,17 @@ export function studentTwoSidedP(t: number, df: number): number {
   return incompleteBeta(df / 2, 0.5, df / (df + t * t));
 }
 
-/** Two-sample Kolmogorov–Smirnov test, two-sided, asymptotic p with Stephens' small-sample correction. */
+/** Beyond this sample size scipy's method='auto' leaves the exact distribution. */
+const KS_EXACT_MAX_N = 10000;
+
+/**
+ * Two-sample Kolmogorov–Smirnov test, two-sided, with scipy's default p (ks_2samp,
+ * method='auto'): the exact distribution of D when both samples have at most 10 000 values,
+ * else an asymptotic one. NaN has no place in an empirical distribution: refused.
+ */
 export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): TestResult {
+  refuseNaN(a, 'first');
+  refuseNaN(b, 'second');
   const n = a.length;
   const m = b.length;
   if (n === 0 || m === 0) return { statistic: Number.NaN, p: 1 };
@@ -136,11 +155,84 @@ export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): TestRes
     while (j < m && y[j]! <= v) j++;
     d = Math.max(d, Math.abs(i / n - j / m));
   }
-  const en = Math.sqrt((n * m) / (n + m));
-  return { statistic: d, p: kolmogorovQ((en + 0.12 + 0.11 / en) * d) };
+  return { statistic: d, p: ksTwoSidedP(n, m, d) };
 }
 
-/** Q_KS(λ) = 2 Σ (-1)^{k-1} e^{-2k²λ²}. */
+function refuseNaN(x: ArrayLike<number>, which: string): void {
+  for (let i = 0; i < x.length; i++)
+    if (Number.isNaN(x[i]!))
+      throw new RangeError(
+        `ksTwoSample: the ${which} sample has NaN at index ${i} (of ${x.length}); drop missing values first`,
+      );
+}
+
+/** P(D ≥ d) under H0 for sample sizes n and m. */
+export function ksTwoSidedP(n: number, m: number, d: number): number {
+  if (Math.max(n, m) <= KS_EXACT_MAX_N) {
+    const g = gcd(n, m);
+    // D only takes values h / lcm(n, m); round away the float error of |i/n − j/m|.
+    const h = Math.round((d * n * m) / g);
+    if (h === 0) return 1;
+    const p = n === m ? ksEqualSizesP(n, h) : ksLatticeP(n, m, g, h);
+    if (p >= 0 && p <= 1) return p;
+  }
+  // Deviation: scipy uses kstwo.sf(d, round(nm/(n+m))) here; this is Stephens' corrected
+  // Kolmogorov series, within 3e-3 of it where checked (10 001–20 000 against 10–11 000 values);
+  // a pair's responses never come near this size.
+  const en = Math.sqrt((n * m) / (n + m));
+  return kolmogorovQ((en + 0.12 + 0.11 / en) * d);
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * n = m: P = 2 Σ_k (−1)^{k−1} C(2n, n−kh) / C(2n, n), the reflection-principle sum. Each
+ * ratio of consecutive terms is a product of h factors, so it is summed Horner-style,
+ * 2·a1·(1 − a2·(1 − a3·(…))), without the cancellation of the alternating sum.
+ */
+function ksEqualSizesP(n: number, h: number): number {
+  let p = 0;
+  for (let k = Math.floor(n / h); k >= 0; k--) {
+    let ratio = 1;
+    for (let j = 0; j < h; j++) ratio = (ratio * (n - k * h - j)) / (n + k * h + j + 1);
+    p = ratio * (1 - p);
+  }
+  return 2 * p;
+}
+
+/**
+ * n ≠ m: the share of monotone lattice paths from (0, 0) to (big, small) that touch the band
+ * edge |x·small/g − y·big/g| ≥ h (Hodges 1958), as the probability q(x, y) that a random path
+ * to (x, y) has touched it: q = 1 outside, q(x, y) = (x·q(x−1, y) + y·q(x, y−1)) / (x + y)
+ * inside (Viehmann 2021, arXiv:2102.08037). Every value stays in [0, 1]: no overflow, no
+ * cancellation. One column, updated only inside the band, which moves up with x.
+ */
+function ksLatticeP(n: number, m: number, g: number, h: number): number {
+  const big = Math.max(n, m);
+  const small = Math.min(n, m);
+  const bigG = big / g;
+  const smallG = small / g;
+  // Inside the band at column x: lo(x) ≤ y < hi(x).
+  const lo = (x: number) => Math.max(0, Math.floor((smallG * x - h) / bigG) + 1);
+  const hi = (x: number) => Math.min(small + 1, Math.ceil((smallG * x + h) / bigG));
+  const q = new Float64Array(small + 1).fill(1);
+  q.fill(0, 0, hi(0));
+  let prevLo = 0;
+  for (let x = 1; x <= big; x++) {
+    const from = Math.min(lo(x), small);
+    const to = hi(x);
+    if (to <= from) return 1;
+    q.fill(1, prevLo, from);
+    for (let y = from; y < to; y++) q[y] = (x * q[y]! + (y > 0 ? y * q[y - 1]! : 0)) / (x + y);
+    prevLo = from;
+  }
+  return q[small]!;
+}
+
+/** Q_KS(λ) = 2 Σ (−1)^{k−1} e^{−2k²λ²}. */
 function kolmogorovQ(lambda: number): number {
   if (lambda < 1e-3) return 1;
   let sum = 0;
@@ -202,7 +294,11 @@ export function logGamma(x: number): number {
   return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
-/** aisynphys' bounded evidence from a p-value: ln(1 − ln p), capped at 7. */
+/**
+ * aisynphys' bounded evidence from a p-value: ln(1 − ln p), capped at 7. The cap binds only
+ * where p underflows to 0 (there ln p = −∞), as with scipy's p-values in aisynphys; the
+ * smallest positive double gives ln(1 + 744.4) = 6.61.
+ */
 export function pEvidence(p: number): number {
-  return Math.min(7, Math.log(1 - Math.log(Math.max(p, 1e-300))));
+  return Math.min(7, Math.log(1 - Math.log(p)));
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import type { RiseShapes } from './physiology/index.js';
 import { between, pick, seededRandom } from './random.js';
 
 export interface SampleDataOptions {
@@ -15,6 +16,12 @@ export interface SampleDataOptions {
   connectionProbability?: number;
   /** Scales every cell's recording noise; default 1. */
   noise?: number;
+  /** Onset shapes of the evoked PSPs (default smooth, the fit model's own). */
+  riseShapes?: RiseShapes;
+  /** Test pulse end to first train pulse (s); default none: the test pulse stays at 20 ms. */
+  testPulseGap?: number | null;
+  /** Membrane τ range (s) per cell instead of R·C; default none. */
+  membraneTau?: [number, number] | null;
   /** Write the NWB recordings (default true); metadata-only roots are for tests of the metadata modules. */
   nwb?: boolean;
 }

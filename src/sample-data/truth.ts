@@ -12,6 +12,8 @@ export interface PairTruthRecord {
   expected_amplitude_mv: number | null;
   latency_ms: number | null;
   rise_time_ms: number | null;
+  /** `smooth` = the fit model's squared rise, `sharp` = a single-exponential onset. */
+  rise_shape: 'smooth' | 'sharp' | null;
   decay_tau_ms: number | null;
   failure_rate: number | null;
 }
@@ -44,6 +46,7 @@ export function siteTruth(
       expected_amplitude_mv: scaled(t.expectedAmplitude, 1e3),
       latency_ms: scaled(t.latency, 1e3),
       rise_time_ms: scaled(t.riseTime, 1e3),
+      rise_shape: t.riseShape,
       decay_tau_ms: scaled(t.decayTau, 1e3),
       failure_rate: t.failureRate,
     })),

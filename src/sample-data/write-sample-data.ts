@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeIcephysNwb } from '../nwb/index.js';
-import { simulateSite, toNwbInput } from './physiology/index.js';
+import { PROTOCOL, simulateSite, toNwbInput } from './physiology/index.js';
+import { testPulseStart } from './physiology/protocol.js';
 import { writeSampleMetadata, type SampleDataOptions } from './metadata.js';
 import { siteTruth, type CellTruthRecord, type PairTruthRecord } from './truth.js';
 
@@ -35,6 +36,9 @@ export async function writeSampleData(options: SampleDataOptions): Promise<Sampl
         seed: siteSeed(options.seed, k),
         connectionProbability: options.connectionProbability ?? 0.25,
         noise: options.noise ?? 1,
+        riseShapes: options.riseShapes ?? 'smooth',
+        testPulseGap: options.testPulseGap ?? null,
+        membraneTau: options.membraneTau ?? null,
       });
       await writeIcephysNwb(toNwbInput(sim), path.join(site.dir, site.nwbFile), {
         identifier: site.experimentId,
@@ -51,6 +55,16 @@ export async function writeSampleData(options: SampleDataOptions): Promise<Sampl
     seed: options.seed,
     experiments: sites.map((s) => s.experimentId),
     siteSeeds: sites.map((_, k) => siteSeed(options.seed, k)),
+    // The recording shapes the sites were simulated with (ms), so a figure can say what data it came from.
+    shapes: {
+      riseShapes: options.riseShapes ?? 'smooth',
+      testPulseStartMs: Number((testPulseStart(options.testPulseGap ?? null) * 1e3).toFixed(3)),
+      testPulseEndMs: Number(
+        ((testPulseStart(options.testPulseGap ?? null) + PROTOCOL.testPulseDuration) * 1e3).toFixed(3),
+      ),
+      trainStartMs: PROTOCOL.trainStart * 1e3,
+      membraneTauMs: options.membraneTau ? options.membraneTau.map((t) => Number((t * 1e3).toFixed(3))) : null,
+    },
   });
   write('pairs.json', pairs);
   write('cells.json', cells);

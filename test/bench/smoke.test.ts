@@ -2,6 +2,7 @@
 // finite figures with their baselines, at sizes that take seconds.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { benchConnectionStrength } from '../../bench/connection-strength.js';
 import { benchNwbImport } from '../../bench/nwb-import.js';
 import { benchResultWrites } from '../../bench/result-writes.js';
 import { benchScaling } from '../../bench/scaling.js';
@@ -61,3 +62,8 @@ test(
     assert.ok(Number.isFinite(ratio.ratio) && ratio.ratio! > 0, `ratio ${ratio.ratio}`);
   },
 );
+
+test('connection-strength bench: both fit models analyse every pair and report finite figures', async () => {
+  const { rows } = await benchConnectionStrength(true, { cells: 3, rounds: 1 });
+  assertRows(rows, 'connection-strength');
+});

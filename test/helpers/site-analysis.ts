@@ -25,6 +25,31 @@ export function analyzeSite(
   sweeps: SweepInput[],
   qcOptions: ResponseQcOptions = {},
 ): SiteAnalysis {
+  const { keys, rate, perCell, perPair } = siteResponses(experimentId, sweeps, qcOptions);
+  return {
+    cells: keys.map((key) => ({ key, intrinsic: cellIntrinsic(perCell.get(key) ?? []) })),
+    pairs: keys.flatMap((pre) =>
+      keys
+        .filter((post) => post !== pre)
+        .map((post) => {
+          const responses = perPair.get(`${pre}\u0000${post}`) ?? [];
+          return { pre, post, nResponses: responses.length, result: analyzePair(responses, rate) };
+        }),
+    ),
+  };
+}
+
+/** The dataset and pulse_response steps of a site, in memory: per cell its recordings, per ordered pair (`pre\0post`) its responses. */
+export function siteResponses(
+  experimentId: string,
+  sweeps: SweepInput[],
+  qcOptions: ResponseQcOptions = {},
+): {
+  keys: string[];
+  rate: number;
+  perCell: Map<string, { baselinePotential: number; noiseSd: number; testPulse: TestPulseFit | null }[]>;
+  perPair: Map<string, PairResponse[]>;
+} {
   const perCell = new Map<string, { baselinePotential: number; noiseSd: number; testPulse: TestPulseFit | null }[]>();
   const perPair = new Map<string, PairResponse[]>();
   const keys = [...new Set(sweeps.flatMap((s) => s.channels.map((c) => c.key)))];
@@ -51,15 +76,5 @@ export function analyzeSite(
       perPair.set(key, list);
     }
   }
-  return {
-    cells: keys.map((key) => ({ key, intrinsic: cellIntrinsic(perCell.get(key) ?? []) })),
-    pairs: keys.flatMap((pre) =>
-      keys
-        .filter((post) => post !== pre)
-        .map((post) => {
-          const responses = perPair.get(`${pre}\u0000${post}`) ?? [];
-          return { pre, post, nResponses: responses.length, result: analyzePair(responses, rate) };
-        }),
-    ),
-  };
+  return { keys, rate, perCell, perPair };
 }

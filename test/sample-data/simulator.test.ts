@@ -67,3 +67,44 @@ test('options are validated', () => {
   assert.throws(() => simulateSite({ connectionProbability: 2 }), RangeError);
   assert.throws(() => simulateSite({ sampleRate: 1000 }), RangeError);
 });
+
+test("the defaults still draw today's sample data, byte for byte (the published figures stay reproducible)", () => {
+  const site = simulateSite({ cells: 6, seed: 11 });
+  const h = createHash('sha256');
+  for (const s of site.sweeps)
+    for (const c of s.channels) {
+      h.update(new Uint8Array(c.command.buffer));
+      h.update(new Uint8Array(c.response.buffer));
+    }
+  h.update(JSON.stringify(site.truth.pairs.map((p) => [p.amplitude, p.latency, p.riseTime, p.decayTau])));
+  h.update(JSON.stringify(site.cells));
+  // Digest of the simulator before the rise-shape, test-pulse-gap and membrane-τ options existed.
+  assert.equal(h.digest('hex'), 'c2ae3ba805229ef7734876b8bff0448aad1b08b59d02f95b02fd1c2d72db6579');
+  assert.ok(site.truth.pairs.filter((p) => p.connected).every((p) => p.riseShape === 'smooth'));
+});
+
+test('rise shapes, a late test pulse and a membrane τ range are drawn as asked and recorded in the truth', () => {
+  const opts = { cells: 6, sweeps: 6, sweepDuration: 0.8, seed: 8, connectionProbability: 0.5 };
+  const mixed = simulateSite({ ...opts, riseShapes: 'mixed', testPulseGap: 0.01, membraneTau: [0.02, 0.04] });
+  const shapes = mixed.truth.pairs.filter((p) => p.connected).map((p) => p.riseShape);
+  assert.ok(shapes.includes('sharp') && shapes.includes('smooth'), shapes.join());
+  assert.ok(
+    simulateSite({ ...opts, riseShapes: 'sharp' }).truth.pairs.every((p) => !p.connected || p.riseShape === 'sharp'),
+  );
+  assert.ok(Math.abs(mixed.truth.testPulse.start - 0.25) < 1e-12 && Math.abs(mixed.truth.testPulse.end - 0.29) < 1e-12);
+  for (const c of mixed.cells)
+    assert.ok(c.membraneTau >= 0.02 - 1e-12 && c.membraneTau <= 0.04 + 1e-12, `τ ${c.membraneTau}`);
+  const ch = mixed.sweeps[0]!.channels[1]!;
+  assert.ok(Math.abs(ch.command[Math.round(0.27 * 20000)]! - -20e-12) < 1e-15, 'test pulse at 250–290 ms');
+  assert.equal(ch.command[Math.round(0.295 * 20000)], 0);
+  for (const sweep of mixed.sweeps)
+    assert.ok(sweep.spikeTimes.every(Number.isFinite), 'slow presynaptic cells still fire');
+  // The same seed with a shape option keeps the connections themselves.
+  const plain = simulateSite(opts);
+  assert.deepEqual(
+    plain.truth.pairs.map((p) => [p.connected, p.latency]),
+    simulateSite({ ...opts, riseShapes: 'mixed' }).truth.pairs.map((p) => [p.connected, p.latency]),
+  );
+  assert.throws(() => simulateSite({ testPulseGap: 0.5 }), RangeError);
+  assert.throws(() => simulateSite({ membraneTau: [0.04, 0.02] }), RangeError);
+});

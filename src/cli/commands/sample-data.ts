@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Flags } from '@oclif/core';
 import { CONFIG_FILE_NAME, saveDataRoots } from '../../config/config.js';
+import type { RiseShapes } from '../../sample-data/physiology/index.js';
 import { writeSampleData, type SampleDataSummary } from '../../sample-data/write-sample-data.js';
 import { MpctlCommand } from '../base-command.js';
 
@@ -14,6 +15,7 @@ export default class SampleData extends MpctlCommand<typeof SampleData> {
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --out ./data --slices 3 --sites-per-slice 2 --cells 6 --seed 11',
     '<%= config.bin %> <%= command.id %> --cells 8 --sweeps 10 --connection-probability 0.4 --noise 1.5',
+    '<%= config.bin %> <%= command.id %> --rise-shapes mixed --test-pulse-gap 10 --membrane-tau 20-40',
   ];
   static override flags = {
     out: Flags.string({ char: 'o', description: 'Folder to write (becomes a data root)', default: 'data' }),
@@ -31,6 +33,20 @@ export default class SampleData extends MpctlCommand<typeof SampleData> {
       default: '0.25',
     }),
     noise: Flags.string({ description: "Scale of every cell's recording noise (1 = typical)", default: '1' }),
+    'rise-shapes': Flags.string({
+      description:
+        "Onset shape of the evoked PSPs: smooth (the fit model's squared rise), sharp (single-exponential onset) or mixed (each connection either, ½ each)",
+      options: ['smooth', 'sharp', 'mixed'],
+      default: 'smooth',
+    }),
+    'test-pulse-gap': Flags.string({
+      description:
+        'Milliseconds from the end of the test pulse to the first train pulse, so the membrane is still relaxing as the train starts (2–250; default: test pulse at 20 ms)',
+    }),
+    'membrane-tau': Flags.string({
+      description:
+        'Membrane τ range in ms drawn per cell, LO-HI (e.g. 20-40 for slow cells; default: τ = R·C, about 5–36 ms)',
+    }),
     seed: Flags.integer({
       description: 'Random seed (each site is simulated with its own seed derived from it)',
       default: 1,
@@ -48,6 +64,9 @@ export default class SampleData extends MpctlCommand<typeof SampleData> {
       sweepsPerCell: this.flags.sweeps,
       connectionProbability: this.fraction('connection-probability', 0, 1),
       noise: this.fraction('noise', 0, 10),
+      riseShapes: this.flags['rise-shapes'] as RiseShapes,
+      testPulseGap: this.testPulseGap(),
+      membraneTau: this.membraneTau(),
     });
     this.say(
       `wrote ${summary.experiments.length} experiments in ${summary.slices} slices to ${out} (${summary.connections} connections among ${summary.pairs} ordered pairs; ground truth in ${summary.truthDir})`,
@@ -64,6 +83,24 @@ export default class SampleData extends MpctlCommand<typeof SampleData> {
       }
     }
     return { ...summary, configFile };
+  }
+
+  private testPulseGap(): number | null {
+    const raw = this.flags['test-pulse-gap'];
+    if (raw === undefined) return null;
+    const ms = Number(raw);
+    if (!Number.isFinite(ms) || ms < 2 || ms > 250) this.error('--test-pulse-gap must be 2 to 250 (ms)', { exit: 2 });
+    return ms * 1e-3;
+  }
+
+  private membraneTau(): [number, number] | null {
+    const raw = this.flags['membrane-tau'];
+    if (raw === undefined) return null;
+    const match = /^\s*([\d.]+)\s*-\s*([\d.]+)\s*$/.exec(raw);
+    const [lo, hi] = match ? [Number(match[1]), Number(match[2])] : [Number.NaN, Number.NaN];
+    if (!(lo >= 1 && hi >= lo && hi <= 100))
+      this.error('--membrane-tau must be LO-HI in ms within 1–100, e.g. 20-40', { exit: 2 });
+    return [lo * 1e-3, hi * 1e-3];
   }
 
   private fraction(flag: 'connection-probability' | 'noise', min: number, max: number): number {

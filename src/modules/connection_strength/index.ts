@@ -6,7 +6,7 @@ import { processConnectionStrength } from './process.js';
 export const connectionStrengthModule = defineModule({
   name: 'connection_strength',
   dependencies: ['pulse_response'],
-  version: '1',
+  version: '2',
   scope: 'experiment',
   entities: [ConnectionStrengthSchema],
   process: processConnectionStrength,

@@ -1,4 +1,4 @@
-import { fitPsp, type FitEvent, type FitSegment, type PspFit } from '../../analysis/psp-fit.js';
+import { fitPsp, type FitEvent, type FitSegment, type PspFit, type PspFitInput } from '../../analysis/psp-fit.js';
 import type { ResponseQc } from '../../analysis/response-qc.js';
 import type { ResponseStrength } from '../../analysis/response-measure.js';
 import { ksTwoSample, mean, pEvidence, stdev, welchTTest } from '../../analysis/stats.js';
@@ -51,6 +51,9 @@ export interface PairConnectivity {
   averageResponseT0: number;
 }
 
+/** The fit's model choices (defaults: fitted onset exponent, shared baseline relaxation); the bench ablates them. */
+export type FitOptions = Pick<PspFitInput, 'onsetExponent' | 'baselineDrift'>;
+
 function fgBg(fg: number[], bg: number[]): FgBgStats {
   return {
     mean: mean(fg),
@@ -67,12 +70,17 @@ function fgBg(fg: number[], bg: number[]): FgBgStats {
  * compares each response with its matched background snippet, decides the sign from signed
  * KS evidence, scores detection, and fits the averaged response train.
  */
-export function analyzePair(responses: PairResponse[], rate: number): PairConnectivity | null {
+export function analyzePair(
+  responses: PairResponse[],
+  rate: number,
+  fitOptions: FitOptions = {},
+): PairConnectivity | null {
   const used = responses.filter((r) => r.qc.exPass || r.qc.inPass);
   if (used.length < 2) return null;
   const paired = used.filter((r) => r.background);
-  const fgOf = (f: (s: ResponseStrength) => number) => paired.map((r) => f(r.strength));
-  const bgOf = (f: (s: ResponseStrength) => number) => paired.map((r) => f(r.background!));
+  // A measure that could not be taken (NaN, stored as null) is left out of that measure's samples.
+  const fgOf = (f: (s: ResponseStrength) => number) => paired.map((r) => f(r.strength)).filter(Number.isFinite);
+  const bgOf = (f: (s: ResponseStrength) => number) => paired.map((r) => f(r.background!)).filter(Number.isFinite);
 
   // Sign: each measure votes with the direction of its fg−bg shift, weighted by KS evidence.
   let signEvidence = 0;
@@ -104,7 +112,7 @@ export function analyzePair(responses: PairResponse[], rate: number): PairConnec
   const decMeanFg = fgOf((s) => s.decMeanAmp);
   const decMeanBg = bgOf((s) => s.decMeanAmp);
   const decMean = fgBg(decMeanFg, decMeanBg);
-  const { fit, averageResponse, averageResponseT0 } = fitTrain(used, rate);
+  const { fit, averageResponse, averageResponseT0 } = fitTrain(used, rate, fitOptions);
   return {
     nResponses: used.length,
     nBackground: paired.length,
@@ -171,6 +179,7 @@ function commonProtocol(responses: PairResponse[]): PairResponse[] {
 function fitTrain(
   all: PairResponse[],
   rate: number,
+  fitOptions: FitOptions,
 ): { fit: PairConnectivity['fit']; averageResponse: Float64Array | null; averageResponseT0: number } {
   const used = commonProtocol(all);
   const byPulse = new Map<number, PairResponse[]>();
@@ -200,7 +209,7 @@ function fitTrain(
     }
   });
   if (segments.length === 0) return { fit: null, averageResponse, averageResponseT0 };
-  const fit = fitPsp({ rate, segments, events, nGroups: pulseNumbers.length });
+  const fit = fitPsp({ rate, segments, events, nGroups: pulseNumbers.length, ...fitOptions });
   return { fit: { ...fit, amplitude: fit.amplitudes[0]! }, averageResponse, averageResponseT0 };
 }
 

@@ -11,6 +11,11 @@ export const PROTOCOL = {
   pulseDuration: 0.002,
 } as const;
 
+/** Test pulse start (s): at 20 ms, or ending `gap` before the train. */
+export function testPulseStart(gap: number | null): number {
+  return gap === null ? PROTOCOL.testPulseStart : PROTOCOL.trainStart - gap - PROTOCOL.testPulseDuration;
+}
+
 /** Onset times (s) of the 12 presynaptic drive pulses. */
 export function trainPulseTimes(): number[] {
   const p = PROTOCOL;

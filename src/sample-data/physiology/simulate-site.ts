@@ -1,11 +1,11 @@
-import { addPsp, pspShape, type PspShape } from '../../analysis/psp-model.js';
+import { addPsp, pspShape, SHARP_ONSET, SMOOTH_ONSET, type PspShape } from '../../analysis/psp-model.js';
 import { drawCells } from './cells.js';
 import { drawConnections } from './connectivity.js';
 import { simulateMembrane } from './membrane.js';
 import { addNoise } from './noise.js';
 import { releaseFactors } from './plasticity.js';
 import { Prng } from '../../util/prng.js';
-import { addSquarePulse, PROTOCOL, trainPulseTimes } from './protocol.js';
+import { addSquarePulse, PROTOCOL, testPulseStart, trainPulseTimes } from './protocol.js';
 import type {
   PairTruth,
   ResolvedOptions,
@@ -29,6 +29,9 @@ export function resolveOptions(options: SimulationOptions = {}): ResolvedOptions
     seed: options.seed ?? 1,
     sampleRate: options.sampleRate ?? 20000,
     sweepDuration: options.sweepDuration ?? 1,
+    riseShapes: options.riseShapes ?? 'smooth',
+    testPulseGap: options.testPulseGap ?? null,
+    membraneTau: options.membraneTau ?? null,
   };
   if (!Number.isInteger(resolved.cells) || resolved.cells < 2 || resolved.cells > 16)
     throw new RangeError('cells must be an integer in 2..16');
@@ -39,6 +42,14 @@ export function resolveOptions(options: SimulationOptions = {}): ResolvedOptions
   if (!(resolved.noise >= 0)) throw new RangeError('noise must be >= 0');
   if (!(resolved.sampleRate >= 5000)) throw new RangeError('sampleRate must be >= 5 kHz to resolve spikes');
   if (!(resolved.sweepDuration >= 0.8)) throw new RangeError('sweepDuration must be >= 0.8 s to hold the protocol');
+  if (!['smooth', 'sharp', 'mixed'].includes(resolved.riseShapes))
+    throw new RangeError('riseShapes must be smooth, sharp or mixed');
+  const gap = resolved.testPulseGap;
+  if (gap !== null && !(gap >= 0.002 && gap <= PROTOCOL.trainStart - PROTOCOL.testPulseDuration - 0.01))
+    throw new RangeError('testPulseGap must be from 2 ms to 250 ms');
+  const tau = resolved.membraneTau;
+  if (tau !== null && !(tau[0] >= 1e-3 && tau[1] >= tau[0] && tau[1] <= 0.1))
+    throw new RangeError('membraneTau must be a range within 1–100 ms');
   return resolved;
 }
 
@@ -46,10 +57,24 @@ export function resolveOptions(options: SimulationOptions = {}): ResolvedOptions
 export function simulateSite(options: SimulationOptions = {}): SimulatedSite {
   const opts = resolveOptions(options);
   const root = new Prng(opts.seed);
-  const cells = drawCells(root.fork('cells'), opts.cells, opts.noise);
+  // Streams of the newer options are seeded apart from the root, so the defaults draw exactly as before.
+  const cells = drawCells(
+    root.fork('cells'),
+    opts.cells,
+    opts.noise,
+    opts.membraneTau,
+    new Prng(`${opts.seed}:membrane-tau`),
+  );
   const pairs = drawConnections(root.fork('connections'), cells, opts.connectionProbability);
+  const shapeDraws = new Prng(`${opts.seed}:rise-shapes`);
   const shapes = new Map<PairTruth, PspShape>();
-  for (const pair of pairs) if (pair.connected) shapes.set(pair, pspShape(pair.riseTime!, pair.decayTau!));
+  for (const pair of pairs) {
+    if (!pair.connected) continue;
+    const sharp = opts.riseShapes === 'sharp' || (opts.riseShapes === 'mixed' && shapeDraws.random() < 0.5);
+    pair.riseShape = sharp ? 'sharp' : 'smooth';
+    shapes.set(pair, pspShape(pair.riseTime!, pair.decayTau!, sharp ? SHARP_ONSET : SMOOTH_ONSET));
+  }
+  const testPulseAt = testPulseStart(opts.testPulseGap);
   const firstPulse = new Map<PairTruth, number[]>();
 
   const rate = opts.sampleRate;
@@ -61,7 +86,7 @@ export function simulateSite(options: SimulationOptions = {}): SimulatedSite {
     const preCell = s % opts.cells;
     const channels: SimulatedChannel[] = cells.map((cell) => {
       const command = new Float32Array(n);
-      addSquarePulse(command, rate, PROTOCOL.testPulseStart, PROTOCOL.testPulseDuration, PROTOCOL.testPulseAmplitude);
+      addSquarePulse(command, rate, testPulseAt, PROTOCOL.testPulseDuration, PROTOCOL.testPulseAmplitude);
       if (cell.index === preCell)
         for (const t of pulses) addSquarePulse(command, rate, t, PROTOCOL.pulseDuration, cell.stimAmplitude);
       return {
@@ -113,7 +138,13 @@ export function simulateSite(options: SimulationOptions = {}): SimulatedSite {
     const list = firstPulse.get(pair);
     if (pair.connected && list && list.length > 0) pair.amplitude = list.reduce((a, b) => a + b, 0) / list.length;
   }
-  return { options: opts, cells, sweeps, truth: { seed: opts.seed, sampleRate: rate, cells, pairs } };
+  const testPulse = { start: testPulseAt, end: testPulseAt + PROTOCOL.testPulseDuration };
+  return {
+    options: opts,
+    cells,
+    sweeps,
+    truth: { seed: opts.seed, sampleRate: rate, testPulse, trainStart: PROTOCOL.trainStart, cells, pairs },
+  };
 }
 
 /** Per-spike signed PSP amplitudes: plasticity × release variability, with failures. */

@@ -14,7 +14,22 @@ export interface SimulationOptions {
   sampleRate?: number;
   /** Sweep length (s); default 1. */
   sweepDuration?: number;
+  /**
+   * Onset shapes of the evoked PSPs: `smooth` (default) the fit model's squared rise, `sharp`
+   * a single-exponential rise, `mixed` each connection one or the other with probability ½.
+   */
+  riseShapes?: RiseShapes;
+  /**
+   * Time from the end of the test pulse to the first train pulse (s), so the membrane is
+   * still relaxing as the train starts; null (default) keeps the test pulse at 20 ms.
+   */
+  testPulseGap?: number | null;
+  /** Membrane τ range (s) drawn per cell instead of τ = R·C from the capacitance range; null (default) = R·C. */
+  membraneTau?: [number, number] | null;
 }
+
+export type RiseShapes = 'smooth' | 'sharp' | 'mixed';
+export type RiseShape = 'smooth' | 'sharp';
 
 export type ResolvedOptions = Required<SimulationOptions>;
 
@@ -79,6 +94,8 @@ export interface PairTruth {
   latency: number | null;
   /** PSP onset to peak (s). */
   riseTime: number | null;
+  /** Onset shape: `smooth` = (1 − e^{−t/τr})², `sharp` = (1 − e^{−t/τr}) (see psp-model.ts). */
+  riseShape: RiseShape | null;
   decayTau: number | null;
   failureRate: number | null;
   plasticity: Plasticity | null;
@@ -87,6 +104,9 @@ export interface PairTruth {
 export interface SiteTruth {
   seed: number;
   sampleRate: number;
+  /** Test pulse start and end (s from sweep start), and the first train pulse. */
+  testPulse: { start: number; end: number };
+  trainStart: number;
   cells: SimulatedCell[];
   pairs: PairTruth[];
 }
