@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { ConfigError, errorTypeOf, NON_RETRYABLE_ERROR_TYPES, sourceFileOf } from '../errors/index.js';
+import { errorTypeOf, NON_RETRYABLE_ERROR_TYPES, sourceFileOf } from '../errors/index.js';
 
 /**
  * Turns a job's error into what Temporal should do with it: bad input and bad configuration
@@ -8,8 +8,8 @@ import { ConfigError, errorTypeOf, NON_RETRYABLE_ERROR_TYPES, sourceFileOf } fro
 export function toActivityFailure(error: unknown): unknown {
   if (error instanceof ApplicationFailure) return error;
   const file = sourceFileOf(error);
-  if (file !== undefined || error instanceof ConfigError) {
-    const type = errorTypeOf(error);
+  const type = errorTypeOf(error);
+  if (file !== undefined || NON_RETRYABLE_ERROR_TYPES.includes(type)) {
     return ApplicationFailure.create({
       message: (error as Error).message,
       type,

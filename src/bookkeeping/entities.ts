@@ -41,6 +41,8 @@ export const PipelineJobSchema = defineEntity({
     rawSignature: p.string().length(64).nullable(),
     upstream: p.json<Record<string, ConsumedUpstream>>().nullable(),
     rowCounts: p.json<Record<string, number>>().nullable(),
+    /** What produced the current result: code, parameters, inputs, outputs and where it ran. */
+    provenance: p.json<Record<string, unknown>>().nullable(),
   },
   uniques: [{ properties: ['module', 'jobId'] }],
   indexes: [{ properties: ['status'] }],
@@ -88,4 +90,57 @@ export const PipelineLockSchema = defineEntity({
 export class PipelineLock extends PipelineLockSchema.class {}
 PipelineLockSchema.setClass(PipelineLock);
 
-export const bookkeepingEntities = [PipelineJobSchema, PipelinePlanSchema, PipelineLockSchema];
+/**
+ * The external modules the database has tables for, as they were declared: a table declaration
+ * that changed without a version bump is refused, and a module whose folder is gone is `removed`.
+ */
+export const PipelineModuleSchema = defineEntity({
+  name: 'PipelineModule',
+  tableName: 'pipeline_module',
+  properties: {
+    name: p.string().length(64).primary(),
+    version: p.string().length(64),
+    origin: p.text(),
+    tablesHash: p.string().length(64),
+    tables: p.json<Record<string, unknown>>(),
+    registeredAt: p.datetime(),
+  },
+});
+
+export class PipelineModuleRecord extends PipelineModuleSchema.class {}
+PipelineModuleSchema.setClass(PipelineModuleRecord);
+
+/** The whole log (bounded) of every attempt of an external module's job. */
+export const PipelineJobLogSchema = defineEntity({
+  name: 'PipelineJobLog',
+  tableName: 'pipeline_job_log',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    module: p.string().length(64),
+    jobId: p.string().length(512),
+    /** 1, 2, … over every run of this job, across updates and resets. */
+    attempt: p.integer(),
+    temporalAttempt: p.integer(),
+    workflowId: p.string().length(600).nullable(),
+    runId: p.string().length(64).nullable(),
+    startedAt: p.datetime(),
+    endedAt: p.datetime(),
+    exitCode: p.integer().nullable(),
+    signal: p.string().length(16).nullable(),
+    outcome: p.string().length(32),
+    truncated: p.boolean(),
+    text: p.text(),
+  },
+  uniques: [{ properties: ['module', 'jobId', 'attempt'] }],
+});
+
+export class PipelineJobLog extends PipelineJobLogSchema.class {}
+PipelineJobLogSchema.setClass(PipelineJobLog);
+
+export const bookkeepingEntities = [
+  PipelineJobSchema,
+  PipelinePlanSchema,
+  PipelineLockSchema,
+  PipelineModuleSchema,
+  PipelineJobLogSchema,
+];

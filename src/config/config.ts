@@ -17,6 +17,12 @@ export interface MpctlConfig {
   temporalCliPath?: string;
   tls?: TemporalTlsConfig;
   apiKey?: string;
+  /** Folders holding external module folders (each with a module.yml); the repository's modules/ is added to them. */
+  modulePaths: string[];
+  /** Where external modules' output files are kept, one folder per job. */
+  resultsRoot: string;
+  /** The connection external modules read upstream results through; a read-only session on the database by default. */
+  moduleDatabaseUrl?: string;
   /** Where each setting came from, for `stack info` and error messages. */
   sources: Partial<Record<ConfigKey, ConfigSource>>;
   /** The running embedded stack found under `home`, if any. */
@@ -46,6 +52,9 @@ export type ConfigOverrides = Partial<{
 
 interface ConfigFile {
   databaseUrl?: string;
+  modulePaths?: string[];
+  resultsRoot?: string;
+  moduleDatabaseUrl?: string;
   temporalAddress?: string;
   namespace?: string;
   taskQueue?: string;
@@ -147,6 +156,17 @@ export function resolveConfig(
     ),
     tls: tlsFromEnv(env) ?? tlsFromFile(file.config.tls, fileDir),
     apiKey: env.TEMPORAL_API_KEY ?? file.config.apiKey,
+    modulePaths: env.MPCTL_MODULE_PATHS
+      ? env.MPCTL_MODULE_PATHS.split(':')
+          .filter(Boolean)
+          .map((dir) => path.resolve(cwd, dir))
+      : (file.config.modulePaths ?? []).map((dir) => path.resolve(fileDir, dir)),
+    resultsRoot: path.resolve(
+      cwd,
+      env.MPCTL_RESULTS_ROOT ??
+        (file.config.resultsRoot ? path.resolve(fileDir, file.config.resultsRoot) : path.join(home, 'results')),
+    ),
+    moduleDatabaseUrl: env.MPCTL_MODULE_DATABASE_URL || file.config.moduleDatabaseUrl,
     sources,
     stack,
   };

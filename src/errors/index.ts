@@ -15,13 +15,23 @@ export const ErrorTypes = {
   Skipped: 'Skipped',
   /** Cancelled while it ran (a job record's type). */
   Cancelled: 'Cancelled',
+  /** An external module printed a row that does not fit its declared tables. */
+  BadOutput: 'BadOutput',
+  /** An external module's processes went past its declared memory limit. */
+  MemoryLimit: 'MemoryLimit',
   /** Another update holds the update lock: retried until it is free. */
   UpdateLockHeld: 'UpdateLockHeld',
 } as const;
 
 export type ErrorType = (typeof ErrorTypes)[keyof typeof ErrorTypes];
 
-export const NON_RETRYABLE_ERROR_TYPES: string[] = [ErrorTypes.BadInput, ErrorTypes.Ignored, ErrorTypes.Config];
+export const NON_RETRYABLE_ERROR_TYPES: string[] = [
+  ErrorTypes.BadInput,
+  ErrorTypes.Ignored,
+  ErrorTypes.Config,
+  ErrorTypes.BadOutput,
+  ErrorTypes.MemoryLimit,
+];
 
 /** A job's input is bad: names the file and the problem. */
 export class BadInputError extends Error {
@@ -49,6 +59,24 @@ export class ConfigError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'ConfigError';
+  }
+}
+
+/** An external module's output broke its declaration (a row of an unknown table, a wrong value…); retrying repeats it. */
+export class BadOutputError extends Error {
+  readonly errorType: ErrorType = ErrorTypes.BadOutput;
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadOutputError';
+  }
+}
+
+/** An external module's processes used more memory than it declared. */
+export class MemoryLimitError extends Error {
+  readonly errorType: ErrorType = ErrorTypes.MemoryLimit;
+  constructor(message: string) {
+    super(message);
+    this.name = 'MemoryLimitError';
   }
 }
 
