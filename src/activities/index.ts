@@ -24,6 +24,8 @@ export interface ActivityDeps {
   orm: Orm;
   registry: ModuleRegistry;
   dataRoots: string[];
+  /** Brings external modules' tables in line with their manifests before an update plans. */
+  prepareModules?: () => Promise<void>;
   /** For activities that act on other workflows (a drop cancels running experiments first). */
   client?: Client;
   /** Told about every finished job, for metrics. */
@@ -77,6 +79,7 @@ export function createActivities(deps: ActivityDeps) {
     /** Plans an update and stores the plan for the workflow to page through (pruning old plans). */
     async planAndStore(input: PlanAndStoreInput): Promise<PlanAndStoreOutput> {
       try {
+        await deps.prepareModules?.();
         const plan = await planUpdate({ ...deps, dataRoots: roots(input.dataRoots) }, input);
         const summary = await deps.orm.em
           .fork()

@@ -10,7 +10,7 @@ export type JobLogEntry = Omit<InsertRow<typeof PipelineJobLogSchema>, 'id' | 'a
 export async function saveJobLog(em: Em, entry: JobLogEntry): Promise<number> {
   return em.transactional(async (tx) => {
     // Two attempts of one job never run at once, but a lock keeps the numbering safe regardless.
-    await execute(tx, sql`SELECT pg_advisory_xact_lock(hashtext(${`${entry.module}\u0000${entry.jobId}`}))`);
+    await execute(tx, sql`SELECT pg_advisory_xact_lock(hashtext(${`${entry.module} ${entry.jobId}`}))`);
     const [{ next }] = await query<{ next: number }>(
       tx,
       sql`SELECT coalesce(max(attempt), 0) + 1 AS next FROM pipeline_job_log WHERE module = ${entry.module} AND job_id = ${entry.jobId}`,

@@ -307,3 +307,16 @@ export async function loadPlanRows(em: Em, module: string, candidates: Candidate
   }
   return [...rows.values()];
 }
+
+/** A job's provenance record with its status; undefined when the job has no record. */
+export async function jobProvenance(
+  em: Em,
+  module: string,
+  jobId: string,
+): Promise<{ status: JobStatus; provenance: Record<string, unknown> | null } | undefined> {
+  const rows = await query<{ status: JobStatus; provenance: Record<string, unknown> | null }>(
+    em,
+    sql`SELECT status, provenance FROM pipeline_job WHERE module = ${module} AND job_id = ${jobId}`,
+  );
+  return rows[0];
+}

@@ -6,6 +6,7 @@ import type { ModuleRegistry } from '../modules/registry.js';
 import { inputFingerprint, paramsHash, rawSignature, type FingerprintParts } from '../planning/fingerprint.js';
 import { resolveJobSource } from '../raw/scan.js';
 import { dropJobs } from './drop-jobs.js';
+import { provenanceRecord, rawInputRecords } from './provenance.js';
 
 export interface RunJobRequest {
   module: string;
@@ -93,12 +94,14 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
         );
       upstream[state.module] = { jobId: state.jobId, finishedAt: state.finishedAt };
     }
+    const rawFiles = module.rawInputs(job);
     parts = {
       codeVersion: module.version,
       paramsHash: paramsHash(module.params),
-      rawSignature: rawSignature(module.rawInputs(job)),
+      rawSignature: rawSignature(rawFiles),
       upstream,
     };
+    const rawRecords = await rawInputRecords(rawFiles);
     const fingerprint = parts;
     return await deps.orm.em.fork().transactional(async (em) => {
       await dropJobs(em, deps.registry, module.name, [request.jobId], {
@@ -111,8 +114,28 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
         params: module.params,
         heartbeat: hooks.heartbeat,
         signal: hooks.signal,
+        attempt: request.attempt,
+        workflowId: request.workflowId,
+        runId: request.runId,
+        upstream,
+        outside: () => deps.orm.em.fork(),
       });
       const finished = new Date();
+      const provenance = provenanceRecord({
+        module,
+        rawInputs: rawRecords,
+        upstream,
+        rows: result.rows,
+        extra: result.provenance,
+        runtime: {
+          workerIdentity: request.workerIdentity,
+          workflowId: request.workflowId ?? null,
+          runId: request.runId ?? null,
+          attempt: request.attempt,
+          startedAt: started,
+          endedAt: finished,
+        },
+      });
       await upsertJobRecord(em, {
         ...identity,
         status: 'succeeded',
@@ -121,6 +144,7 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
         inputFingerprint: inputFingerprint(fingerprint),
         ...fingerprint,
         rowCounts: result.rows,
+        provenance,
         errorMessage: result.warnings?.length ? result.warnings.join('\n') : null,
       });
       return {
@@ -163,6 +187,7 @@ async function recordFailure(
       sourceFile: sourceFileOf(error) ?? null,
       inputFingerprint: null,
       rowCounts: null,
+      provenance: null,
     });
   });
 }

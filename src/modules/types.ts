@@ -19,12 +19,22 @@ export interface ProcessContext<P extends ModuleParams = ModuleParams> {
   /** Reports progress and lets cancellation reach long jobs. */
   heartbeat(details?: unknown): void;
   signal: AbortSignal;
+  /** Temporal's attempt number of this job's activity (1 on the first run). */
+  attempt: number;
+  workflowId?: string;
+  runId?: string;
+  /** The upstream jobs this job consumes, with their finish times. */
+  upstream: Record<string, { jobId: string; finishedAt: string | null }>;
+  /** Opens a unit of work outside the job's transaction, for what must survive its failure (logs). */
+  outside(): Em;
 }
 
 export interface ProcessResult {
   /** Rows written per owned table. */
   rows: Record<string, number>;
   warnings?: string[];
+  /** What the module adds to the job's provenance record (an external program's exit, memory, files). */
+  provenance?: Record<string, unknown>;
 }
 
 /** What a module folder declares (its index.ts); `defineModule` derives the rest. */

@@ -4,7 +4,8 @@ import { createActivities, WORKER_IDENTITY } from '../activities/index.js';
 import type { MpctlConfig } from '../config/config.js';
 import { openOrm, type Orm } from '../schema/orm.js';
 import { requireDatabaseUrl } from '../schema/with-orm.js';
-import { createRegistry } from '../modules/index.js';
+import { LiveModules } from '../external/load-registry.js';
+import { syncExternalTables } from '../external/sync-tables.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
 import { findFreePort } from '../util/ports.js';
 import { startHealthServer } from './health-server.js';
@@ -41,13 +42,18 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
     Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } } } });
     sdkMetricsUrl = `http://127.0.0.1:${port}/metrics`;
   }
-  const registry = createRegistry();
+  const modules = new LiveModules(config);
+  await syncExternalTables(databaseUrl, modules.current.manifests);
   const orm = await openOrm(databaseUrl, { poolMax: settings.maxConcurrentActivities + 4 });
   const metrics = new JobMetrics();
   const client = await connectClient(config);
   const activities = createActivities({
     orm,
-    registry,
+    get registry() {
+      return modules.registry;
+    },
+    // A module.yml added or changed since start-up gets its tables before the update plans it.
+    prepareModules: async () => void (await syncExternalTables(databaseUrl, modules.current.manifests)),
     dataRoots: config.dataRoots,
     client,
     onJobFinished: (m, o, s) => metrics.record(m, o, s),

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { dropModule } from '../../jobs/drop-module.js';
 import type { DropReport } from '../../jobs/drop-jobs.js';
-import { createRegistry } from '../../modules/index.js';
+import { loadModules } from '../../external/load-registry.js';
 import { withOrm } from '../../schema/with-orm.js';
 import { newUpdateId } from '../../temporal/update.js';
 import { dropWorkflowId } from '../../workflow-safe/job-ids.js';
@@ -36,7 +36,7 @@ The drop runs as a workflow (drop/<id>) so it appears in the Temporal Web UI. Wi
 
   async run(): Promise<DropReport & { dryRun: boolean; cancelledWorkflows?: string[] }> {
     const config = this.settings();
-    const registry = createRegistry();
+    const registry = loadModules(this.settings()).registry;
     const request = { module: registry.get(this.args.module).name, experimentIds: this.flags.experiment };
     const preview = await withOrm(config, (orm) => dropModule(orm, registry, { ...request, dryRun: true }));
     this.printReport(preview, 'would delete');

@@ -1,4 +1,4 @@
-import { createRegistry } from '../../modules/index.js';
+import { loadModules } from '../../external/load-registry.js';
 import { withOrm } from '../../schema/with-orm.js';
 import { moduleStatus, type ModuleStatus } from '../../views/status.js';
 import { MpctlCommand } from '../base-command.js';
@@ -10,7 +10,7 @@ export default class Status extends MpctlCommand<typeof Status> {
 
   async run(): Promise<{ modules: ModuleStatus[] }> {
     const config = this.settings();
-    const modules = await withOrm(config, (orm) => moduleStatus(orm, createRegistry(), config.dataRoots));
+    const modules = await withOrm(config, (orm) => moduleStatus(orm, loadModules(config).registry, config.dataRoots));
     this.say(
       table(
         ['module', 'succeeded', 'failed', 'ready', 'running', 'skipped'],

@@ -1,8 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { ConfigError } from '../../errors/index.js';
-import { createRegistry } from '../../modules/index.js';
+import { loadModules } from '../../external/load-registry.js';
+import { syncExternalTables } from '../../external/sync-tables.js';
 import { planUpdate, type UpdatePlan } from '../../planning/planner.js';
-import { withOrm } from '../../schema/with-orm.js';
+import { requireDatabaseUrl, withOrm } from '../../schema/with-orm.js';
 import { followUpdate, newUpdateId, startUpdate, updateHandle } from '../../temporal/update.js';
 import { updateWorkflowId } from '../../workflow-safe/job-ids.js';
 import type { UpdateProgress } from '../../workflow-safe/workflow-types.js';
@@ -70,7 +71,7 @@ parameters, raw files or upstream results changed, or (with --retry) it failed. 
 
   async run(): Promise<UpdateOutput> {
     const config = this.settings();
-    const registry = createRegistry();
+    const { registry, manifests } = loadModules(config);
     if (this.flags.attach) return this.follow(this.flags.attach);
     const tokens = [
       ...this.positional,
@@ -92,6 +93,8 @@ parameters, raw files or upstream results changed, or (with --retry) it failed. 
     };
 
     if (this.flags['dry-run']) {
+      // Refuses a changed table declaration without a version bump here too, and changes nothing.
+      await syncExternalTables(requireDatabaseUrl(config), manifests, { dryRun: true });
       const plan = await withOrm(config, (orm) => planUpdate({ orm, registry, dataRoots: config.dataRoots }, request));
       plan.warnings.forEach((w) => this.warn(w));
       this.say(

@@ -1,5 +1,5 @@
 import { Args } from '@oclif/core';
-import { createRegistry } from '../../../modules/index.js';
+import { loadModules } from '../../../external/load-registry.js';
 import { withOrm } from '../../../schema/with-orm.js';
 import { showExperiment, type ExperimentView } from '../../../views/jobs.js';
 import { MpctlCommand } from '../../base-command.js';
@@ -18,7 +18,9 @@ export default class ShowExperiment extends MpctlCommand<typeof ShowExperiment> 
 
   async run(): Promise<ExperimentView> {
     const config = this.settings();
-    const view = await withOrm(config, (orm) => showExperiment(orm, createRegistry(), config, this.args.id));
+    const view = await withOrm(config, (orm) =>
+      showExperiment(orm, loadModules(config).registry, config, this.args.id),
+    );
     this.say(`experiment ${view.experimentId}${view.uiUrl ? `\nhistory: ${view.uiUrl}` : ''}\n`);
     this.say(
       table(
