@@ -7,6 +7,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// On an unsupported system Node (20 here) the suite re-runs itself under the pinned Node 24.
+const { usePinnedNode } = await import(path.join(root, 'bin/pinned-node.js'));
+await usePinnedNode();
+const onPath = spawnSync('node', ['--version'], { encoding: 'utf8' }).stdout.trim();
+console.error(`test runtime: node ${process.version} (${process.execPath}); node --version on PATH: ${onPath}`);
 const { startTestServers, SERVER_ENV } = await import(path.join(root, 'dist/test/helpers/servers.js'));
 
 const only = process.argv.slice(2);
