@@ -7,6 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// MikroORM's generator needs Node >= 22 (it uses fs.globSync): run on the pinned Node if need be.
+await (await import(path.join(root, 'bin/pinned-node.js'))).usePinnedNode();
 const { startEmbeddedPostgres, randomPassword } = await import(path.join(root, 'dist/src/stack/postgres.js'));
 const { findFreePort } = await import(path.join(root, 'dist/src/util/ports.js'));
 const { bookkeepingEntities } = await import(path.join(root, 'dist/src/bookkeeping/entities.js'));

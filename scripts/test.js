@@ -7,11 +7,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// On an unsupported system Node (20 here) the suite re-runs itself under the pinned Node 24.
+const { usePinnedNode } = await import(path.join(root, 'bin/pinned-node.js'));
+await usePinnedNode();
+const onPath = spawnSync('node', ['--version'], { encoding: 'utf8' }).stdout.trim();
+console.error(`test runtime: node ${process.version} (${process.execPath}); node --version on PATH: ${onPath}`);
 const { startTestServers, SERVER_ENV } = await import(path.join(root, 'dist/test/helpers/servers.js'));
 
 const only = process.argv.slice(2);
 if (!only.length || only.some((f) => f.includes('deploy'))) installDeployTools();
 await installPython();
+installTmux();
 const files = only.length ? only : listTests(path.join(root, 'dist/test'));
 const started = Date.now();
 const servers = await startTestServers((line) => process.env.MPCTL_TEST_VERBOSE && console.error(line));
@@ -56,6 +62,14 @@ async function installPython() {
   } catch (error) {
     console.error(`no Python with pynwb (${error.message.split('\n')[0]}); the pynwb tests will skip`);
   }
+}
+
+/** tmux gives the progress test a real pseudo-terminal of 80×30; from apt when missing (root only). */
+function installTmux() {
+  if (spawnSync('tmux', ['-V']).status === 0) return;
+  const apt = (...args) => spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
+  if (!(process.getuid?.() === 0 && apt('update') && apt('install', '-y', '--no-install-recommends', 'tmux')))
+    console.error('tmux could not be installed; the pseudo-terminal tests will skip and say why');
 }
 
 function listTests(dir) {

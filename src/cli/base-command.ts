@@ -80,11 +80,4 @@ export abstract class MpctlCommand<T extends typeof Command> extends Command {
       Object.assign(error, { oclif: { exit: ExitCode.usage }, exitCode: ExitCode.usage });
     return super.catch(error);
   }
-
-  /** oclif would serialise the Error itself, and JSON.stringify drops its message. */
-  protected override toErrorJson(error: unknown): { error: { name: string; message: string; errorType?: string } } {
-    const e = error instanceof Error ? error : new Error(String(error));
-    const errorType = (e as { errorType?: string }).errorType;
-    return { error: { name: e.name, message: e.message, ...(errorType ? { errorType } : {}) } };
-  }
 }

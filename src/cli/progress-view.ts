@@ -1,22 +1,31 @@
+import { createLogUpdate } from 'log-update';
 import type { UpdateProgress } from '../workflow-safe/workflow-types.js';
 
-/** Renders update progress: a redrawn bar on a terminal, plain lines (only on change) otherwise. */
+/**
+ * Renders update progress: on a terminal, a block redrawn in place by log-update (which wraps
+ * to the terminal's width and erases every row it drew, so nothing stale is left on an
+ * 80-column screen); elsewhere plain lines, only on change.
+ */
 export class ProgressView {
   private lastLine = '';
   private lastPrinted = 0;
   private readonly started = Date.now();
+  private readonly live?: ReturnType<typeof createLogUpdate>;
 
-  constructor(
-    private readonly write: (text: string) => void,
-    private readonly tty: boolean,
-  ) {}
+  /** `stream` undefined: print nothing (under --json). */
+  constructor(private readonly stream: NodeJS.WriteStream | undefined) {
+    if (stream?.isTTY) this.live = createLogUpdate(stream, { showCursor: true });
+  }
+
+  private get tty(): boolean {
+    return this.live !== undefined;
+  }
 
   update(progress: UpdateProgress): void {
     const line = this.describe(progress);
-    if (this.tty) {
-      this.write(`\r\x1b[2K${line}`);
-    } else if (line !== this.lastLine && Date.now() - this.lastPrinted > 1000) {
-      this.write(`${line}\n`);
+    if (this.live) this.live(this.block(progress));
+    else if (line !== this.lastLine && Date.now() - this.lastPrinted > 1000) {
+      this.stream?.write(`${line}\n`);
       this.lastPrinted = Date.now();
     }
     this.lastLine = line;
@@ -24,10 +33,23 @@ export class ProgressView {
 
   finish(progress: UpdateProgress): void {
     const line = this.describe(progress);
-    this.write(this.tty ? `\r\x1b[2K${line}\n` : line !== this.lastLine ? `${line}\n` : '');
+    if (this.live) {
+      this.live(this.block(progress));
+      this.live.done();
+    } else if (line !== this.lastLine) this.stream?.write(`${line}\n`);
   }
 
-  describe(p: UpdateProgress): string {
+  /** The terminal block: the bar and totals, then one row per module. */
+  block(p: UpdateProgress): string {
+    if (p.phase === 'waiting' || p.phase === 'planning') return this.describe(p);
+    const modules = Object.entries(p.modules).map(
+      ([name, m]) =>
+        `  ${name} ${m.succeeded + m.failed + m.skipped}/${m.planned}${m.failed ? ` (${m.failed} failed)` : ''}`,
+    );
+    return [this.describe(p, false), ...modules].join('\n');
+  }
+
+  describe(p: UpdateProgress, withModules = true): string {
     if (p.phase === 'waiting') return 'waiting for another update to finish…';
     if (p.phase === 'planning') return 'planning…';
     const total = Object.values(p.modules).reduce((n, m) => n + m.planned, 0);
@@ -45,7 +67,7 @@ export class ProgressView {
           `${name} ${m.succeeded + m.failed + m.skipped}/${m.planned}${m.failed ? ` (${m.failed} failed)` : ''}`,
       )
       .join(' · ');
-    return `${bar}${done}/${total} jobs${failed ? `, ${failed} failed` : ''} · experiments ${p.experiments.done}/${p.experiments.total} · ${modules} · ${rate.toFixed(1)} jobs/s${eta}`;
+    return `${bar}${done}/${total} jobs${failed ? `, ${failed} failed` : ''} · experiments ${p.experiments.done}/${p.experiments.total}${withModules ? ` · ${modules}` : ''} · ${rate.toFixed(1)} jobs/s${eta}`;
   }
 }
 

@@ -15,7 +15,8 @@ export function stackInfo(state: StackState, reveal = false): StackInfo {
     databaseUrl: reveal ? state.databaseUrl : redactUrl(state.databaseUrl)!,
     temporalAddress: state.temporalAddress,
     namespace: state.namespace,
-    uiUrl: state.uiUrl,
+    // The embedded namespace's workflow list: the Web UI root opens the empty `default` namespace.
+    uiUrl: `${state.uiUrl}/namespaces/${encodeURIComponent(state.namespace)}/workflows`,
     taskQueue: state.taskQueue,
   };
 }

@@ -12,6 +12,7 @@ import { randomPassword, startEmbeddedPostgres } from './postgres.js';
 import { locateTemporalCli } from './temporal-cli.js';
 import { stopChild } from '../util/child-process.js';
 import { startTemporalServer } from './temporal-server.js';
+import { RestartBackoff } from './restart-backoff.js';
 
 export const EMBEDDED_NAMESPACE = 'mpctl';
 
@@ -134,7 +135,9 @@ async function superviseWorker(state: StackState, options: StackOptions, home: s
     MPCTL_HEALTH_PORT: String(healthPort),
     MPCTL_MAX_CONCURRENT_ACTIVITIES: String(options.workerConcurrency ?? 2),
   };
+  const backoff = new RestartBackoff();
   const launch = () => {
+    const launchedAt = Date.now();
     const out = fs.openSync(logFile, 'a');
     child = spawn(process.execPath, [binPath, 'worker'], { env, stdio: ['ignore', out, out] });
     fs.closeSync(out);
@@ -142,8 +145,18 @@ async function superviseWorker(state: StackState, options: StackOptions, home: s
     if (fs.existsSync(stackStateFile(home))) writeStackState(home, state);
     child.once('exit', (code, signal) => {
       if (stopping) return;
-      options.log(`worker exited (${signal ?? `code ${code}`}); restarting it`);
-      setTimeout(() => !stopping && launch(), 1000);
+      const how = signal ?? `code ${code}`;
+      const next = backoff.crashed(Date.now() - launchedAt);
+      if (!next.restart) {
+        options.log(
+          `worker exited (${how}), ${next.crashes} crashes in a row: not restarting it again. See ${logFile}, fix the cause, then \`mpctl down\` and \`mpctl up\``,
+        );
+        state.pids.worker = undefined;
+        if (fs.existsSync(stackStateFile(home))) writeStackState(home, state);
+        return;
+      }
+      options.log(`worker exited (${how}); restarting it in ${next.delayMs / 1000} s (crash ${next.crashes} in a row)`);
+      setTimeout(() => !stopping && launch(), next.delayMs);
     });
   };
   launch();

@@ -1,3 +1,5 @@
+import { Registry, collectDefaultMetrics } from 'prom-client';
+
 /** mpctl's own Prometheus metrics: jobs by module and outcome, and job durations. */
 export class JobMetrics {
   private readonly counts = new Map<string, number>();
@@ -36,4 +38,15 @@ export class JobMetrics {
     }
     return lines.join('\n') + '\n';
   }
+}
+
+let runtime: Registry | undefined;
+
+/** The process and Node runtime metrics (memory, CPU, event-loop lag, GC, handles) from prom-client's defaults. */
+export function runtimeMetrics(): Promise<string> {
+  if (!runtime) {
+    runtime = new Registry();
+    collectDefaultMetrics({ register: runtime });
+  }
+  return runtime.metrics();
 }

@@ -9,7 +9,7 @@ import { syncExternalTables } from '../external/sync-tables.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
 import { findFreePort } from '../util/ports.js';
 import { startHealthServer } from './health-server.js';
-import { JobMetrics } from './metrics.js';
+import { JobMetrics, runtimeMetrics } from './metrics.js';
 import { workflowCode } from './workflow-code.js';
 
 export interface WorkerSettings {
@@ -80,7 +80,7 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
               .then((r) => r.text())
               .catch(() => '')
           : '';
-        return sdk + metrics.render();
+        return sdk + metrics.render() + (await runtimeMetrics());
       },
     });
   }

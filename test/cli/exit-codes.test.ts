@@ -17,3 +17,22 @@ for (const args of [['status'], ['worker', '--health-port', '0'], ['failures', '
     assert.match(result.stdout + result.stderr, /no database configured.*MPCTL_DATABASE_URL/s);
   });
 }
+
+test('--json errors carry the message and type (oclif 5 keeps them; no patch of our own)', async () => {
+  const result = await mpctl(cwd, ['failures', '--json'], env, 60_000);
+  const { error } = result.json<{ error: { name: string; message: string; errorType: string } }>();
+  assert.equal(error.errorType, 'ConfigError');
+  assert.match(error.message, /no database configured/);
+});
+
+test('a mistyped command exits 127 and points to the help of its topic', async () => {
+  const result = await mpctl(cwd, ['stack', 'inf'], env, 60_000);
+  assert.equal(result.code, 127, result.stderr);
+  assert.match(result.stderr, /stack inf is not a mpctl command.*mpctl help stack/s);
+});
+
+test('--help lists the topics with their descriptions', async () => {
+  const result = await mpctl(cwd, ['--help'], env, 60_000);
+  assert.match(result.stdout, /TOPICS\n\s+db\s+The bookkeeping database/);
+  assert.match(result.stdout, /stack\s+The embedded stack/);
+});

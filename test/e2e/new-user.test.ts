@@ -90,6 +90,7 @@ describe('a new user: sample data, up, update, status, down, up', () => {
     const experiment = status.json().modules.find((m: { module: string }) => m.module === 'experiment');
     assert.deepEqual([experiment.succeeded, experiment.failed, experiment.ready], [4, 0, 1]);
     const info = (await mpctl(cwd, ['stack', 'info', '--json'], env)).json();
+    assert.match(info.uiUrl, new RegExp(`/namespaces/${info.namespace}/workflows$`));
     assert.equal((await fetch(info.uiUrl)).status, 200);
     const connection = await Connection.connect({ address: info.temporalAddress });
     try {

@@ -69,6 +69,27 @@ export class FaultStack {
     await this.postgres.stop();
   }
 
+  /**
+   * pg_terminate_backend on every session of `databaseUrl`'s database that is running a
+   * statement or holds a transaction open (the worker's jobs), as a failover or an
+   * administrator would. Returns how many were cut.
+   */
+  async terminateBackends(databaseUrl: string): Promise<number> {
+    const database = new URL(databaseUrl).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: this.postgresAdminUrl });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND state <> 'idle'`,
+        [database],
+      );
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid`, [rows.map((r) => r.pid)]);
+      return rows.length;
+    } finally {
+      await admin.end();
+    }
+  }
+
   async startTemporal(): Promise<void> {
     this.temporal = await startTemporalServer({
       cli: this.cli,

@@ -102,6 +102,34 @@ describe('fault suite: nothing lost, nothing duplicated', () => {
     expectWhole(row);
   });
 
+  it('PostgreSQL terminates the busy backends of the job database mid-job, five times', async () => {
+    let cut = 0;
+    const { row } = await runScenario(
+      stack,
+      [root],
+      experiments,
+      'pg_terminate_backend ×5 mid-job',
+      async (ctx) => {
+        for (let round = 0; round < 5; round++) {
+          // Poll until a job holds a connection (bounded: 20 s), then cut it.
+          for (let i = 0, n = 0; i < 200 && n === 0; i++) {
+            n = await ctx.stack.terminateBackends(ctx.databaseUrl);
+            cut += n;
+            if (n === 0) await sleep(100);
+          }
+          // The scenario's own connection may have been among those cut: ask again once.
+          const done = await ctx.succeeded().catch(() => ctx.succeeded());
+          await ctx.waitForSucceeded(done + 1);
+        }
+      },
+      clean,
+    );
+    rows.push(row);
+    assert.ok(cut >= 5, `expected at least one busy backend cut per round, cut ${cut}`);
+    assert.ok(row.retried > 0, 'a job whose connection was cut failed its attempt and was retried');
+    expectWhole(row);
+  });
+
   it('two `mpctl update` started at once and a third while they run process each experiment once', async () => {
     let updateIds: string[] = [];
     const { row } = await runScenario(

@@ -19,6 +19,8 @@ export interface FaultRow {
   lost: number;
   duplicated: number;
   changedTables: string[];
+  /** Jobs that needed more than one attempt: the fault reached them and they were retried. */
+  retried: number;
   recoverSeconds: number | null;
   totalSeconds: number;
   peakWorkerRssMiB: number;
@@ -115,6 +117,10 @@ export async function runScenario(
     sql`SELECT count(*) AS n FROM (
       SELECT job_id FROM pipeline_job WHERE job_id LIKE '%/%' GROUP BY job_id HAVING bool_and(status = 'succeeded') AND count(*) = ${registry.ordered.filter((m) => m.scope === 'experiment').length}) t`,
   );
+  const retried = await query<{ n: string }>(
+    orm.em.fork(),
+    sql`SELECT count(*) AS n FROM pipeline_job WHERE attempts > 1`,
+  );
   const comparison = clean ? compareDigests(clean, digest) : { lost: 0, duplicated: 0, changed: [] };
   const row: FaultRow = {
     fault,
@@ -123,6 +129,7 @@ export async function runScenario(
     lost: comparison.lost,
     duplicated: comparison.duplicated,
     changedTables: comparison.changed,
+    retried: Number(retried[0].n),
     recoverSeconds,
     totalSeconds: (Date.now() - t0) / 1000,
     peakWorkerRssMiB: Math.max(...workers.map((w) => w.peakRssMiB())),
@@ -149,12 +156,12 @@ export async function startPipelineUpdate(
 
 export function faultTable(rows: FaultRow[]): string {
   const lines = [
-    '| fault | experiments | completed | lost | duplicated | time to recover | total | worker peak RSS |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| fault | experiments | completed | lost | duplicated | retried jobs | time to recover | total | worker peak RSS |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.fault} | ${r.experiments} | ${r.completed} | ${r.lost} | ${r.duplicated}${r.changedTables.length ? ` (changed: ${r.changedTables.join(', ')})` : ''} | ${r.recoverSeconds === null ? '—' : `${r.recoverSeconds.toFixed(1)} s`} | ${r.totalSeconds.toFixed(1)} s | ${r.peakWorkerRssMiB.toFixed(0)} MiB |`,
+      `| ${r.fault} | ${r.experiments} | ${r.completed} | ${r.lost} | ${r.duplicated}${r.changedTables.length ? ` (changed: ${r.changedTables.join(', ')})` : ''} | ${r.retried} | ${r.recoverSeconds === null ? '—' : `${r.recoverSeconds.toFixed(1)} s`} | ${r.totalSeconds.toFixed(1)} s | ${r.peakWorkerRssMiB.toFixed(0)} MiB |`,
     );
   }
   return lines.join('\n');

@@ -167,6 +167,19 @@ describe('`mpctl worker` as docker-compose runs it: polls, processes jobs, serve
       );
     }
 
+    // The process and Node runtime (prom-client's defaults), on the same endpoint.
+    assert.ok(total(samples, 'process_resident_memory_bytes') > 50e6, 'resident memory of a worker');
+    assert.ok(total(samples, 'process_cpu_seconds_total') > 0, 'CPU time');
+    assert.ok(total(samples, 'nodejs_heap_size_used_bytes') > 0, 'V8 heap');
+    assert.ok(
+      samples.some((s) => s.name === 'nodejs_eventloop_lag_seconds'),
+      'event-loop lag',
+    );
+    assert.ok(
+      samples.some((s) => s.name === 'nodejs_version_info' && s.labels.major === '24'),
+      'Node 24',
+    );
+
     // The SDK's, for this task queue: six module jobs received, the bad-input one failed, all slots free again.
     const queue = { task_queue: taskQueue };
     assert.equal(total(samples, 'temporal_activity_task_received', { ...queue, activity_type: 'runModuleJob' }), 6);

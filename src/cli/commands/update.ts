@@ -134,10 +134,7 @@ parameters, raw files or upstream results changed, or (with --retry) it failed. 
   private async follow(updateId: string): Promise<UpdateProgress> {
     const config = this.settings();
     const client = await connectClient(config);
-    const view = new ProgressView(
-      (text) => !this.jsonEnabled() && process.stderr.write(text),
-      Boolean(process.stderr.isTTY),
-    );
+    const view = new ProgressView(this.jsonEnabled() ? undefined : process.stderr);
     const detach = new AbortController();
     const onSigint = () => detach.abort();
     process.once('SIGINT', onSigint);

@@ -6,7 +6,7 @@ const envInt = (name: string, fallback: number) => (process.env[name] ? Number(p
 
 export default class WorkerCommand extends MpctlCommand<typeof WorkerCommand> {
   static override summary = 'Run a worker: pipeline workflows and module activities for the mpctl task queue.';
-  static override description = `Serves /health, /ready and /metrics (Prometheus: temporal_* SDK metrics and mpctl_jobs_total, mpctl_job_duration_seconds).
+  static override description = `Serves /health, /ready and /metrics (Prometheus: temporal_* SDK metrics, mpctl_jobs_total, mpctl_job_duration_seconds, and process_* / nodejs_* runtime metrics).
 On SIGTERM it stops polling, lets running jobs finish for the grace time, then hands the rest back to Temporal for another worker.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
