@@ -12,6 +12,7 @@ const { startTestServers, SERVER_ENV } = await import(path.join(root, 'dist/test
 const only = process.argv.slice(2);
 if (!only.length || only.some((f) => f.includes('deploy'))) installDeployTools();
 await installPython();
+if (!only.length || only.some((f) => f.includes('report'))) installChromium();
 const files = only.length ? only : listTests(path.join(root, 'dist/test'));
 const started = Date.now();
 const servers = await startTestServers((line) => process.env.MPCTL_TEST_VERBOSE && console.error(line));
@@ -55,6 +56,19 @@ async function installPython() {
     devPython();
   } catch (error) {
     console.error(`no Python with pynwb (${error.message.split('\n')[0]}); the pynwb tests will skip`);
+  }
+}
+
+/** Debian's chromium for the report's browser tests (playwright-core drives it; no browser download). */
+function installChromium() {
+  if (fs.existsSync('/usr/bin/chromium')) return;
+  console.error('installing Debian chromium for the browser tests…');
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'chromium']]) {
+    const r = spawnSync('apt-get', args, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    if (r.status !== 0) process.exit(r.status ?? 1);
   }
 }
 
