@@ -10,6 +10,7 @@ import { benchPlanning } from './planning.js';
 import { benchResultWrites } from './result-writes.js';
 import { benchScaling } from './scaling.js';
 import { benchConnectionStrength } from './connection-strength.js';
+import { benchReportExport } from './report-export.js';
 import { markdownTable, notesList, writeResults, type BenchRow } from './support/report.js';
 
 const quick = process.argv.includes('--quick');
@@ -26,6 +27,7 @@ const benches: Record<string, (quick: boolean) => Promise<{ rows: BenchRow[]; de
   'result-writes': benchResultWrites,
   scaling: benchScaling,
   'connection-strength': benchConnectionStrength,
+  'report-export': benchReportExport,
 };
 
 // Durable PostgreSQL (fsync on) like a real stack; Temporal's dev server with its WAL SQLite file.

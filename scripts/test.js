@@ -18,6 +18,7 @@ const only = process.argv.slice(2);
 if (!only.length || only.some((f) => f.includes('deploy'))) installDeployTools();
 await installPython();
 installTmux();
+if (!only.length || only.some((f) => f.includes('report'))) installChromium();
 const files = only.length ? only : listTests(path.join(root, 'dist/test'));
 const started = Date.now();
 const servers = await startTestServers((line) => process.env.MPCTL_TEST_VERBOSE && console.error(line));
@@ -64,12 +65,31 @@ async function installPython() {
   }
 }
 
-/** tmux gives the progress test a real pseudo-terminal of 80×30; from apt when missing (root only). */
+/** Debian packages the tests need, from apt when missing (root only); `apt-get update` runs once. */
+function aptInstall(pkg) {
+  const apt = (...args) =>
+    spawnSync('apt-get', args, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    }).status === 0;
+  if (process.getuid?.() !== 0) return false;
+  // A property of the (hoisted) function: this runs from top-level code above any `let` here.
+  if (!aptInstall.updated && !apt('update')) return false;
+  aptInstall.updated = true;
+  return apt('install', '-y', '--no-install-recommends', pkg);
+}
+
+/** tmux gives the progress test a real pseudo-terminal of 80×30. */
 function installTmux() {
   if (spawnSync('tmux', ['-V']).status === 0) return;
-  const apt = (...args) => spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
-  if (!(process.getuid?.() === 0 && apt('update') && apt('install', '-y', '--no-install-recommends', 'tmux')))
-    console.error('tmux could not be installed; the pseudo-terminal tests will skip and say why');
+  if (!aptInstall('tmux')) console.error('tmux could not be installed; the pseudo-terminal tests will skip and say why');
+}
+
+/** Debian's chromium for the report's browser tests (playwright-core drives it; no browser download). */
+function installChromium() {
+  if (fs.existsSync('/usr/bin/chromium')) return;
+  console.error('installing Debian chromium for the browser tests…');
+  if (!aptInstall('chromium')) process.exit(1);
 }
 
 function listTests(dir) {

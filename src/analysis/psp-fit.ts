@@ -1,5 +1,5 @@
 import { nelderMead } from './nelder-mead.js';
-import { onsetPower, pspShape, SHARP_ONSET, SMOOTH_ONSET, type PspShape } from './psp-model.js';
+import { addPsp, onsetPower, pspShape, SHARP_ONSET, SMOOTH_ONSET, type PspShape } from './psp-model.js';
 import { solveLinearSystem } from './linear-solve.js';
 
 export interface FitSegment {
@@ -349,4 +349,29 @@ function accumulate(
   for (let h = c; h <= groupsTo; h++) ata[base + h]! += rc * row[h]!;
   if (free && b >= c) ata[base + b]! += rc;
   if (hasDrift) ata[base + driftCol]! += rc * row[driftCol]!;
+}
+
+/**
+ * The fitted model on each segment's own samples (V, same time base as the data): PSPs of every
+ * event plus the segment's baseline and the shared relaxation, as `fitPsp` modelled them.
+ */
+export function fitCurves(input: PspFitInput, fit: PspFit): Float64Array[] {
+  const shape = pspShape(fit.riseTime, fit.decayTau, fit.onsetExponent);
+  // The relaxation is referenced to the first decimated block's centre, as in the fit.
+  const f = Math.max(1, Math.round(input.rate / FIT_RATE));
+  const t00 = Math.min(...input.segments.map((s) => s.start)) + (f - 1) / 2 / input.rate;
+  const hasDrift = fit.drift.amplitude !== 0 && Number.isFinite(fit.drift.tau);
+  return input.segments.map((seg, s) => {
+    const out = new Float64Array(seg.data.length);
+    const base = seg.baselineZero ? 0 : (fit.baselines[s] ?? 0);
+    for (let i = 0; i < out.length; i++) {
+      const t = seg.start + i / input.rate;
+      out[i] = base + (hasDrift ? fit.drift.amplitude * Math.exp(-(t - t00) / fit.drift.tau) : 0);
+    }
+    for (const e of input.events) {
+      const a = fit.amplitudes[e.group] ?? 0;
+      if (a !== 0) addPsp(out, input.rate, seg.start, e.time + fit.latency, a, shape);
+    }
+    return out;
+  });
 }

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { readStackState } from '../../config/stack-state.js';
 import { connectionSummary, type ConnectionSummary } from '../../views/connections.js';
 import { withOrm } from '../../schema/with-orm.js';
+import { createRegistry } from '../../modules/index.js';
+import { buildReport } from '../../report/build-report.js';
 import { MpctlCommand } from '../base-command.js';
 import { table } from '../table.js';
 
@@ -12,7 +14,7 @@ export default class Demo extends MpctlCommand<typeof Demo> {
   static override description = 'Leaves the stack running so you can explore the Web UI; stop it with `mpctl down`.';
   static override examples = ['<%= config.bin %> <%= command.id %>', 'npm start'];
 
-  async run(): Promise<{ uiUrl: string; dataRoot: string; connections: ConnectionSummary }> {
+  async run(): Promise<{ uiUrl: string; dataRoot: string; connections: ConnectionSummary; report: string }> {
     const config = this.settings();
     const dataRoot = config.dataRoots[0];
     if (!fs.existsSync(dataRoot) || fs.readdirSync(dataRoot).length === 0) {
@@ -39,13 +41,24 @@ export default class Demo extends MpctlCommand<typeof Demo> {
     this.say('');
     await this.config.runCommand('status', []);
     const state = readStackState(config.home)!;
-    const connections = await withOrm({ ...config, databaseUrl: config.databaseUrl ?? state.databaseUrl }, (orm) =>
-      connectionSummary(orm),
+    const withStack = {
+      ...config,
+      databaseUrl: config.databaseUrl ?? state.databaseUrl,
+      uiUrl: config.uiUrl ?? state.uiUrl,
+    };
+    const connections = await withOrm(withStack, (orm) => connectionSummary(orm));
+    const registry = createRegistry();
+    // The demo ends with something to look at: the report, opened from the address it prints.
+    const report = await withOrm(
+      withStack,
+      (orm) => buildReport(orm, registry, withStack, { out: 'report' }),
+      registry,
     );
     this.say(`\n${renderConnections(connections)}`);
     this.say(`\nTemporal Web UI: ${state.uiUrl}/namespaces/${state.namespace}/workflows
 Data: ${path.relative(process.cwd(), dataRoot) || dataRoot} · stop the stack with: npx mpctl down`);
-    return { uiUrl: state.uiUrl, dataRoot, connections };
+    this.say(`\nReport (${report.pages} pages): ${report.url}`);
+    return { uiUrl: state.uiUrl, dataRoot, connections, report: report.url };
   }
 }
 

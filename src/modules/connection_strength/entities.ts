@@ -45,3 +45,33 @@ export const ConnectionStrengthSchema = defineEntity({
 
 export class ConnectionStrength extends ConnectionStrengthSchema.class {}
 ConnectionStrengthSchema.setClass(ConnectionStrength);
+
+/**
+ * Per ordered pair and pulse number: the pulse-aligned average over sweeps that the fit of
+ * `connection_strength` used, and the fitted model on the same samples. Sample i is at
+ * `window_start + i / sample_rate` (s from sweep start); the presynaptic spike is at
+ * `spike_time` on the same time base. Samples are little-endian float32 (V), each sweep's
+ * window minus its own pre-pulse baseline. Owned by `connection_strength`.
+ */
+export const AverageResponseSchema = defineEntity({
+  name: 'AverageResponse',
+  tableName: 'average_response',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    experiment: () => p.manyToOne(Experiment).index(),
+    pair: () => p.manyToOne(Pair).index(),
+    pulseNumber: p.integer(),
+    nAveraged: p.integer(),
+    sampleRate: p.double(),
+    windowStart: p.double(),
+    spikeTime: p.double(),
+    /** Averaged samples as little-endian float32 (V). */
+    data: p.blob(),
+    /** The fitted model at the same sample times, little-endian float32 (V); null when not fitted. */
+    fitData: p.blob().nullable(),
+  },
+  uniques: [{ properties: ['pair', 'pulseNumber'] }],
+});
+
+export class AverageResponse extends AverageResponseSchema.class {}
+AverageResponseSchema.setClass(AverageResponse);

@@ -1,4 +1,11 @@
-import { fitPsp, type FitEvent, type FitSegment, type PspFit, type PspFitInput } from '../../analysis/psp-fit.js';
+import {
+  fitCurves,
+  fitPsp,
+  type FitEvent,
+  type FitSegment,
+  type PspFit,
+  type PspFitInput,
+} from '../../analysis/psp-fit.js';
 import type { ResponseQc } from '../../analysis/response-qc.js';
 import type { ResponseStrength } from '../../analysis/response-measure.js';
 import { ksTwoSample, mean, pEvidence, stdev, welchTTest } from '../../analysis/stats.js';
@@ -49,6 +56,19 @@ export interface PairConnectivity {
   /** First-pulse average response and the spike time within it (s). */
   averageResponse: Float64Array | null;
   averageResponseT0: number;
+  /** The pulse-aligned averages the fit used, one per pulse number, with the fitted model on the same samples. */
+  averages: PulseAverage[];
+}
+
+/** One pulse number's average over sweeps: samples at `start + i / rate` (s from sweep start, V, baseline removed). */
+export interface PulseAverage {
+  pulseNumber: number;
+  start: number;
+  spikeTime: number;
+  nAveraged: number;
+  data: Float64Array;
+  /** The fit evaluated on the same samples; null when the train was not fitted. */
+  fit: Float64Array | null;
 }
 
 /** The fit's model choices (defaults: fitted onset exponent, shared baseline relaxation); the bench ablates them. */
@@ -112,7 +132,7 @@ export function analyzePair(
   const decMeanFg = fgOf((s) => s.decMeanAmp);
   const decMeanBg = bgOf((s) => s.decMeanAmp);
   const decMean = fgBg(decMeanFg, decMeanBg);
-  const { fit, averageResponse, averageResponseT0 } = fitTrain(used, rate, fitOptions);
+  const { fit, averageResponse, averageResponseT0, averages } = fitTrain(used, rate, fitOptions);
   return {
     nResponses: used.length,
     nBackground: paired.length,
@@ -140,6 +160,7 @@ export function analyzePair(
     fit,
     averageResponse,
     averageResponseT0,
+    averages,
   };
 }
 
@@ -180,7 +201,7 @@ function fitTrain(
   all: PairResponse[],
   rate: number,
   fitOptions: FitOptions,
-): { fit: PairConnectivity['fit']; averageResponse: Float64Array | null; averageResponseT0: number } {
+): Pick<PairConnectivity, 'fit' | 'averageResponse' | 'averageResponseT0' | 'averages'> {
   const used = commonProtocol(all);
   const byPulse = new Map<number, PairResponse[]>();
   for (const r of used) byPulse.set(r.pulseNumber, [...(byPulse.get(r.pulseNumber) ?? []), r]);
@@ -189,6 +210,7 @@ function fitTrain(
   const events: FitEvent[] = [];
   let averageResponse: Float64Array | null = null;
   let averageResponseT0 = 0;
+  const averages: PulseAverage[] = [];
   pulseNumbers.forEach((k, group) => {
     const rs = byPulse.get(k)!;
     const n = Math.min(...rs.map((r) => r.data.length));
@@ -203,14 +225,17 @@ function fitTrain(
     // Free baselines per segment: fixing the first to its float-mode baseline measured worse (noisy 10 ms estimate).
     segments.push({ start, data: avg });
     events.push({ time: spike, group });
+    averages.push({ pulseNumber: k, start, spikeTime: spike, nAveraged: rs.length, data: avg, fit: null });
     if (group === 0) {
       averageResponse = avg;
       averageResponseT0 = spike - start;
     }
   });
-  if (segments.length === 0) return { fit: null, averageResponse, averageResponseT0 };
-  const fit = fitPsp({ rate, segments, events, nGroups: pulseNumbers.length, ...fitOptions });
-  return { fit: { ...fit, amplitude: fit.amplitudes[0]! }, averageResponse, averageResponseT0 };
+  if (segments.length === 0) return { fit: null, averageResponse, averageResponseT0, averages };
+  const input = { rate, segments, events, nGroups: pulseNumbers.length, ...fitOptions };
+  const fit = fitPsp(input);
+  fitCurves(input, fit).forEach((curve, i) => (averages[i]!.fit = curve));
+  return { fit: { ...fit, amplitude: fit.amplitudes[0]! }, averageResponse, averageResponseT0, averages };
 }
 
 /** Clips both samples at the pooled 5th/95th percentiles, so a stray spontaneous PSP cannot dominate a mean. */

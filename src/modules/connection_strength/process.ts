@@ -1,8 +1,9 @@
 import { setImmediate as tick } from 'node:timers/promises';
-import { analyzePair, type PairConnectivity } from './pair-connectivity.js';
+import { analyzePair, type PairConnectivity, type PulseAverage } from './pair-connectivity.js';
 import { insertRows, type InsertRow } from '../../db/entity-rows.js';
 import { query, sql } from '../../db/sql.js';
-import { ConnectionStrengthSchema } from './entities.js';
+import { AverageResponseSchema, ConnectionStrengthSchema } from './entities.js';
+import { toFloat32Bytes } from '../../db/float32.js';
 import type { ProcessContext, ProcessResult } from '../types.js';
 import { pairResponses } from './pair-responses.js';
 import { finiteOrNull } from '../../util/finite.js';
@@ -20,20 +21,38 @@ export async function processConnectionStrength({
   );
   const responses = await pairResponses(em, job.jobId);
   const rows: ConnectionRow[] = [];
+  const averages: AverageRow[] = [];
   for (const [i, pair] of pairs.entries()) {
     signal.throwIfAborted();
     heartbeat({ phase: 'connection_strength', pair: i + 1, of: pairs.length });
     const entry = responses.get(pair.id);
     const result = entry ? analyzePair(entry.responses, entry.rate) : null;
     rows.push(connectionRow(job.jobId, pair.id, result));
+    for (const a of result?.averages ?? []) averages.push(averageRow(job.jobId, pair.id, entry!.rate, a));
     // Each fit is synchronous CPU work: let heartbeats and cancellation through between pairs.
     await tick();
   }
   await insertRows(em, ConnectionStrengthSchema, rows);
-  return { rows: { connection_strength: rows.length } };
+  await insertRows(em, AverageResponseSchema, averages);
+  return { rows: { connection_strength: rows.length, average_response: averages.length } };
 }
 
 type ConnectionRow = InsertRow<typeof ConnectionStrengthSchema>;
+type AverageRow = InsertRow<typeof AverageResponseSchema>;
+
+function averageRow(experiment: string, pair: number, rate: number, a: PulseAverage): AverageRow {
+  return {
+    experiment,
+    pair,
+    pulseNumber: a.pulseNumber,
+    nAveraged: a.nAveraged,
+    sampleRate: rate,
+    windowStart: a.start,
+    spikeTime: a.spikeTime,
+    data: toFloat32Bytes(a.data),
+    fitData: a.fit ? toFloat32Bytes(a.fit) : null,
+  };
+}
 
 function connectionRow(experiment: string, pair: number, r: PairConnectivity | null): ConnectionRow {
   if (!r) return { experiment, pair, nSamples: 0, nBackground: 0 };

@@ -61,3 +61,21 @@ test('sweeps with another protocol are left out of the averaged fit, not mixed i
   assert.ok(Math.abs(r.fit!.amplitude - 0.4e-3) < 0.1e-3, `amp ${r.fit!.amplitude}`);
   assert.equal(analyzePair(main.slice(0, 1), RATE), null, 'too few responses');
 });
+
+test('the averages the fit used are kept per pulse, with the fitted model on the same samples', () => {
+  const r = analyzePair(responses(0.4e-3, 10, 1), RATE)!;
+  assert.deepEqual(
+    r.averages.map((a) => [a.pulseNumber, a.nAveraged]),
+    [0, 1, 2, 3].map((k) => [k, 10]),
+  );
+  for (const a of r.averages) {
+    assert.ok(a.fit && a.fit.length === a.data.length);
+    // The model explains the average: its residual is small next to the PSP, and it peaks after the spike.
+    let sse = 0;
+    for (let i = 0; i < a.data.length; i++) sse += (a.data[i]! - a.fit[i]!) ** 2;
+    assert.ok(Math.sqrt(sse / a.data.length) < 0.05e-3, `rms residual ${Math.sqrt(sse / a.data.length)}`);
+    const peak = a.fit.indexOf(Math.max(...a.fit));
+    assert.ok(a.start + peak / RATE > a.spikeTime, `peak at ${a.start + peak / RATE}, spike ${a.spikeTime}`);
+  }
+  assert.equal(r.averages[0]!.data, r.averageResponse);
+});
