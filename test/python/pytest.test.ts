@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { SHIPPED_MODULES } from '../../src/external/discover.js';
 import { ensureModuleEnv, HELPER_PACKAGE } from '../../src/external/python-env.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
@@ -33,5 +34,9 @@ describe('the Python pieces, tested with pytest', () => {
 
   it('python/mpctl-module: job, emit, progress, BadInput → 65, query on a real read-only PostgreSQL', async () => {
     await pytest(HELPER_PACKAGE, { MPCTL_TEST_DATABASE_URL: db.url, MPCTL_TEST_REQUIRE_DATABASE: '1' });
+  });
+
+  it("modules/dynamics: the module's maths on synthetic trains", async () => {
+    await pytest(path.join(SHIPPED_MODULES, 'dynamics'));
   });
 });
