@@ -16,6 +16,10 @@ export interface PairTruthRecord {
   rise_shape: 'smooth' | 'sharp' | null;
   decay_tau_ms: number | null;
   failure_rate: number | null;
+  /** Mean delivered amplitude (mV) of each train pulse then each recovery pulse, as the trials gave them. */
+  pulse_amplitudes_mv: (number | null)[] | null;
+  /** The synapse's plasticity kind the trials were drawn with. */
+  plasticity: 'depressing' | 'facilitating' | null;
 }
 
 export interface CellTruthRecord {
@@ -49,6 +53,8 @@ export function siteTruth(
       rise_shape: t.riseShape,
       decay_tau_ms: scaled(t.decayTau, 1e3),
       failure_rate: t.failureRate,
+      pulse_amplitudes_mv: t.pulseAmplitudes?.map((a) => scaled(a, 1e3)) ?? null,
+      plasticity: t.plasticity?.kind ?? null,
     })),
     cells: sim.cells.map((c) => ({
       experiment_id: site.experimentId,

@@ -5,6 +5,7 @@ import type { Orm } from '../db/orm.js';
 import { query, sql } from '../db/sql.js';
 import { BadInputError } from '../errors/index.js';
 import type { PairTruthRecord } from '../sample-data/truth.js';
+import { validateDynamics, type DynamicsValidation } from './validation-dynamics.js';
 
 export interface ValidationSummary {
   truthDir: string;
@@ -21,6 +22,8 @@ export interface ValidationSummary {
   amplitudesCompared: number;
   minAmplitudeMv: number;
   medianLatencyErrorMs: number;
+  /** Short-term plasticity of the `dynamics` module over true connections ≥ 0.3 mV; null if it has not run. */
+  dynamics: DynamicsValidation | null;
 }
 
 // Electrode names in the analysis' validate() are free-form keys: experiment and pipette make them unique across sites.
@@ -90,5 +93,6 @@ export async function validateAgainstTruth(
     amplitudesCompared: report.nAmplitudeCompared,
     minAmplitudeMv,
     medianLatencyErrorMs: report.medianLatencyError * 1e3,
+    dynamics: await validateDynamics(orm.em.fork(), used),
   };
 }

@@ -42,6 +42,7 @@ export default class Validate extends MpctlCommand<typeof Validate> {
             `${result.amplitudesCompared} connections`,
           ],
           ['median latency error', `${f(result.medianLatencyErrorMs, 3)} ms`, `${result.connections} true connections`],
+          ...dynamicsRows(result.dynamics, f),
         ],
       ),
     );
@@ -50,4 +51,15 @@ export default class Validate extends MpctlCommand<typeof Validate> {
     if (result.missingPredictions) this.say(`${result.missingPredictions} true pairs have no connection_strength row`);
     return result;
   }
+}
+
+/** The dynamics module's figures, or one row saying it has not run. */
+function dynamicsRows(d: ValidationSummary['dynamics'], f: (x: number, digits: number) => string): string[][] {
+  if (!d) return [['dynamics', 'not run', 'no dynamics table']];
+  const over = `${d.compared} of ${d.connections} true connections ≥ ${d.minAmplitudeMv} mV`;
+  return [
+    ['dynamics: median PPR error', f(d.medianPprError ?? Number.NaN, 3), over],
+    ['dynamics: median induction error', f(d.medianInductionError ?? Number.NaN, 3), over],
+    ['dynamics: depressing/facilitating accuracy', f(d.plasticityAccuracy ?? Number.NaN, 3), over],
+  ];
 }

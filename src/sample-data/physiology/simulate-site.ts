@@ -76,6 +76,8 @@ export function simulateSite(options: SimulationOptions = {}): SimulatedSite {
   }
   const testPulseAt = testPulseStart(opts.testPulseGap);
   const firstPulse = new Map<PairTruth, number[]>();
+  // Per connection and pulse of the train and recovery: sum and count of delivered amplitudes (pulses that fired).
+  const perPulse = new Map<PairTruth, { sum: number[]; n: number[] }>();
 
   const rate = opts.sampleRate;
   const n = Math.round(opts.sweepDuration * rate);
@@ -122,6 +124,13 @@ export function simulateSite(options: SimulationOptions = {}): SimulatedSite {
               shapes.get(pair)!,
             );
           });
+          const acc = perPulse.get(pair) ?? { sum: pulses.map(() => 0), n: pulses.map(() => 0) };
+          spikeTimes.forEach((t, k) => {
+            if (Number.isNaN(t)) return;
+            acc.sum[k]! += amps[k]!;
+            acc.n[k]! += 1;
+          });
+          perPulse.set(pair, acc);
           if (!Number.isNaN(spikeTimes[0]!)) {
             const list = firstPulse.get(pair) ?? [];
             list.push(amps[0]!);
@@ -137,6 +146,8 @@ export function simulateSite(options: SimulationOptions = {}): SimulatedSite {
   for (const pair of pairs) {
     const list = firstPulse.get(pair);
     if (pair.connected && list && list.length > 0) pair.amplitude = list.reduce((a, b) => a + b, 0) / list.length;
+    const acc = perPulse.get(pair);
+    if (pair.connected && acc) pair.pulseAmplitudes = acc.sum.map((x, k) => (acc.n[k]! > 0 ? x / acc.n[k]! : null));
   }
   const testPulse = { start: testPulseAt, end: testPulseAt + PROTOCOL.testPulseDuration };
   return {

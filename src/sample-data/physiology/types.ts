@@ -99,6 +99,11 @@ export interface PairTruth {
   decayTau: number | null;
   failureRate: number | null;
   plasticity: Plasticity | null;
+  /**
+   * Mean delivered PSP amplitude (V, signed, failures included) of each of the 8 train and 4
+   * recovery pulses over the trials whose presynaptic spike fired; null for a pulse that never did.
+   */
+  pulseAmplitudes?: (number | null)[];
 }
 
 export interface SiteTruth {
