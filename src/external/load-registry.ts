@@ -6,6 +6,7 @@ import type { PipelineModule } from '../modules/types.js';
 import { loadManifests, manifestsSignature } from './discover.js';
 import { externalModule, type ExternalSettings } from './external-module.js';
 import type { ModuleManifest } from './manifest.js';
+import { ensureModuleEnv } from './python-env.js';
 
 /** Table names no external module may take: the bookkeeping's, MikroORM's and the built-in modules'. */
 function reservedTables(builtins: PipelineModule[]): Map<string, string> {
@@ -46,7 +47,13 @@ export function readOnlyUrl(config: Pick<MpctlConfig, 'databaseUrl' | 'moduleDat
 }
 
 export function externalSettings(config: MpctlConfig): ExternalSettings {
-  return { moduleDatabaseUrl: readOnlyUrl(config), resultsRoot: config.resultsRoot };
+  return {
+    moduleDatabaseUrl: readOnlyUrl(config),
+    resultsRoot: config.resultsRoot,
+    // A `python:` module runs with its pinned environment (built once, cached by content) first on PATH.
+    binDirs: async (manifest) =>
+      manifest.pythonRequirements ? [(await ensureModuleEnv(manifest.dir, manifest.pythonRequirements)).binDir] : [],
+  };
 }
 
 export interface LoadedModules {
