@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { query, sql } from '../../src/db/sql.js';
-import { createRegistry } from '../../src/modules/index.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SHIPPED_MODULES } from '../../src/external/discover.js';
+import { externalModule, type ExternalSettings } from '../../src/external/external-module.js';
+import { readOnlyUrl } from '../../src/external/load-registry.js';
+import { readManifest } from '../../src/external/manifest.js';
+import { ensureModuleEnv } from '../../src/external/python-env.js';
+import { syncExternalTables } from '../../src/external/sync-tables.js';
+import { createRegistry, pipelineModules } from '../../src/modules/index.js';
 import { connectionSummary } from '../../src/views/connections.js';
 import { validateAgainstTruth } from '../../src/views/validation.js';
 import { WorkflowNames, type DropResultsResult } from '../../src/workflow-safe/workflow-types.js';
@@ -9,7 +18,15 @@ import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.js';
 import { sampleRootWithNwb } from '../helpers/sample.js';
 
 // The modules and tables come from the registry, so a new module is covered without editing this test.
-const registry = createRegistry();
+// The shipped external module `dynamics` (Python) runs with them, through the same runner a lab's module uses.
+const dynamics = readManifest(path.join(SHIPPED_MODULES, 'dynamics', 'module.yml'));
+const settings: ExternalSettings = {
+  moduleDatabaseUrl: '',
+  resultsRoot: fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-results-')),
+  binDirs: async (m) => [(await ensureModuleEnv(m.dir, m.pythonRequirements!)).binDir],
+};
+const modules = [...pipelineModules, externalModule(dynamics, settings)];
+const registry = createRegistry(modules);
 const SCIENCE_MODULES = ['dataset', ...registry.downstreamOf('dataset')];
 const DATASET_TABLES = registry.get('dataset').tables;
 const DOWNSTREAM_TABLES = registry.downstreamOf('dataset').flatMap((m) => registry.get(m).tables);
@@ -24,7 +41,9 @@ describe('science modules: sample NWB through a real update, validated against t
 
   before(async () => {
     data = await sampleRootWithNwb({ slices: 3, sitesPerSlice: 2, cells: 6, seed: 11 });
-    p = await startTestPipeline([data.root]);
+    p = await startTestPipeline([data.root], modules);
+    settings.moduleDatabaseUrl = readOnlyUrl({ databaseUrl: p.db.url });
+    await syncExternalTables(p.db.url, [dynamics]);
   });
   after(async () => {
     await p?.close();
@@ -64,6 +83,13 @@ describe('science modules: sample NWB through a real update, validated against t
     assert.ok(v.synapseTypeAccuracy >= 0.95, `type accuracy ${v.synapseTypeAccuracy}`);
     assert.ok(v.medianAmplitudeErrorPct <= 15, `amplitude error ${v.medianAmplitudeErrorPct} %`);
     assert.ok(v.medianLatencyErrorMs <= 0.3, `latency error ${v.medianLatencyErrorMs} ms`);
+    const d = v.dynamics!;
+    assert.ok(
+      d && d.compared >= 10,
+      `dynamics rows for the detected true connections (${d?.compared} of ${d?.connections})`,
+    );
+    assert.ok(d.plasticityAccuracy! >= 0.9, `depressing/facilitating accuracy ${d.plasticityAccuracy}`);
+    assert.ok(d.medianPprError! <= 0.15, `paired-pulse ratio error ${d.medianPprError}`);
     const summary = await connectionSummary(p.db.orm);
     console.log(
       `# connections found: ${summary.connections.length} of ${summary.pairsTested} tested (true: ${v.connections})`,
