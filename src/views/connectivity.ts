@@ -75,6 +75,15 @@ export const lateralDistance = (a: [number, number, number] | null, b: [number, 
  * it spans every experiment, while a job is one slice or experiment, and it must follow class edits at once).
  */
 export async function connectivityMatrix(orm: Orm, by: GroupBy = 'class'): Promise<ConnectivityMatrix> {
+  const { classes, matrix } = await connectivityGroups(orm, by);
+  return { classes, matrix };
+}
+
+/** The matrix with the probed pairs of each (pre, post) group, for validation. */
+export async function connectivityGroups(
+  orm: Orm,
+  by: GroupBy,
+): Promise<ConnectivityMatrix & { probedPairs: Map<string, PairRow[]> }> {
   const rows = await pairRows(orm);
   const definitions = readCellClasses();
   const classSign = new Map(definitions.map((d) => [d.name, d.synapseType]));
@@ -115,8 +124,11 @@ export async function connectivityMatrix(orm: Orm, by: GroupBy = 'class'): Promi
       const pairs = groups.get(`${pre}\u0000${post}`)?.pairs ?? [];
       matrix.push(summarise(pre, post, pairs));
     }
-  return { classes, matrix };
+  const probedPairs = new Map([...groups.entries()].map(([key, g]) => [key, g.pairs]));
+  return { classes, matrix, probedPairs };
 }
+
+export const groupKey = (pre: string, post: string) => `${pre}\u0000${post}`;
 
 const isConnected = (r: PairRow) => (r.detection_score ?? 0) >= DETECTION_THRESHOLD;
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);

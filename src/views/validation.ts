@@ -5,6 +5,7 @@ import type { Orm } from '../db/orm.js';
 import { query, sql } from '../db/sql.js';
 import { BadInputError } from '../errors/index.js';
 import type { PairTruthRecord } from '../sample-data/truth.js';
+import { validateConnectivity, type ConnectivityValidation } from './connectivity-validation.js';
 
 export interface ValidationSummary {
   truthDir: string;
@@ -21,6 +22,8 @@ export interface ValidationSummary {
   amplitudesCompared: number;
   minAmplitudeMv: number;
   medianLatencyErrorMs: number;
+  /** Connectivity by class against truth/connectivity.json; null for truth written before it existed. */
+  connectivity: ConnectivityValidation | null;
 }
 
 // Electrode names in the analysis' validate() are free-form keys: experiment and pipette make them unique across sites.
@@ -90,5 +93,10 @@ export async function validateAgainstTruth(
     amplitudesCompared: report.nAmplitudeCompared,
     minAmplitudeMv,
     medianLatencyErrorMs: report.medianLatencyError * 1e3,
+    connectivity: await validateConnectivity(
+      orm,
+      truthDir,
+      new Map(used.map((t) => [`${t.experiment_id}\u0001${t.pre_pipette}\u0001${t.post_pipette}`, t.connected])),
+    ),
   };
 }
