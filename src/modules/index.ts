@@ -1,3 +1,4 @@
+import { cellClassModule } from './cell_class/index.js';
 import { connectionStrengthModule } from './connection_strength/index.js';
 import { datasetModule } from './dataset/index.js';
 import { experimentModule } from './experiment/index.js';
@@ -17,6 +18,7 @@ export const pipelineModules: PipelineModule[] = [
   intrinsicModule,
   pulseResponseModule,
   connectionStrengthModule,
+  cellClassModule,
 ];
 
 export function createRegistry(modules: PipelineModule[] = pipelineModules): ModuleRegistry {

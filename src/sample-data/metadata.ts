@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { RiseShapes } from './physiology/index.js';
+import type { SampleClass } from './class-connectivity.js';
 import { between, pick, seededRandom } from './random.js';
 
 export interface SampleDataOptions {
@@ -12,7 +13,7 @@ export interface SampleDataOptions {
   seed: number;
   /** Sweeps per cell (each drives one cell's train); default 5. */
   sweepsPerCell?: number;
-  /** Probability that an ordered pair is connected; default 0.25. */
+  /** Probability that an ordered pair is connected, the same for all; default: by class and distance (class-connectivity.ts). */
   connectionProbability?: number;
   /** Scales every cell's recording noise; default 1. */
   noise?: number;
@@ -31,16 +32,26 @@ export interface SampleSite {
   dir: string;
   /** The NWB file name site.yml gives (nwb_file). */
   nwbFile: string;
-  cells: { pipette: string; adChannel: number; position: [number, number, number]; layer: string; creType: string }[];
+  cells: {
+    pipette: string;
+    adChannel: number;
+    position: [number, number, number];
+    layer: string;
+    creType: string;
+    morphology: string;
+    cellClass: SampleClass;
+  }[];
 }
 
-const GENOTYPES = [
-  'Sst-IRES-Cre/wt;Ai14/wt',
-  'Pvalb-IRES-Cre/wt;Ai14/wt',
-  'Tlx3-Cre_PL56/wt;Ai14/wt',
-  'Vip-IRES-Cre/wt;Ai14/wt',
+// Dual-reporter lines (Cre → tdTomato, Flp → EGFP), one per slice in turn, so every pair of the
+// three interneuron classes is recorded in some site; unlabeled spiny cells are the pyramidal cells.
+const GENOTYPES: { genotype: string; reporters: [string, string] }[] = [
+  { genotype: 'Sst-IRES-Cre/wt;Pvalb-T2A-FlpO/wt;Ai65F/Ai14', reporters: ['Sst', 'Pvalb'] },
+  { genotype: 'Vip-IRES-Cre/wt;Sst-T2A-FlpO/wt;Ai65F/Ai14', reporters: ['Vip', 'Sst'] },
+  { genotype: 'Pvalb-IRES-Cre/wt;Vip-T2A-FlpO/wt;Ai65F/Ai14', reporters: ['Pvalb', 'Vip'] },
 ];
-const LAYERS = ['2/3', '4', '5', '6'];
+const LAYERS = ['2/3', '5'];
+const FLUOROPHORES = ['tdTomato', 'EGFP'];
 const NWB_FILE = 'recording.nwb';
 const REGIONS = ['VISp', 'VISl', 'SSp'];
 
@@ -54,7 +65,7 @@ export function writeSampleMetadata(options: SampleDataOptions): SampleSite[] {
     const sliceName = `${date}_slice${s + 1}`;
     const sliceDir = path.join(options.out, sliceName);
     fs.mkdirSync(sliceDir, { recursive: true });
-    const genotype = pick(random, GENOTYPES);
+    const { genotype, reporters } = GENOTYPES[s % GENOTYPES.length]!;
     writeYaml(path.join(sliceDir, 'slice.yml'), {
       specimen_id: `S${options.seed}-${s + 1}`,
       species: 'mouse',
@@ -81,16 +92,27 @@ export function writeSampleMetadata(options: SampleDataOptions): SampleSite[] {
         acsf: '2 mM Ca',
         nwb_file: NWB_FILE,
       });
-      const creType = genotype.split('-')[0];
-      const cells = Array.from({ length: options.cells }, (_, i) => ({
-        pipette: String(i + 1),
-        adChannel: i,
-        position: [between(random, 0, 200), between(random, 0, 200), between(random, 30, 90)].map((v) =>
+      const cells = Array.from({ length: options.cells }, (_, i) => {
+        const position = [between(random, 0, 200), between(random, 0, 200), between(random, 30, 90)].map((v) =>
           Number(v.toFixed(1)),
-        ) as [number, number, number],
-        layer: pick(random, LAYERS),
-        creType: random() < 0.5 ? creType : 'unlabeled',
-      }));
+        ) as [number, number, number];
+        const layer = pick(random, LAYERS);
+        // Half the cells pyramidal (unlabeled, spiny), a quarter each of the two reporters.
+        const draw = random();
+        const reporter = draw < 0.5 ? null : draw < 0.75 ? 0 : 1;
+        const creType = reporter === null ? 'unlabeled' : reporters[reporter]!;
+        const cellClass = (reporter === null ? `L${layer} Pyr` : creType) as SampleClass;
+        return {
+          pipette: String(i + 1),
+          adChannel: i,
+          position,
+          layer,
+          creType,
+          morphology: reporter === null ? 'spiny' : 'aspiny',
+          cellClass,
+          reporter,
+        };
+      });
       writeYaml(
         path.join(siteDir, 'pipettes.yml'),
         Object.fromEntries(
@@ -103,17 +125,28 @@ export function writeSampleMetadata(options: SampleDataOptions): SampleSite[] {
               patch_start: new Date(acq * 1000 - 600_000).toISOString(),
               patch_stop: new Date(acq * 1000 + 1_800_000).toISOString(),
               target_layer: cell.layer,
+              morphology: cell.morphology,
               cell_labels:
-                cell.creType === 'unlabeled'
-                  ? { tdTomato: '-', biocytin: '?' }
-                  : { [cell.creType]: '+', tdTomato: '+', biocytin: '?' },
+                cell.reporter === null
+                  ? { tdTomato: '-', EGFP: '-', biocytin: '?' }
+                  : {
+                      [cell.creType]: '+',
+                      [FLUOROPHORES[cell.reporter]!]: '+',
+                      [FLUOROPHORES[1 - cell.reporter]!]: '-',
+                      biocytin: '?',
+                    },
               position: cell.position,
               cell_qc: { holding: true, access: true, spiking: true },
             },
           ]),
         ),
       );
-      sites.push({ experimentId: `${sliceName}/site_${m + 1}`, dir: siteDir, nwbFile: NWB_FILE, cells });
+      sites.push({
+        experimentId: `${sliceName}/site_${m + 1}`,
+        dir: siteDir,
+        nwbFile: NWB_FILE,
+        cells: cells.map(({ reporter: _, ...cell }) => cell),
+      });
     }
   }
   return sites;

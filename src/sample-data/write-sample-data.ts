@@ -4,6 +4,8 @@ import { writeIcephysNwb } from '../nwb/index.js';
 import { PROTOCOL, simulateSite, toNwbInput } from './physiology/index.js';
 import { testPulseStart } from './physiology/protocol.js';
 import { writeSampleMetadata, type SampleDataOptions } from './metadata.js';
+import { connectivityTruth } from './connectivity-truth.js';
+import { pairProbabilities } from './class-connectivity.js';
 import { siteTruth, type CellTruthRecord, type PairTruthRecord } from './truth.js';
 
 export interface SampleDataSummary {
@@ -35,6 +37,8 @@ export async function writeSampleData(options: SampleDataOptions): Promise<Sampl
         sweeps: (options.sweepsPerCell ?? 5) * options.cells,
         seed: siteSeed(options.seed, k),
         connectionProbability: options.connectionProbability ?? 0.25,
+        // Without a fixed probability, each pair's comes from its classes and lateral distance.
+        pairProbabilities: options.connectionProbability === undefined ? pairProbabilities(site) : null,
         noise: options.noise ?? 1,
         riseShapes: options.riseShapes ?? 'smooth',
         testPulseGap: options.testPulseGap ?? null,
@@ -67,6 +71,7 @@ export async function writeSampleData(options: SampleDataOptions): Promise<Sampl
     },
   });
   write('pairs.json', pairs);
+  write('connectivity.json', connectivityTruth(sites, options.connectionProbability));
   write('cells.json', cells);
   return {
     out: options.out,

@@ -6,6 +6,7 @@ import { query, sql } from '../db/sql.js';
 import { BadInputError } from '../errors/index.js';
 import type { PairTruthRecord } from '../sample-data/truth.js';
 import { validateDynamics, type DynamicsValidation } from './validation-dynamics.js';
+import { validateConnectivity, type ConnectivityValidation } from './connectivity-validation.js';
 
 export interface ValidationSummary {
   truthDir: string;
@@ -24,6 +25,8 @@ export interface ValidationSummary {
   medianLatencyErrorMs: number;
   /** Short-term plasticity of the `dynamics` module over true connections ≥ 0.3 mV; null if it has not run. */
   dynamics: DynamicsValidation | null;
+  /** Connectivity by class against truth/connectivity.json; null for truth written before it existed. */
+  connectivity: ConnectivityValidation | null;
 }
 
 // Electrode names in the analysis' validate() are free-form keys: experiment and pipette make them unique across sites.
@@ -94,5 +97,10 @@ export async function validateAgainstTruth(
     minAmplitudeMv,
     medianLatencyErrorMs: report.medianLatencyError * 1e3,
     dynamics: await validateDynamics(orm.em.fork(), used),
+    connectivity: await validateConnectivity(
+      orm,
+      truthDir,
+      new Map(used.map((t) => [`${t.experiment_id}\u0001${t.pre_pipette}\u0001${t.post_pipette}`, t.connected])),
+    ),
   };
 }

@@ -12,6 +12,7 @@ import { ensureModuleEnv } from '../../src/external/python-env.js';
 import { syncExternalTables } from '../../src/external/sync-tables.js';
 import { createRegistry, pipelineModules } from '../../src/modules/index.js';
 import { connectionSummary } from '../../src/views/connections.js';
+import { connectivityMatrix } from '../../src/views/connectivity.js';
 import { validateAgainstTruth } from '../../src/views/validation.js';
 import { WorkflowNames, type DropResultsResult } from '../../src/workflow-safe/workflow-types.js';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.js';
@@ -95,6 +96,24 @@ describe('science modules: sample NWB through a real update, validated against t
       `# connections found: ${summary.connections.length} of ${summary.pairsTested} tested (true: ${v.connections})`,
     );
     assert.ok(summary.connections.length > 0 && summary.connections.length <= summary.pairsTested);
+  });
+
+  it('connectivity by class: the JSON shape, consistent counts, and intervals that cover the truth', async () => {
+    const m = await connectivityMatrix(p.db.orm);
+    assert.deepEqual(Object.keys(m).sort(), ['classes', 'matrix']);
+    assert.deepEqual(m.classes, ['L2/3 Pyr', 'L5 Pyr', 'Pvalb', 'Sst', 'Vip']);
+    assert.equal(m.matrix.length, 25);
+    for (const c of m.matrix) {
+      for (const key of ['pre', 'post', 'probed', 'connected', 'probability', 'ciLow', 'ciHigh', 'pmax', 'sigma'])
+        assert.ok(key in c, key);
+      assert.ok(c.connected <= c.probed);
+      if (c.probed) assert.ok(c.ciLow <= c.probability! && c.probability! <= c.ciHigh);
+    }
+    assert.ok(m.matrix.reduce((s, c) => s + c.probed, 0) > 150, 'nearly every pair is probed');
+    const v = (await validateAgainstTruth(p.db.orm, data.truthDir)).connectivity!;
+    console.log(`# connectivity: ${JSON.stringify({ ...v, classPairs: v.classPairs.length })}`);
+    const covered = v.classPairs.filter((c) => c.covered).length;
+    assert.ok(covered >= 0.8 * v.classPairs.length, `${covered} of ${v.classPairs.length} class pairs covered`);
   });
 
   it('re-running dataset replaces its rows and those downstream instead of adding to them', async () => {

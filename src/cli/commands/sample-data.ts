@@ -29,8 +29,8 @@ export default class SampleData extends MpctlCommand<typeof SampleData> {
       max: 100,
     }),
     'connection-probability': Flags.string({
-      description: 'Probability that an ordered cell pair is connected (0–1)',
-      default: '0.25',
+      description:
+        'Probability that an ordered cell pair is connected (0–1), the same for every pair [default: by pre/post class and lateral distance, pmax·exp(−d²/2σ²), see truth/connectivity.json]',
     }),
     noise: Flags.string({ description: "Scale of every cell's recording noise (1 = typical)", default: '1' }),
     'rise-shapes': Flags.string({
@@ -62,7 +62,8 @@ export default class SampleData extends MpctlCommand<typeof SampleData> {
       cells: this.flags.cells,
       seed: this.flags.seed,
       sweepsPerCell: this.flags.sweeps,
-      connectionProbability: this.fraction('connection-probability', 0, 1),
+      connectionProbability:
+        this.flags['connection-probability'] === undefined ? undefined : this.fraction('connection-probability', 0, 1),
       noise: this.fraction('noise', 0, 10),
       riseShapes: this.flags['rise-shapes'] as RiseShapes,
       testPulseGap: this.testPulseGap(),

@@ -46,6 +46,11 @@ export default class Validate extends MpctlCommand<typeof Validate> {
         ],
       ),
     );
+    const c = result.connectivity;
+    if (c)
+      this.say(
+        `connectivity: CI covers the truth in ${c.ciCoverage === null ? 'n/a' : f(c.ciCoverage, 2)} of ${c.classPairsJudged} class pairs (≥ 20 probed); median error of pmax ${c.medianPmaxErrorPct === null ? 'n/a' : f(c.medianPmaxErrorPct, 1)} %, σ ${c.medianSigmaErrorPct === null ? 'n/a' : f(c.medianSigmaErrorPct, 1)} % over ${c.classPairsFitted} class pairs (≥ 20 true connections)`,
+      );
     if (result.experimentsMissing)
       this.say(`${result.experimentsMissing} of ${result.experiments} experiments in the truth have no results yet`);
     if (result.missingPredictions) this.say(`${result.missingPredictions} true pairs have no connection_strength row`);

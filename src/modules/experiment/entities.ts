@@ -57,6 +57,7 @@ export const CellSchema = defineEntity({
     creType: p.string().length(64).nullable(),
     labels: p.json<Record<string, string>>().nullable(),
     targetLayer: p.string().length(16).nullable(),
+    morphology: p.string().length(64).nullable(),
     positionUm: p.json<[number, number, number]>().nullable(),
     depthUm: p.double().nullable(),
     qc: p.json<Record<string, boolean>>().nullable(),

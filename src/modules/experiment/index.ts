@@ -7,7 +7,7 @@ import { processExperiment } from './process.js';
 export const experimentModule = defineModule({
   name: 'experiment',
   dependencies: ['slice'],
-  version: '1',
+  version: '2',
   scope: 'experiment',
   entities: [ExperimentSchema, ElectrodeSchema, CellSchema, PairSchema],
   rawInputs: (job) => ['site.yml', 'pipettes.yml', 'ignore.txt'].map((name) => jobFile(job, name)),

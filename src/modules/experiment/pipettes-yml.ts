@@ -9,6 +9,8 @@ export interface Pipette {
   patchStart?: string;
   patchStop?: string;
   targetLayer?: string;
+  /** Dendrite type or shape as the rig noted it (e.g. spiny, aspiny), what cell classes match on. */
+  morphology?: string;
   creType?: string;
   labels?: Record<string, string>;
   position?: [number, number, number];
@@ -56,6 +58,7 @@ export function parsePipettesYml(file: string, data: Record<string, unknown>): P
       patchStart: f.string('patch_start'),
       patchStop: f.string('patch_stop'),
       targetLayer: f.string('target_layer'),
+      morphology: f.string('morphology'),
       creType: f.string('cre_type'),
       labels: labels as Record<string, string> | undefined,
       position: f.vector3('position'),

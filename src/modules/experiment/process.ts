@@ -46,6 +46,7 @@ export async function processExperiment({ em, job }: ProcessContext): Promise<Pr
       creType: creTypeOf(p),
       labels: p.labels,
       targetLayer: p.targetLayer,
+      morphology: p.morphology,
       positionUm: p.position,
       depthUm: p.depthUm,
       qc: p.qc,

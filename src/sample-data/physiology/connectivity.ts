@@ -3,13 +3,18 @@ import { drawPlasticity } from './plasticity.js';
 import type { PairTruth, SimulatedCell } from './types.js';
 
 /** Per ordered pair: connected or not, and if so the synapse's sign, strength and kinetics. */
-export function drawConnections(prng: Prng, cells: SimulatedCell[], probability: number): PairTruth[] {
+export function drawConnections(
+  prng: Prng,
+  cells: SimulatedCell[],
+  probability: number,
+  perPair: number[][] | null = null,
+): PairTruth[] {
   const pairs: PairTruth[] = [];
   for (const pre of cells) {
     for (const post of cells) {
       if (pre.index === post.index) continue;
       const base = { pre: pre.index, post: post.index, preElectrode: pre.electrode, postElectrode: post.electrode };
-      if (prng.random() >= probability) {
+      if (prng.random() >= (perPair?.[pre.index]?.[post.index] ?? probability)) {
         pairs.push({
           ...base,
           connected: false,

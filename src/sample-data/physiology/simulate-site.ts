@@ -25,6 +25,7 @@ export function resolveOptions(options: SimulationOptions = {}): ResolvedOptions
     cells,
     sweeps: options.sweeps ?? cells * 5,
     connectionProbability: options.connectionProbability ?? 0.25,
+    pairProbabilities: options.pairProbabilities ?? null,
     noise: options.noise ?? 1,
     seed: options.seed ?? 1,
     sampleRate: options.sampleRate ?? 20000,
@@ -65,7 +66,7 @@ export function simulateSite(options: SimulationOptions = {}): SimulatedSite {
     opts.membraneTau,
     new Prng(`${opts.seed}:membrane-tau`),
   );
-  const pairs = drawConnections(root.fork('connections'), cells, opts.connectionProbability);
+  const pairs = drawConnections(root.fork('connections'), cells, opts.connectionProbability, opts.pairProbabilities);
   const shapeDraws = new Prng(`${opts.seed}:rise-shapes`);
   const shapes = new Map<PairTruth, PspShape>();
   for (const pair of pairs) {

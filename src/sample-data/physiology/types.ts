@@ -7,6 +7,8 @@ export interface SimulationOptions {
   sweeps?: number;
   /** Probability that an ordered pair is connected; default 0.25. */
   connectionProbability?: number;
+  /** Per ordered pair [pre][post], overriding connectionProbability (the sample data's class and distance model); default null. */
+  pairProbabilities?: number[][] | null;
   /** Scales every cell's recording noise; default 1. */
   noise?: number;
   seed?: number;

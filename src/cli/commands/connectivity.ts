@@ -1,0 +1,64 @@
+import { Flags } from '@oclif/core';
+import { withOrm } from '../../schema/with-orm.js';
+import { DETECTION_THRESHOLD } from '../../views/connections.js';
+import {
+  connectivityMatrix,
+  MIN_PROBED_SPIKES,
+  type ConnectivityMatrix,
+  type GroupBy,
+} from '../../views/connectivity.js';
+import { MpctlCommand } from '../base-command.js';
+import { table } from '../table.js';
+
+export default class Connectivity extends MpctlCommand<typeof Connectivity> {
+  static override summary =
+    'Connection probability by (pre, post) cell class, with its 95 % interval and distance fit.';
+  static override description = `A pair counts as probed with at least ${MIN_PROBED_SPIKES} QC-passed presynaptic spikes of the pre class's sign (postsynaptic recording QC included), and as connected with a detection score of at least ${DETECTION_THRESHOLD}. The interval is Clopper–Pearson; pmax and σ come from a maximum-likelihood fit of pmax·exp(−d²/2σ²) over the probed pairs' lateral distances (µm), with Wald 95 % intervals.`;
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --by layer',
+    '<%= config.bin %> <%= command.id %> --by cre --json',
+  ];
+  static override flags = {
+    by: Flags.string({
+      description: 'Group cells by their classes (cell_class), target layer or cre type',
+      options: ['class', 'layer', 'cre'],
+      default: 'class',
+    }),
+  };
+
+  async run(): Promise<ConnectivityMatrix> {
+    const result = await withOrm(this.settings(), (orm) => connectivityMatrix(orm, this.flags.by as GroupBy));
+    const cell = (pre: string, post: string) => result.matrix.find((m) => m.pre === pre && m.post === post)!;
+    const pct = (x: number) => (100 * x).toFixed(0);
+    this.say('connected / probed, probability % [95 % CI] (rows: pre, columns: post)');
+    this.say(
+      table(
+        ['pre \\ post', ...result.classes],
+        result.classes.map((pre) => [
+          pre,
+          ...result.classes.map((post) => {
+            const m = cell(pre, post);
+            return m.probed
+              ? `${m.connected}/${m.probed} ${pct(m.probability!)} [${pct(m.ciLow)}–${pct(m.ciHigh)}]`
+              : '–';
+          }),
+        ]),
+      ),
+    );
+    this.say('\ndistance-adjusted: pmax % / σ µm');
+    this.say(
+      table(
+        ['pre \\ post', ...result.classes],
+        result.classes.map((pre) => [
+          pre,
+          ...result.classes.map((post) => {
+            const m = cell(pre, post);
+            return m.pmax === null ? '–' : `${pct(m.pmax)} / ${m.sigma!.toFixed(0)}`;
+          }),
+        ]),
+      ),
+    );
+    return result;
+  }
+}

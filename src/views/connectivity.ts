@@ -1,0 +1,159 @@
+import { clopperPearson, fitGaussianConnectivity } from '../analysis/connectivity.js';
+import type { Orm } from '../db/orm.js';
+import { query, sql } from '../db/sql.js';
+import { readCellClasses } from '../modules/cell_class/definitions.js';
+import { DETECTION_THRESHOLD } from './connections.js';
+
+export type GroupBy = 'class' | 'layer' | 'cre';
+
+/** As aisynphys' pair_was_probed: at least this many QC-passed presynaptic spikes of the pair's sign. */
+export const MIN_PROBED_SPIKES = 10;
+
+export interface ConnectivityCell {
+  pre: string;
+  post: string;
+  probed: number;
+  connected: number;
+  probability: number | null;
+  ciLow: number;
+  ciHigh: number;
+  pmax: number | null;
+  sigma: number | null;
+  pmaxCi: [number, number] | null;
+  /** µm, lateral (in the slice plane). */
+  sigmaCi: [number, number] | null;
+  meanAmplitude: number | null;
+  meanLatency: number | null;
+}
+
+/** Exactly what `mpctl connectivity --json` prints. */
+export interface ConnectivityMatrix {
+  classes: string[];
+  matrix: ConnectivityCell[];
+}
+
+export interface PairRow {
+  experiment_id: string;
+  pre_ext: string;
+  post_ext: string;
+  pre_cell_id: number;
+  post_cell_id: number;
+  pre_pos: [number, number, number] | null;
+  post_pos: [number, number, number] | null;
+  pre_layer: string | null;
+  post_layer: string | null;
+  pre_cre: string | null;
+  post_cre: string | null;
+  n_ex: string;
+  n_in: string;
+  detection_score: number | null;
+  fit_amplitude: number | null;
+  fit_latency: number | null;
+}
+
+/** Every ordered pair with its QC-passed spike counts and detection result. */
+export async function pairRows(orm: Orm): Promise<PairRow[]> {
+  return query<PairRow>(
+    orm.em.fork(),
+    sql`SELECT p.experiment_id, pre.ext_id AS pre_ext, post.ext_id AS post_ext, pre.id AS pre_cell_id, post.id AS post_cell_id,
+        pre.position_um AS pre_pos, post.position_um AS post_pos, pre.target_layer AS pre_layer, post.target_layer AS post_layer,
+        pre.cre_type AS pre_cre, post.cre_type AS post_cre,
+        coalesce(pr.n_ex, 0) AS n_ex, coalesce(pr.n_in, 0) AS n_in, cs.detection_score, cs.fit_amplitude, cs.fit_latency
+      FROM pair p JOIN cell pre ON pre.id = p.pre_cell_id JOIN cell post ON post.id = p.post_cell_id
+      LEFT JOIN (SELECT pair_id, count(*) FILTER (WHERE ex_qc_pass) AS n_ex, count(*) FILTER (WHERE in_qc_pass) AS n_in
+        FROM pulse_response GROUP BY pair_id) pr ON pr.pair_id = p.id
+      LEFT JOIN connection_strength cs ON cs.pair_id = p.id
+      ORDER BY p.experiment_id, pre.ext_id, post.ext_id`,
+  );
+}
+
+export const lateralDistance = (a: [number, number, number] | null, b: [number, number, number] | null) =>
+  a && b ? Math.hypot(a[0] - b[0], a[1] - b[1]) : null;
+
+/**
+ * The connectivity matrix, computed on demand from the per-pair results (a query, not a module:
+ * it spans every experiment, while a job is one slice or experiment, and it must follow class edits at once).
+ */
+export async function connectivityMatrix(orm: Orm, by: GroupBy = 'class'): Promise<ConnectivityMatrix> {
+  const { classes, matrix } = await connectivityGroups(orm, by);
+  return { classes, matrix };
+}
+
+/** The matrix with the probed pairs of each (pre, post) group, for validation. */
+export async function connectivityGroups(
+  orm: Orm,
+  by: GroupBy,
+): Promise<ConnectivityMatrix & { probedPairs: Map<string, PairRow[]> }> {
+  const rows = await pairRows(orm);
+  const definitions = readCellClasses();
+  const classSign = new Map(definitions.map((d) => [d.name, d.synapseType]));
+  const classRows = await query<{ cell_id: number; class_name: string }>(
+    orm.em.fork(),
+    sql`SELECT cell_id, class_name FROM cell_class`,
+  );
+  const classesOfCell = new Map<number, string[]>();
+  for (const r of classRows) classesOfCell.set(r.cell_id, [...(classesOfCell.get(r.cell_id) ?? []), r.class_name]);
+  const groupsOf = (cell: number, layer: string | null, cre: string | null): string[] =>
+    by === 'class' ? (classesOfCell.get(cell) ?? []) : by === 'layer' ? [layer ?? 'none'] : [cre ?? 'none'];
+  const signOf = (cell: number) => {
+    const signs = new Set((classesOfCell.get(cell) ?? []).map((c) => classSign.get(c)).filter(Boolean));
+    return signs.size === 1 ? [...signs][0]! : null;
+  };
+
+  const groups = new Map<string, { pre: string; post: string; pairs: PairRow[] }>();
+  for (const r of rows) {
+    const sign = signOf(r.pre_cell_id);
+    // Probed for the sign of the presynaptic class; a cell of unknown sign may be probed for either.
+    const spikes =
+      sign === 'ex' ? Number(r.n_ex) : sign === 'in' ? Number(r.n_in) : Math.max(Number(r.n_ex), Number(r.n_in));
+    if (spikes < MIN_PROBED_SPIKES) continue;
+    for (const pre of groupsOf(r.pre_cell_id, r.pre_layer, r.pre_cre))
+      for (const post of groupsOf(r.post_cell_id, r.post_layer, r.post_cre)) {
+        const key = `${pre}\u0000${post}`;
+        if (!groups.has(key)) groups.set(key, { pre, post, pairs: [] });
+        groups.get(key)!.pairs.push(r);
+      }
+  }
+  const classes =
+    by === 'class'
+      ? definitions.map((d) => d.name)
+      : [...new Set([...groups.values()].flatMap((g) => [g.pre, g.post]))].sort();
+  const matrix: ConnectivityCell[] = [];
+  for (const pre of classes)
+    for (const post of classes) {
+      const pairs = groups.get(`${pre}\u0000${post}`)?.pairs ?? [];
+      matrix.push(summarise(pre, post, pairs));
+    }
+  const probedPairs = new Map([...groups.entries()].map(([key, g]) => [key, g.pairs]));
+  return { classes, matrix, probedPairs };
+}
+
+export const groupKey = (pre: string, post: string) => `${pre}\u0000${post}`;
+
+const isConnected = (r: PairRow) => (r.detection_score ?? 0) >= DETECTION_THRESHOLD;
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+function summarise(pre: string, post: string, pairs: PairRow[]): ConnectivityCell {
+  const hits = pairs.filter(isConnected);
+  const [ciLow, ciHigh] = clopperPearson(hits.length, pairs.length);
+  const withDistance = pairs.flatMap((r) => {
+    const distance = lateralDistance(r.pre_pos, r.post_pos);
+    return distance === null ? [] : [{ distance, connected: isConnected(r) }];
+  });
+  const fit = fitGaussianConnectivity(withDistance);
+  return {
+    pre,
+    post,
+    probed: pairs.length,
+    connected: hits.length,
+    probability: pairs.length ? hits.length / pairs.length : null,
+    ciLow,
+    ciHigh,
+    pmax: fit?.pmax ?? null,
+    sigma: fit?.sigma ?? null,
+    pmaxCi: fit?.pmaxCi ?? null,
+    sigmaCi: fit?.sigmaCi ?? null,
+    meanAmplitude: mean(hits.flatMap((h) => (h.fit_amplitude === null ? [] : [h.fit_amplitude]))),
+    meanLatency: mean(hits.flatMap((h) => (h.fit_latency === null ? [] : [h.fit_latency]))),
+  };
+}
