@@ -82,7 +82,8 @@ function aptInstall(pkg) {
 /** tmux gives the progress test a real pseudo-terminal of 80×30. */
 function installTmux() {
   if (spawnSync('tmux', ['-V']).status === 0) return;
-  if (!aptInstall('tmux')) console.error('tmux could not be installed; the pseudo-terminal tests will skip and say why');
+  if (!aptInstall('tmux'))
+    console.error('tmux could not be installed; the pseudo-terminal tests will skip and say why');
 }
 
 /** Debian's chromium for the report's browser tests (playwright-core drives it; no browser download). */
