@@ -46,7 +46,9 @@ export function readOnlyUrl(config: Pick<MpctlConfig, 'databaseUrl' | 'moduleDat
   return url.toString().replace(/\+/g, '%20');
 }
 
-export function externalSettings(config: MpctlConfig): ExternalSettings {
+export type ModulesConfig = Pick<MpctlConfig, 'modulePaths' | 'resultsRoot' | 'databaseUrl' | 'moduleDatabaseUrl'>;
+
+export function externalSettings(config: ModulesConfig): ExternalSettings {
   return {
     moduleDatabaseUrl: readOnlyUrl(config),
     resultsRoot: config.resultsRoot,
@@ -62,7 +64,7 @@ export interface LoadedModules {
 }
 
 /** The built-in modules plus the external ones found through the config's module paths. */
-export function loadModules(config: MpctlConfig, builtins: PipelineModule[] = pipelineModules): LoadedModules {
+export function loadModules(config: ModulesConfig, builtins: PipelineModule[] = pipelineModules): LoadedModules {
   const manifests = loadManifests(config.modulePaths);
   checkAgainstSet(manifests, builtins);
   const settings = externalSettings(config);
@@ -87,7 +89,7 @@ export class LiveModules {
   private checkedAt = 0;
 
   constructor(
-    private readonly config: MpctlConfig,
+    private readonly config: ModulesConfig,
     private readonly builtins: PipelineModule[] = pipelineModules,
     private readonly checkEveryMs = 1_000,
   ) {
