@@ -42,6 +42,7 @@ export function externalModule(manifest: ModuleManifest, settings: ExternalSetti
     version: manifest.version,
     dependencies: manifest.dependencies,
     scope: 'experiment',
+    ...(manifest.taskQueue ? { taskQueue: manifest.taskQueue } : {}),
     entities: [],
     tables,
     params: manifest.params,

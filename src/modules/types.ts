@@ -50,6 +50,8 @@ export interface ModuleDeclaration<P extends ModuleParams = ModuleParams> {
   params?: P;
   /** Files under the job's folder that the job reads; their sizes and mtimes are its raw signature. */
   rawInputs?(job: JobSource): string[];
+  /** The Temporal task queue its jobs run on, if not mpctl's own (a worker pool with what it needs). */
+  taskQueue?: string;
   /** Writes this job's rows (the framework has already removed the old ones). */
   process(ctx: ProcessContext<P>): Promise<ProcessResult>;
   /** Deletes this module's rows for these jobs; derived from the entities unless given. */

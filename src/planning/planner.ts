@@ -106,7 +106,12 @@ export async function planCandidates(
       );
       if (decision.ready) {
         mine.set(row.jobId, decision.reason);
-        plan.jobs.push({ module: module.name, jobId: row.jobId, reason: decision.reason });
+        plan.jobs.push({
+          module: module.name,
+          jobId: row.jobId,
+          reason: decision.reason,
+          ...(module.taskQueue ? { taskQueue: module.taskQueue } : {}),
+        });
       } else {
         notReady[decision.why] = (notReady[decision.why] ?? 0) + 1;
       }

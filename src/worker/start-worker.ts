@@ -20,6 +20,11 @@ export interface WorkerSettings {
   /** Port for /health, /ready and /metrics; none when undefined. */
   healthPort?: number;
   healthHost?: string;
+  /**
+   * The task queues served: mpctl's own (workflows and every activity) and queues that modules
+   * name (their activities only). Default: mpctl's and every queue a module names at start-up.
+   */
+  taskQueues?: string[];
   /** Install the Prometheus exporter (once per process, before any connection). */
   sdkMetrics?: boolean;
 }
@@ -30,6 +35,8 @@ export interface RunningWorker {
   healthUrl?: string;
   /** Resolves when the worker has stopped and its resources are closed. */
   run(): Promise<void>;
+  /** The task queues this worker polls. */
+  taskQueues: string[];
   shutdown(): void;
 }
 
@@ -59,21 +66,28 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
     onJobFinished: (m, o, s) => metrics.record(m, o, s),
   });
   const connection = await connectWorker(config);
-  const worker = await Worker.create({
-    connection,
-    namespace: config.namespace,
-    taskQueue: config.taskQueue,
-    identity: WORKER_IDENTITY,
-    ...workflowCode(),
-    activities,
-    maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities,
-    maxConcurrentWorkflowTaskExecutions: settings.maxConcurrentWorkflowTasks,
-    shutdownGraceTime: `${settings.shutdownGraceSeconds} seconds`,
-  });
+  const queues = servedQueues(config.taskQueue, settings.taskQueues, modules.registry.ordered);
+  const workers = await Promise.all(
+    queues.map((taskQueue) =>
+      Worker.create({
+        connection,
+        namespace: config.namespace,
+        taskQueue,
+        identity: WORKER_IDENTITY,
+        // Workflows run on mpctl's queue only; a module's own queue carries its activities.
+        ...(taskQueue === config.taskQueue ? workflowCode() : {}),
+        activities,
+        maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities,
+        maxConcurrentWorkflowTaskExecutions: settings.maxConcurrentWorkflowTasks,
+        shutdownGraceTime: `${settings.shutdownGraceSeconds} seconds`,
+      }),
+    ),
+  );
+  const worker = workers[0]!;
   let server: http.Server | undefined;
   if (settings.healthPort !== undefined) {
     server = await startHealthServer(settings.healthPort, settings.healthHost ?? '0.0.0.0', {
-      isReady: () => worker.getState() === 'RUNNING',
+      isReady: () => workers.every((w) => w.getState() === 'RUNNING'),
       metrics: async () => {
         const sdk = sdkMetricsUrl
           ? await fetch(sdkMetricsUrl)
@@ -91,7 +105,7 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
     healthUrl: address && typeof address === 'object' ? `http://127.0.0.1:${address.port}` : undefined,
     async run() {
       try {
-        await worker.run();
+        await Promise.all(workers.map((w) => w.run()));
       } finally {
         server?.close();
         await connection.close();
@@ -99,6 +113,13 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
         await orm.close();
       }
     },
-    shutdown: () => worker.shutdown(),
+    taskQueues: queues,
+    shutdown: () => workers.forEach((w) => w.shutdown()),
   };
+}
+
+/** The queues a worker serves: the ones asked for, else mpctl's own plus every queue a module names. */
+export function servedQueues(own: string, asked: string[] | undefined, modules: { taskQueue?: string }[]): string[] {
+  const queues = asked?.length ? asked : [own, ...modules.flatMap((m) => (m.taskQueue ? [m.taskQueue] : []))];
+  return [...new Set(queues)];
 }

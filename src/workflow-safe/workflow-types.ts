@@ -6,6 +6,8 @@ export interface PlannedJob {
   module: string;
   jobId: string;
   reason: string;
+  /** The task queue of the module's activity, when it names one (external modules' `taskQueue`). */
+  taskQueue?: string;
 }
 
 export const WorkflowNames = {

@@ -21,8 +21,13 @@ import { messageOf } from './failure-message.js';
 const { recordSkipped } = proxyActivities<Activities>(bookkeepingOptions);
 
 /** The activity proxy of one module, so the Web UI timeline names each step after its module. */
-const moduleActivity = (module: string, experimentId: string) =>
-  proxyActivities<Activities>({ ...moduleJobOptions, summary: `${module} · ${experimentId}` }).runModuleJob;
+const moduleActivity = (module: string, experimentId: string, taskQueue?: string) =>
+  proxyActivities<Activities>({
+    ...moduleJobOptions,
+    summary: `${module} · ${experimentId}`,
+    // Only a module that names a queue gets one, so histories recorded before queues replay unchanged.
+    ...(taskQueue ? { taskQueue } : {}),
+  }).runModuleJob;
 
 /**
  * Runs one experiment's modules in dependency order, independent modules in parallel. A failed
@@ -44,6 +49,7 @@ export const processExperiment: ProcessExperimentWorkflow = async (
     return moduleActivity(
       job.module,
       experimentId,
+      job.taskQueue,
     )({ module: job.module, jobId: job.jobId, reason: job.reason, updateId: input.updateId });
   });
 

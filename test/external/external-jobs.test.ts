@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../../src/activities/index.js';
 import { jobLogs } from '../../src/bookkeeping/job-logs.js';
 import { query, sql } from '../../src/db/sql.js';
 import { externalModule, type ExternalSettings } from '../../src/external/external-module.js';
@@ -14,6 +16,7 @@ import { planUpdate } from '../../src/planning/planner.js';
 import { fixtureModule } from '../helpers/external-fixtures.js';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.js';
 import { sampleRoot } from '../helpers/sample.js';
+import { TEST_NAMESPACE, testServers } from '../helpers/servers.js';
 
 const data = sampleRoot(1, 2, 3);
 const settings: ExternalSettings = {
@@ -43,7 +46,9 @@ const c = new pg.Client({ connectionString: job.databaseUrl });
 c.connect().then(() => c.query('DELETE FROM experiment')).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(65); });
 " ${JSON.stringify(path.resolve(import.meta.dirname, '../../../node_modules/pg'))}\n`,
 });
-const all = [good, badRow, badInput, slow, writer];
+const queue = `mpctl-test-pool-${process.pid}`;
+const queued = fixtureModule({ name: 'queued', yml: (y) => `${y}taskQueue: ${queue}\n` });
+const all = [good, badRow, badInput, slow, writer, queued];
 let p: TestPipeline;
 
 before(async () => {
@@ -187,6 +192,37 @@ test('a version bump makes only that module and its downstream code-changed', as
     { modules: ['slice', 'experiment', 'site_files'] },
   );
   assert.deepEqual([...new Set(plan.jobs.map((j) => `${j.module} ${j.reason}`))], ['site_files code-changed']);
+});
+
+test("a module's task queue: its jobs wait while no worker serves the queue, then run on a worker that does", async () => {
+  const updateId = `queued-${process.pid}`;
+  const handle = await p.client.workflow.start('pipelineUpdate', {
+    taskQueue: p.taskQueue,
+    workflowId: `update/${updateId}`,
+    args: [{ updateId, modules: ['slice', 'experiment', 'queued'], parallel: 4 }],
+  });
+  await new Promise((r) => setTimeout(r, 4_000));
+  const waiting = await jobsOf('queued');
+  assert.ok(
+    waiting.every((j) => j.status !== 'succeeded' && j.status !== 'failed'),
+    `nothing ran or failed without a worker on ${queue}: ${JSON.stringify(waiting.map((j) => j.status))}`,
+  );
+  const { temporalAddress } = await testServers();
+  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const pool = await Worker.create({
+    connection,
+    namespace: TEST_NAMESPACE,
+    taskQueue: queue,
+    activities: createActivities({ orm: p.db.orm, registry: p.registry, dataRoots: [data.root] }),
+  });
+  try {
+    await pool.runUntil(handle.result());
+  } finally {
+    await connection.close();
+  }
+  const jobs = await jobsOf('queued');
+  assert.equal(jobs.length, data.experiments.length);
+  for (const job of jobs) assert.equal(job.status, 'succeeded');
 });
 
 function running(name: string): boolean {

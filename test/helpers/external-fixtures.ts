@@ -19,6 +19,7 @@ export function fixtureModule(options: { name?: string; script?: string; yml?: (
   let yml = fs.readFileSync(file, 'utf8').replaceAll('site_files', name);
   if (options.yml) yml = options.yml(yml);
   fs.writeFileSync(file, yml);
-  if (options.script) fs.writeFileSync(path.join(dir, 'run.sh'), options.script.replaceAll('site_files', name));
+  const script = options.script ?? fs.readFileSync(path.join(dir, 'run.sh'), 'utf8');
+  fs.writeFileSync(path.join(dir, 'run.sh'), script.replaceAll('site_files', name));
   return { modulePath, dir, manifest: () => readManifest(file) };
 }

@@ -5,11 +5,13 @@ import { MpctlCommand } from '../base-command.js';
 const envInt = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 
 export default class WorkerCommand extends MpctlCommand<typeof WorkerCommand> {
-  static override summary = 'Run a worker: pipeline workflows and module activities for the mpctl task queue.';
+  static override summary =
+    'Run a worker: pipeline workflows and module activities for the mpctl task queue, and the queues modules name.';
   static override description = `Serves /health, /ready and /metrics (Prometheus: temporal_* SDK metrics, mpctl_jobs_total, mpctl_job_duration_seconds, and process_* / nodejs_* runtime metrics).
 On SIGTERM it stops polling, lets running jobs finish for the grace time, then hands the rest back to Temporal for another worker.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --task-queue python --task-queue highmem   # a pool for modules that name these queues',
     'MPCTL_DATABASE_URL=postgresql://… TEMPORAL_ADDRESS=temporal:7233 <%= config.bin %> <%= command.id %> --concurrency 4',
   ];
   static override flags = {
@@ -27,6 +29,11 @@ On SIGTERM it stops polling, lets running jobs finish for the grace time, then h
       description: 'Address the health port binds to [env: MPCTL_HEALTH_HOST]',
       default: process.env.MPCTL_HEALTH_HOST || '0.0.0.0',
     }),
+    'task-queue': Flags.string({
+      description:
+        "A task queue to serve (repeatable). mpctl's own queue runs the workflows and built-in modules; a queue a module names in module.yml runs that module's jobs. Default: mpctl's queue and every queue a module names",
+      multiple: true,
+    }),
     'shutdown-grace': Flags.integer({
       description: 'Seconds running jobs get to finish on SIGTERM [env: MPCTL_SHUTDOWN_GRACE_SECONDS]',
       default: envInt('MPCTL_SHUTDOWN_GRACE_SECONDS', 30),
@@ -41,12 +48,13 @@ On SIGTERM it stops polling, lets running jobs finish for the grace time, then h
         ? Number(process.env.MPCTL_MAX_CONCURRENT_WORKFLOW_TASKS)
         : undefined,
       shutdownGraceSeconds: this.flags['shutdown-grace'],
+      taskQueues: this.flags['task-queue'],
       healthPort: this.flags['health-port'],
       healthHost: this.flags['health-host'],
       sdkMetrics: true,
     });
     this.say(
-      `worker polling task queue "${config.taskQueue}" on ${config.temporalAddress} (namespace ${config.namespace}); health at ${worker.healthUrl}`,
+      `worker polling task queue(s) ${worker.taskQueues.map((q) => `"${q}"`).join(', ')} on ${config.temporalAddress} (namespace ${config.namespace}); health at ${worker.healthUrl}`,
     );
     await worker.run();
     this.say('worker stopped');
