@@ -68,7 +68,8 @@ describe('helm chart, every ci/*-values.yaml', { skip }, () => {
           if (roots.includes(mount.mountPath)) assert.equal(mount.readOnly, true, mount.mountPath);
         }
       }
-      for (const so of byKind(manifests, 'ScaledObject')) {
+      // The main worker scales on mpctl's queue; worker pools on theirs (tested below).
+      for (const so of byKind(manifests, 'ScaledObject').filter((o) => o.metadata.name === 'lab-mpctl-worker')) {
         assert.equal(so.spec.triggers[0].metadata.taskQueue, 'mpctl');
       }
     });
@@ -100,6 +101,46 @@ describe('helm chart, bad values', { skip }, () => {
     assert.match(
       r.stderr,
       /terminationGracePeriodSeconds \(45\) must be greater than worker.shutdownGraceSeconds \(60\)/,
+    );
+  });
+});
+
+describe('helm chart, worker pools', { skip }, () => {
+  const manifests = skip ? [] : renderChart(['-f', join(chartDir, 'ci', 'worker-pools-values.yaml')]);
+
+  test('a pool is its own Deployment serving only its queues, with its image and resources', () => {
+    const deployments = byKind(manifests, 'Deployment');
+    assert.deepEqual(deployments.map((d) => d.metadata.name).sort(), ['lab-mpctl-worker', 'lab-mpctl-worker-python']);
+    const main = deployments.find((d) => d.metadata.name === 'lab-mpctl-worker')!.spec.template.spec.containers[0];
+    assert.deepEqual(
+      main.args,
+      ['worker', '--task-queue', 'mpctl'],
+      "with pools, the main worker keeps to mpctl's queue",
+    );
+    const pool = deployments.find((d) => d.metadata.name === 'lab-mpctl-worker-python')!.spec.template.spec
+      .containers[0];
+    assert.deepEqual(pool.args, ['worker', '--task-queue', 'python', '--task-queue', 'highmem']);
+    assert.equal(pool.image, 'ghcr.io/lab/mpctl-python:7');
+    assert.equal(pool.resources.limits.memory, '8Gi');
+    assert.equal(env(pool, 'MPCTL_TASK_QUEUE'), 'mpctl', 'the pool still knows the main queue');
+  });
+
+  test("each pool scales on its own queues' activity backlog", () => {
+    const objects = byKind(manifests, 'ScaledObject');
+    const pool = objects.find((o) => o.metadata.name === 'lab-mpctl-worker-python')!;
+    assert.equal(pool.spec.scaleTargetRef.name, 'lab-mpctl-worker-python');
+    assert.equal(pool.spec.minReplicaCount, 0);
+    assert.deepEqual(
+      pool.spec.triggers.map((t: Manifest) => [t.metadata.taskQueue, t.metadata.queueTypes]),
+      [
+        ['python', 'activity'],
+        ['highmem', 'activity'],
+      ],
+    );
+    const main = objects.find((o) => o.metadata.name === 'lab-mpctl-worker')!;
+    assert.deepEqual(
+      main.spec.triggers.map((t: Manifest) => t.metadata.taskQueue),
+      ['mpctl'],
     );
   });
 });

@@ -17,6 +17,9 @@ function composeConfig(file: string): Manifest {
     repoRoot,
     '-f',
     join(repoRoot, file),
+    // Every profile, so opt-in services (the python worker pool) are validated too.
+    '--profile',
+    '*',
     'config',
     '--format',
     'json',
@@ -31,8 +34,14 @@ describe('docker-compose.yml', { skip }, () => {
   const model = skip ? {} : composeConfig('docker-compose.yml');
   const services = (model.services ?? {}) as Record<string, Manifest>;
 
-  test('validates and holds the core services plus mpctl-migrate and mpctl-worker', () => {
-    assert.deepEqual(Object.keys(services).sort(), [...coreServices, 'mpctl-migrate', 'mpctl-worker'].sort());
+  test('validates and holds the core services plus mpctl-migrate, mpctl-worker and the python pool', () => {
+    assert.deepEqual(
+      Object.keys(services).sort(),
+      [...coreServices, 'mpctl-migrate', 'mpctl-worker', 'mpctl-worker-python'].sort(),
+    );
+    const pool = services['mpctl-worker-python']!;
+    assert.deepEqual(containerArgv(pool.command), ['node', 'bin/run.js', 'worker', '--task-queue', 'python']);
+    assert.deepEqual(pool.profiles, ['python-pool'], 'the second pool is opt-in');
   });
 
   test('the worker runs `mpctl worker`: node bin/run.js worker', () => {

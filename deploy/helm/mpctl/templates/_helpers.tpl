@@ -172,3 +172,26 @@ helm.sh/hook-delete-policy: before-hook-creation
 {{- end -}}
 {{- if $paths -}}{{- join ":" $paths -}}{{- else -}}/data{{- end -}}
 {{- end -}}
+
+{{/*
+The worker pools as a YAML list: the main worker (component "worker", every queue unless pools
+exist, then only temporal.taskQueue) and one per workerPools entry, its values being `worker`
+overridden by the entry's keys. Templates range over it with `fromYamlArray`.
+*/}}
+{{- define "mpctl.workerPools" -}}
+{{- $pools := list (dict "component" "worker" "values" .Values.worker "taskQueues" (ternary (list .Values.temporal.taskQueue) (list) (gt (len .Values.workerPools) 0)) "image" dict "main" true) -}}
+{{- range .Values.workerPools -}}
+{{- $values := mergeOverwrite (deepCopy $.Values.worker) (omit . "name" "taskQueues" "image") -}}
+{{- $pools = append $pools (dict "component" (printf "worker-%s" .name) "values" $values "taskQueues" .taskQueues "image" (.image | default dict) "main" false) -}}
+{{- end -}}
+{{- toYaml $pools -}}
+{{- end -}}
+
+{{/* `--task-queue Q` for each queue of a pool, as a YAML list. */}}
+{{- define "mpctl.taskQueueArgs" -}}
+{{- $args := list -}}
+{{- range . -}}
+{{- $args = append (append $args "--task-queue") . -}}
+{{- end -}}
+{{- toYaml $args -}}
+{{- end -}}
