@@ -7,7 +7,14 @@ export interface TableDigest {
 }
 
 /** Bookkeeping tables: not results. */
-const NOT_RESULTS = new Set(['pipeline_job', 'pipeline_plan', 'mikro_orm_migrations']);
+const NOT_RESULTS = new Set([
+  'pipeline_job',
+  'pipeline_plan',
+  'pipeline_lock',
+  'pipeline_module',
+  'pipeline_job_log',
+  'mikro_orm_migrations',
+]);
 
 /**
  * A content digest of every results table that does not depend on surrogate keys: integer `id`
