@@ -1,3 +1,4 @@
+import { createRegistry } from '../../src/modules/index.js';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -143,7 +144,8 @@ describe('fault suite: nothing lost, nothing duplicated', () => {
         const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-faults-cli-'));
         const env = { ...stack.cliEnv(ctx.databaseUrl, ctx.taskQueue, [root]), MPCTL_HOME: path.join(cwd, '.mpctl') };
         // The scenario's own update starts together with the first CLI update; the second comes mid-way.
-        const update = () => mpctl(cwd, ['update', '--wait', '--json'], env, 600_000);
+        // The built-in modules, as the scenario's own update and the clean run (the CLI would add shipped dynamics).
+        const update = () => mpctl(cwd, ['update', ...createRegistry().names, '--wait', '--json'], env, 600_000);
         const second = update();
         await ctx.waitForSucceeded(4);
         const third = update();

@@ -112,10 +112,14 @@ export async function runScenario(
   const progress = await main.result();
   await Promise.all([others]);
   const digest = await digestResults(orm.em.fork());
+  // Updates started through the CLI also run the external modules mpctl ships (dynamics); every
+  // job of an experiment must have succeeded, and each built-in experiment module must be among them.
+  const experimentModules = registry.ordered.filter((m) => m.scope === 'experiment').map((m) => m.name);
   const complete = await query<{ n: string }>(
     orm.em.fork(),
     sql`SELECT count(*) AS n FROM (
-      SELECT job_id FROM pipeline_job WHERE job_id LIKE '%/%' GROUP BY job_id HAVING bool_and(status = 'succeeded') AND count(*) = ${registry.ordered.filter((m) => m.scope === 'experiment').length}) t`,
+      SELECT job_id FROM pipeline_job WHERE job_id LIKE '%/%' GROUP BY job_id HAVING bool_and(status = 'succeeded')
+        AND count(*) FILTER (WHERE module = ANY(${experimentModules}::text[])) = ${experimentModules.length}) t`,
   );
   const retried = await query<{ n: string }>(
     orm.em.fork(),
