@@ -34,11 +34,17 @@ const env = {
     ? { [SERVER_ENV.cli]: servers.temporalCliPath, TEMPORAL_CLI_PATH: servers.temporalCliPath }
     : {}),
 };
-const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
-  cwd: root,
-  env,
-  stdio: 'inherit',
-});
+// No single test or hook may hang the suite: 20 minutes is four times the slowest one measured.
+const testTimeoutMs = Number(process.env.MPCTL_TEST_TIMEOUT_MS ?? 20 * 60_000);
+const child = spawn(
+  process.execPath,
+  ['--test', '--test-reporter=spec', '--test-concurrency=1', `--test-timeout=${testTimeoutMs}`, ...files],
+  {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  },
+);
 const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 await servers.stop();
 process.exit(code);

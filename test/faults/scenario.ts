@@ -89,59 +89,64 @@ export async function runScenario(
       }
     },
   };
-  const totalJobs = registry.ordered.reduce(
-    (n, m) => n + (m.scope === 'slice' ? new Set(experiments.map((e) => e.split('/')[0])).size : experiments.length),
-    0,
-  );
-  const t0 = Date.now();
-  const main = await ctx.startUpdate(`${taskQueue}-main`);
-  const others = extraUpdates(ctx);
-  let recoverSeconds: number | null = null;
-  if (inject) {
-    await ctx.waitForSucceeded(Math.ceil(totalJobs / 4));
-    const faultAt = Date.now();
-    await inject(ctx);
-    const before = await succeeded().catch(() => 0);
-    // Recovered: the first job that finishes after the fault has been cleared.
-    for (let i = 0; i < 3000 && recoverSeconds === null; i++) {
-      if ((await succeeded().catch(() => 0)) > before || (await succeeded().catch(() => 0)) >= totalJobs)
-        recoverSeconds = (Date.now() - faultAt) / 1000;
-      else await sleep(100);
+  // Whatever happens, the scenario's workers stop and its pool closes: a worker left running
+  // keeps this test file's process (and the whole suite) alive long after the failure.
+  try {
+    const totalJobs = registry.ordered.reduce(
+      (n, m) => n + (m.scope === 'slice' ? new Set(experiments.map((e) => e.split('/')[0])).size : experiments.length),
+      0,
+    );
+    const t0 = Date.now();
+    const main = await ctx.startUpdate(`${taskQueue}-main`);
+    const others = extraUpdates(ctx);
+    let recoverSeconds: number | null = null;
+    if (inject) {
+      await ctx.waitForSucceeded(Math.ceil(totalJobs / 4));
+      const faultAt = Date.now();
+      await inject(ctx);
+      const before = await succeeded().catch(() => 0);
+      // Recovered: the first job that finishes after the fault has been cleared.
+      for (let i = 0; i < 3000 && recoverSeconds === null; i++) {
+        if ((await succeeded().catch(() => 0)) > before || (await succeeded().catch(() => 0)) >= totalJobs)
+          recoverSeconds = (Date.now() - faultAt) / 1000;
+        else await sleep(100);
+      }
     }
+    const progress = await main.result();
+    await Promise.all([others]);
+    const digest = await digestResults(orm.em.fork());
+    // Updates started through the CLI also run the external modules mpctl ships (dynamics); every
+    // job of an experiment must have succeeded, and each built-in experiment module must be among them.
+    const experimentModules = registry.ordered.filter((m) => m.scope === 'experiment').map((m) => m.name);
+    const complete = await query<{ n: string }>(
+      orm.em.fork(),
+      sql`SELECT count(*) AS n FROM (
+        SELECT job_id FROM pipeline_job WHERE job_id LIKE '%/%' GROUP BY job_id HAVING bool_and(status = 'succeeded')
+          AND count(*) FILTER (WHERE module = ANY(${experimentModules}::text[])) = ${experimentModules.length}) t`,
+    );
+    const retried = await query<{ n: string }>(
+      orm.em.fork(),
+      sql`SELECT count(*) AS n FROM pipeline_job WHERE attempts > 1`,
+    );
+    const comparison = clean ? compareDigests(clean, digest) : { lost: 0, duplicated: 0, changed: [] };
+    const row: FaultRow = {
+      fault,
+      experiments: experiments.length,
+      completed: Number(complete[0].n),
+      lost: comparison.lost,
+      duplicated: comparison.duplicated,
+      changedTables: comparison.changed,
+      retried: Number(retried[0].n),
+      recoverSeconds,
+      totalSeconds: (Date.now() - t0) / 1000,
+      peakWorkerRssMiB: Math.max(...workers.map((w) => w.peakRssMiB())),
+    };
+    if (progress.phase !== 'done') throw new Error(`update ended in phase ${progress.phase}`);
+    return { row, digest };
+  } finally {
+    for (const w of workers) await w.stop().catch(() => undefined);
+    await orm.close().catch(() => undefined);
   }
-  const progress = await main.result();
-  await Promise.all([others]);
-  const digest = await digestResults(orm.em.fork());
-  // Updates started through the CLI also run the external modules mpctl ships (dynamics); every
-  // job of an experiment must have succeeded, and each built-in experiment module must be among them.
-  const experimentModules = registry.ordered.filter((m) => m.scope === 'experiment').map((m) => m.name);
-  const complete = await query<{ n: string }>(
-    orm.em.fork(),
-    sql`SELECT count(*) AS n FROM (
-      SELECT job_id FROM pipeline_job WHERE job_id LIKE '%/%' GROUP BY job_id HAVING bool_and(status = 'succeeded')
-        AND count(*) FILTER (WHERE module = ANY(${experimentModules}::text[])) = ${experimentModules.length}) t`,
-  );
-  const retried = await query<{ n: string }>(
-    orm.em.fork(),
-    sql`SELECT count(*) AS n FROM pipeline_job WHERE attempts > 1`,
-  );
-  const comparison = clean ? compareDigests(clean, digest) : { lost: 0, duplicated: 0, changed: [] };
-  const row: FaultRow = {
-    fault,
-    experiments: experiments.length,
-    completed: Number(complete[0].n),
-    lost: comparison.lost,
-    duplicated: comparison.duplicated,
-    changedTables: comparison.changed,
-    retried: Number(retried[0].n),
-    recoverSeconds,
-    totalSeconds: (Date.now() - t0) / 1000,
-    peakWorkerRssMiB: Math.max(...workers.map((w) => w.peakRssMiB())),
-  };
-  if (progress.phase !== 'done') throw new Error(`update ended in phase ${progress.phase}`);
-  for (const w of workers) await w.stop();
-  await orm.close();
-  return { row, digest };
 }
 
 /** Starts `mpctl update` over every module as the CLI does: one pipelineUpdate workflow. */
