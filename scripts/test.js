@@ -38,7 +38,15 @@ const env = {
 const testTimeoutMs = Number(process.env.MPCTL_TEST_TIMEOUT_MS ?? 20 * 60_000);
 const child = spawn(
   process.execPath,
-  ['--test', '--test-reporter=spec', '--test-concurrency=1', `--test-timeout=${testTimeoutMs}`, ...files],
+  [
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=1',
+    `--test-timeout=${testTimeoutMs}`,
+    // MPCTL_TEST_NAME_PATTERN=regex runs only the matching tests of the chosen files (their hooks still run).
+    ...(process.env.MPCTL_TEST_NAME_PATTERN ? [`--test-name-pattern=${process.env.MPCTL_TEST_NAME_PATTERN}`] : []),
+    ...files,
+  ],
   {
     cwd: root,
     env,

@@ -40,6 +40,9 @@ export interface RunningWorker {
   shutdown(): void;
 }
 
+/** How long after the grace time a shutdown stops waiting for jobs that did not give up. */
+export const FORCED_SHUTDOWN_AFTER_GRACE_SECONDS = 15;
+
 /** Builds a worker with real dependencies: the ORM, the module registry and the data roots. */
 export async function startWorker(config: MpctlConfig, settings: WorkerSettings): Promise<RunningWorker> {
   const databaseUrl = requireDatabaseUrl(config);
@@ -62,6 +65,7 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
     // A module.yml added or changed since start-up gets its tables before the update plans it.
     prepareModules: async () => void (await syncExternalTables(databaseUrl, modules.current.manifests)),
     dataRoots: config.dataRoots,
+    resultsRoot: config.resultsRoot,
     client,
     onJobFinished: (m, o, s) => metrics.record(m, o, s),
   });
@@ -80,6 +84,9 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
         maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities,
         maxConcurrentWorkflowTaskExecutions: settings.maxConcurrentWorkflowTasks,
         shutdownGraceTime: `${settings.shutdownGraceSeconds} seconds`,
+        // A job that ignores its cancellation (stuck in a driver, say) must not keep the worker
+        // alive: past this the worker gives up and exits; Temporal retries the job elsewhere.
+        shutdownForceTime: `${settings.shutdownGraceSeconds + FORCED_SHUTDOWN_AFTER_GRACE_SECONDS} seconds`,
       }),
     ),
   );

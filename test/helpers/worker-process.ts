@@ -41,7 +41,8 @@ export interface WorkerProcess {
   /** Waits until /ready answers 200 (the worker polls its task queue); returns the health base URL. */
   ready(timeoutMs?: number): Promise<string>;
   output(): string;
-  stop(signal?: NodeJS.Signals): Promise<WorkerExit>;
+  /** Sends `signal` (SIGTERM by default) and waits for the exit, with SIGKILL after `killAfterMs`. */
+  stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<WorkerExit>;
 }
 
 /** The container's argv: the Dockerfile ENTRYPOINT followed by the compose worker's command. */
@@ -139,9 +140,15 @@ export function spawnWorker(o: WorkerProcessOptions): WorkerProcess {
       }
       throw new Error(`worker not ready within ${timeoutMs / 1000} s:\n${output}`);
     },
-    stop(signal = 'SIGTERM') {
+    async stop(signal = 'SIGTERM', killAfterMs = 60_000) {
       if (alive()) child.kill(signal);
-      return exited;
+      // Bounded: a worker that does not exit in time is killed, so no test waits on it forever.
+      const timer = setTimeout(() => alive() && child.kill('SIGKILL'), killAfterMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }
