@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { experimentWorkflowId } from '../../src/workflow-safe/job-ids.js';
 import type { UpdateProgress } from '../../src/workflow-safe/workflow-types.js';
 import { sleep } from '../../src/util/wait.js';
+import { query, sql } from '../../src/db/sql.js';
 import { mpctl } from '../helpers/cli.js';
 import { sampleRootWithNwb } from '../helpers/sample.js';
 import type { TableDigest } from './digest.js';
@@ -21,7 +22,11 @@ describe('fault suite: nothing lost, nothing duplicated', () => {
   let clean: Record<string, TableDigest>;
   const rows: FaultRow[] = [];
   const expectWhole = (row: FaultRow) => {
-    assert.equal(row.completed, experiments.length, `${row.fault}: every experiment completed`);
+    assert.equal(
+      row.completed,
+      experiments.length,
+      `${row.fault}: every experiment completed; not succeeded:\n${row.unfinished.join('\n')}`,
+    );
     assert.equal(row.lost, 0, `${row.fault}: nothing lost`);
     assert.equal(row.duplicated, 0, `${row.fault}: nothing duplicated`);
     assert.deepEqual(row.changedTables, [], `${row.fault}: every table equals the clean run`);
@@ -129,6 +134,49 @@ describe('fault suite: nothing lost, nothing duplicated', () => {
     assert.ok(cut >= 5, `expected at least one busy backend cut per round, cut ${cut}`);
     assert.ok(row.retried > 0, 'a job whose connection was cut failed its attempt and was retried');
     expectWhole(row);
+  });
+
+  it('the worker is killed with SIGKILL while an external Python module (dynamics) runs', async () => {
+    // A clean run with dynamics first: the baseline its table is compared with.
+    const modules = [...createRegistry().names, 'dynamics'];
+    const baseline = await runScenario(
+      stack,
+      [root],
+      experiments,
+      'none, with dynamics',
+      undefined,
+      undefined,
+      undefined,
+      modules,
+    );
+    rows.push(baseline.row);
+    let killedDuring = '';
+    const { row } = await runScenario(
+      stack,
+      [root],
+      experiments,
+      'worker SIGKILL mid-dynamics',
+      async (ctx) => {
+        // Bounded: up to 120 s for a dynamics job to be running, then the kill.
+        for (let i = 0; i < 1200 && !killedDuring; i++) {
+          const [job] = await query<{ job_id: string }>(
+            ctx.orm.em.fork(),
+            sql`SELECT job_id FROM pipeline_job WHERE module = 'dynamics' AND status = 'running' LIMIT 1`,
+          );
+          if (job) killedDuring = job.job_id;
+          else await sleep(100);
+        }
+        await ctx.worker().stop('SIGKILL');
+        ctx.restartWorker();
+      },
+      baseline.digest,
+      undefined,
+      modules,
+    );
+    rows.push(row);
+    assert.ok(killedDuring, 'a dynamics job was running when the worker was killed');
+    expectWhole(row);
+    assert.ok(row.retried > 0, 'the killed dynamics job ran again');
   });
 
   it('two `mpctl update` started at once and a third while they run process each experiment once', async () => {

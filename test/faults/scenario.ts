@@ -19,6 +19,8 @@ export interface FaultRow {
   lost: number;
   duplicated: number;
   changedTables: string[];
+  /** Jobs that did not succeed, with their error: what a failed assertion prints. */
+  unfinished: string[];
   /** Jobs that needed more than one attempt: the fault reached them and they were retried. */
   retried: number;
   recoverSeconds: number | null;
@@ -52,6 +54,8 @@ export async function runScenario(
   inject: ((ctx: ScenarioContext) => Promise<void>) | undefined,
   clean?: Record<string, TableDigest>,
   extraUpdates: (ctx: ScenarioContext) => Promise<UpdateProgress[]> = async () => [],
+  /** The update's modules: the built-in ones unless given (the worker also knows the shipped external ones). */
+  modules: string[] = createRegistry().names,
 ): Promise<{ row: FaultRow; digest: Record<string, TableDigest> }> {
   const registry = createRegistry();
   const { url, orm } = await stack.newDatabase();
@@ -79,12 +83,20 @@ export async function runScenario(
       workers.push(worker);
       return worker;
     },
-    startUpdate: (id) => startPipelineUpdate(stack, taskQueue, id),
+    startUpdate: (id) => startPipelineUpdate(stack, taskQueue, id, modules),
     succeeded,
     async waitForSucceeded(n, timeoutMs = 300_000) {
       const deadline = Date.now() + timeoutMs;
       while ((await succeeded().catch(() => 0)) < n) {
-        if (Date.now() > deadline) throw new Error(`fewer than ${n} jobs succeeded within ${timeoutMs / 1000} s`);
+        if (Date.now() > deadline) {
+          const statuses = await query<{ status: string; n: string }>(
+            orm.em.fork(),
+            sql`SELECT status, count(*) AS n FROM pipeline_job GROUP BY status`,
+          ).catch((error: Error) => [{ status: `unreadable: ${error.message}`, n: '' }]);
+          throw new Error(
+            `fewer than ${n} jobs succeeded within ${timeoutMs / 1000} s; jobs: ${statuses.map((r) => `${r.status} ${r.n}`).join(', ')}; worker log ends:\n${worker.output().slice(-3000)}`,
+          );
+        }
         await sleep(200);
       }
     },
@@ -92,10 +104,12 @@ export async function runScenario(
   // Whatever happens, the scenario's workers stop and its pool closes: a worker left running
   // keeps this test file's process (and the whole suite) alive long after the failure.
   try {
-    const totalJobs = registry.ordered.reduce(
-      (n, m) => n + (m.scope === 'slice' ? new Set(experiments.map((e) => e.split('/')[0])).size : experiments.length),
-      0,
-    );
+    // Modules beyond the built-ins (external ones) run once per experiment.
+    const slices = new Set(experiments.map((e) => e.split('/')[0])).size;
+    const totalJobs = modules.reduce((n, name) => {
+      const scope = registry.names.includes(name) ? registry.get(name).scope : 'experiment';
+      return n + (scope === 'slice' ? slices : experiments.length);
+    }, 0);
     const t0 = Date.now();
     const main = await ctx.startUpdate(`${taskQueue}-main`);
     const others = extraUpdates(ctx);
@@ -124,6 +138,10 @@ export async function runScenario(
         SELECT job_id FROM pipeline_job WHERE job_id LIKE '%/%' GROUP BY job_id HAVING bool_and(status = 'succeeded')
           AND count(*) FILTER (WHERE module = ANY(${experimentModules}::text[])) = ${experimentModules.length}) t`,
     );
+    const unfinished = await query<{ module: string; job_id: string; status: string; error_message: string | null }>(
+      orm.em.fork(),
+      sql`SELECT module, job_id, status, error_message FROM pipeline_job WHERE status <> 'succeeded' ORDER BY job_id LIMIT 20`,
+    );
     const retried = await query<{ n: string }>(
       orm.em.fork(),
       sql`SELECT count(*) AS n FROM pipeline_job WHERE attempts > 1`,
@@ -136,17 +154,33 @@ export async function runScenario(
       lost: comparison.lost,
       duplicated: comparison.duplicated,
       changedTables: comparison.changed,
+      unfinished: unfinished.map(
+        (j) => `${j.module} ${j.job_id}: ${j.status}${j.error_message ? ` (${j.error_message})` : ''}`,
+      ),
       retried: Number(retried[0].n),
       recoverSeconds,
       totalSeconds: (Date.now() - t0) / 1000,
       peakWorkerRssMiB: Math.max(...workers.map((w) => w.peakRssMiB())),
     };
     if (progress.phase !== 'done') throw new Error(`update ended in phase ${progress.phase}`);
+    if (progress.failures.length) row.unfinished.push(...progress.failures.map((f) => `update: ${JSON.stringify(f)}`));
     return { row, digest };
   } finally {
     for (const w of workers) await w.stop().catch(() => undefined);
     await orm.close().catch(() => undefined);
+    // A failed scenario's workflows must not outlive it: experiment workflow ids are the same in
+    // every scenario, so a leftover run would make the next scenario skip those experiments.
+    await terminateLeftovers(stack, taskQueue);
   }
+}
+
+async function terminateLeftovers(stack: FaultStack, taskQueue: string): Promise<void> {
+  const running = stack.client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` });
+  for await (const run of running)
+    await stack.client.workflow
+      .getHandle(run.workflowId, run.runId)
+      .terminate('the fault scenario ended')
+      .catch(() => undefined);
 }
 
 /** Starts `mpctl update` over every module as the CLI does: one pipelineUpdate workflow. */
@@ -154,8 +188,9 @@ export async function startPipelineUpdate(
   stack: FaultStack,
   taskQueue: string,
   updateId: string,
+  modules: string[] = createRegistry().names,
 ): Promise<{ result(): Promise<UpdateProgress> }> {
-  const input: PipelineUpdateInput = { updateId, modules: createRegistry().names, parallel: 3 };
+  const input: PipelineUpdateInput = { updateId, modules, parallel: 3 };
   return stack.client.workflow.start(WorkflowNames.pipelineUpdate, {
     taskQueue,
     workflowId: updateWorkflowId(updateId),
