@@ -6,7 +6,7 @@ import { saveJobLog } from '../bookkeeping/job-logs.js';
 import type { Em } from '../db/orm.js';
 import { execute, sql } from '../db/sql.js';
 import { BadInputError, MemoryLimitError } from '../errors/index.js';
-import type { PipelineModule, ProcessContext, ProcessResult } from '../modules/types.js';
+import type { PipelineModule, ProcessContext, ProcessResult, RowDropOptions } from '../modules/types.js';
 import { folderHash } from './discover.js';
 import type { ModuleManifest } from './manifest.js';
 import { jobOutputDir, moveOutputs, removeJobOutputs } from './outputs.js';
@@ -48,19 +48,25 @@ export function externalModule(manifest: ModuleManifest, settings: ExternalSetti
     params: manifest.params,
     rawInputs: (job) =>
       manifest.inputs.length ? globSync(manifest.inputs, { cwd: job.dir, absolute: true, onlyFiles: true }).sort() : [],
-    async drop(em: Em, jobIds: string[]) {
-      const counts: Record<string, number> = {};
-      for (const table of tables) {
-        counts[table] = await execute(
-          em,
-          sql`DELETE FROM ${sql.id(table)} WHERE experiment_id = ANY(${jobIds}::text[])`,
-        );
-      }
-      for (const jobId of jobIds) removeJobOutputs(settings.resultsRoot, manifest.name, jobId);
-      return counts;
-    },
+    drop: (em, jobIds, options) =>
+      dropExternalRows(em, { name: manifest.name, tables, resultsRoot: settings.resultsRoot }, jobIds, options),
     process: (ctx) => runExternalJob(manifest, settings, ctx),
   };
+}
+
+/** An external module's rows per job and the files kept for those jobs (docs/modules.md, "Output"). */
+export async function dropExternalRows(
+  em: Em,
+  module: { name: string; tables: string[]; resultsRoot: string },
+  jobIds: string[],
+  options: RowDropOptions = {},
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of module.tables) {
+    counts[table] = await execute(em, sql`DELETE FROM ${sql.id(table)} WHERE experiment_id = ANY(${jobIds}::text[])`);
+  }
+  if (!options.keepFiles) for (const jobId of jobIds) removeJobOutputs(module.resultsRoot, module.name, jobId);
+  return counts;
 }
 
 async function runExternalJob(

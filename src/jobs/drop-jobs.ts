@@ -19,6 +19,8 @@ export interface DropOptions {
   keepRootRecords?: boolean;
   /** The root jobs' statuses before this run started, when the caller already overwrote them. */
   rootStatus?: JobStatus | null;
+  /** A dry run: rows go inside a transaction that is rolled back, files stay. */
+  keepFiles?: boolean;
 }
 
 /**
@@ -55,7 +57,8 @@ export async function dropJobs(
         ? options.rootStatus
         : (statuses.get(statusKey({ module: name, jobId: id })) ?? null);
     const withRows = ids.filter((id) => MAY_HAVE_ROWS.has(statusOf(id)));
-    const rows = withRows.length > 0 ? await registry.get(name).drop(em, withRows) : {};
+    const rows =
+      withRows.length > 0 ? await registry.get(name).drop(em, withRows, { keepFiles: options.keepFiles }) : {};
     if (!(options.keepRootRecords && isRoot)) {
       recordsToDelete.push(
         ...ids

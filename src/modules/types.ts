@@ -55,7 +55,15 @@ export interface ModuleDeclaration<P extends ModuleParams = ModuleParams> {
   /** Writes this job's rows (the framework has already removed the old ones). */
   process(ctx: ProcessContext<P>): Promise<ProcessResult>;
   /** Deletes this module's rows for these jobs; derived from the entities unless given. */
-  drop?(em: Em, jobIds: string[]): Promise<Record<string, number>>;
+  drop?(em: Em, jobIds: string[], options?: RowDropOptions): Promise<Record<string, number>>;
+}
+
+export interface RowDropOptions {
+  /**
+   * Leave files kept outside the database alone: a dry run deletes rows inside a transaction it
+   * rolls back, and a file removed there could not be brought back.
+   */
+  keepFiles?: boolean;
 }
 
 /** A pipeline step, as the registry and the job runner use it. */
@@ -64,5 +72,5 @@ export interface PipelineModule<P extends ModuleParams = ModuleParams> extends M
   /** The owned tables, from the entities. */
   tables: string[];
   rawInputs(job: JobSource): string[];
-  drop(em: Em, jobIds: string[]): Promise<Record<string, number>>;
+  drop(em: Em, jobIds: string[], options?: RowDropOptions): Promise<Record<string, number>>;
 }

@@ -1,3 +1,4 @@
+import { waitingLabel, type QueueWaits } from './queue-waits.js';
 import type { MpctlConfig } from '../config/config.js';
 import type { Orm } from '../db/orm.js';
 import { failedJobRecords, jobRecordsOf, type JobRecordRow } from '../bookkeeping/job-records.js';
@@ -54,7 +55,11 @@ export interface ExperimentView {
     finishedAt: string | null;
     error: string | null;
     sourceFile: string | null;
+    /** Why an unfinished job does not run: no worker serves its module's task queue. */
+    waiting: string | null;
   }[];
+  /** Set when Temporal could not be asked which task queues have workers. */
+  queuesUnknown?: string;
 }
 
 /** Every module's state for one experiment (its slice job for per-slice modules). */
@@ -63,6 +68,7 @@ export async function showExperiment(
   registry: ModuleRegistry,
   config: MpctlConfig,
   experimentId: string,
+  waits: QueueWaits = { byModule: {} },
 ): Promise<ExperimentView> {
   const jobIdOf = (module: string) => (registry.get(module).scope === 'slice' ? sliceOf(experimentId) : experimentId);
   const rows: JobRecordRow[] = await jobRecordsOf(orm.em.fork(), [experimentId, sliceOf(experimentId)]);
@@ -88,7 +94,9 @@ export async function showExperiment(
         finishedAt: row?.finished_at ? new Date(row.finished_at).toISOString() : null,
         error: row?.status === 'succeeded' ? null : (row?.error_message?.split('\n')[0] ?? null),
         sourceFile: row?.source_file ?? null,
+        waiting: waits.byModule[module] && row?.status !== 'succeeded' ? waitingLabel(waits.byModule[module]) : null,
       };
     }),
+    ...(waits.unknown ? { queuesUnknown: waits.unknown } : {}),
   };
 }

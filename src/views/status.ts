@@ -2,6 +2,8 @@ import type { Orm } from '../db/orm.js';
 import { statusCounts } from '../bookkeeping/job-records.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { planUpdate } from '../planning/planner.js';
+import { removedModules, type RemovedModule } from '../external/removed-modules.js';
+import { waitingLabel, type QueueWaits } from './queue-waits.js';
 
 export interface ModuleStatus {
   module: string;
@@ -11,14 +13,29 @@ export interface ModuleStatus {
   running: number;
   skipped: number;
   cancelled: number;
+  /** Why its ready or running jobs do not progress: no worker serves its task queue. */
+  waiting: string | null;
+}
+
+export interface StatusView {
+  modules: ModuleStatus[];
+  /** External modules whose folder has gone; their data stays until `mpctl drop NAME`. */
+  removed: RemovedModule[];
+  /** Set when Temporal could not be asked which task queues have workers. */
+  queuesUnknown?: string;
 }
 
 /** Job counts per module from the job records, plus how many jobs an update would run now. */
-export async function moduleStatus(orm: Orm, registry: ModuleRegistry, dataRoots: string[]): Promise<ModuleStatus[]> {
+export async function moduleStatus(
+  orm: Orm,
+  registry: ModuleRegistry,
+  dataRoots: string[],
+  waits: QueueWaits = { byModule: {} },
+): Promise<StatusView> {
   const em = orm.em.fork();
   const rows = await statusCounts(em);
   const plan = await planUpdate({ orm, registry, dataRoots }, { modules: registry.names });
-  return registry.names.map((module) => {
+  const modules = registry.names.map((module) => {
     const count = (status: string) =>
       Number(rows.find((row) => row.module === module && row.status === status)?.n ?? 0);
     return {
@@ -29,6 +46,12 @@ export async function moduleStatus(orm: Orm, registry: ModuleRegistry, dataRoots
       running: count('running'),
       skipped: count('skipped'),
       cancelled: count('cancelled'),
+      waiting: waits.byModule[module] ? waitingLabel(waits.byModule[module]) : null,
     };
   });
+  return {
+    modules,
+    removed: await removedModules(em, registry),
+    ...(waits.unknown ? { queuesUnknown: waits.unknown } : {}),
+  };
 }

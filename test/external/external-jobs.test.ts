@@ -12,7 +12,13 @@ import { externalModule, type ExternalSettings } from '../../src/external/extern
 import { readOnlyUrl } from '../../src/external/load-registry.js';
 import { syncExternalTables } from '../../src/external/sync-tables.js';
 import { metadataModules } from '../../src/modules/index.js';
+import { resolveConfig } from '../../src/config/config.js';
 import { planUpdate } from '../../src/planning/planner.js';
+import { dropModule } from '../../src/jobs/drop-module.js';
+import { ModuleRegistry } from '../../src/modules/registry.js';
+import { queuesWithoutWorkers } from '../../src/temporal/queue-workers.js';
+import { showExperiment } from '../../src/views/jobs.js';
+import { moduleStatus } from '../../src/views/status.js';
 import { fixtureModule } from '../helpers/external-fixtures.js';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.js';
 import { sampleRoot } from '../helpers/sample.js';
@@ -202,6 +208,22 @@ test("a module's task queue: its jobs wait while no worker serves the queue, the
     args: [{ updateId, modules: ['slice', 'experiment', 'queued'], parallel: 4 }],
   });
   await new Promise((r) => setTimeout(r, 4_000));
+  assert.deepEqual(await queuesWithoutWorkers(p.client, [queue, p.taskQueue]), [queue]);
+  const waits = { byModule: { queued: queue } };
+  const status = await moduleStatus(p.db.orm, p.registry, [data.root], waits);
+  assert.equal(
+    status.modules.find((m) => m.module === 'queued')?.waiting,
+    `waiting for a worker on task queue "${queue}"`,
+  );
+  assert.equal(status.modules.find((m) => m.module === 'experiment')?.waiting, null);
+  const shown = await showExperiment(
+    p.db.orm,
+    p.registry,
+    resolveConfig({}, { MPCTL_DATA_ROOTS: data.root }, os.tmpdir()),
+    data.experiments[0]!,
+    waits,
+  );
+  assert.match(shown.modules.find((m) => m.module === 'queued')?.waiting ?? '', /waiting for a worker/);
   const waiting = await jobsOf('queued');
   assert.ok(
     waiting.every((j) => j.status !== 'succeeded' && j.status !== 'failed'),
@@ -223,6 +245,24 @@ test("a module's task queue: its jobs wait while no worker serves the queue, the
   const jobs = await jobsOf('queued');
   assert.equal(jobs.length, data.experiments.length);
   for (const job of jobs) assert.equal(job.status, 'succeeded');
+});
+
+test('a removed module keeps its data: status lists it with its rows; drop deletes rows, records and tables', async () => {
+  const jobs = (await jobsOf('site_files')).length;
+  assert.ok(jobs > 0, 'site_files ran in the first test');
+  const without = new ModuleRegistry(p.registry.ordered.filter((m) => m.name !== 'site_files'));
+  const removed = (await moduleStatus(p.db.orm, without, [data.root])).removed.find((m) => m.module === 'site_files');
+  assert.deepEqual(removed && { jobs: removed.jobs, rows: removed.rows }, { jobs, rows: { site_files: jobs } });
+  const options = { resultsRoot: settings.resultsRoot };
+  const preview = await dropModule(p.db.orm, without, { module: 'site_files', dryRun: true }, options);
+  assert.deepEqual(preview.modules.site_files, { jobs, rows: { site_files: jobs } });
+  assert.equal((await jobsOf('site_files')).length, jobs, 'a dry run deletes nothing');
+  await dropModule(p.db.orm, without, { module: 'site_files' }, options);
+  assert.equal((await jobsOf('site_files')).length, 0);
+  const [table] = await query<{ t: string | null }>(p.db.orm.em.fork(), sql`SELECT to_regclass('site_files') AS t`);
+  assert.equal(table!.t, null, 'its table is dropped with it');
+  assert.deepEqual((await moduleStatus(p.db.orm, without, [data.root])).removed, []);
+  await assert.rejects(dropModule(p.db.orm, without, { module: 'site_files' }, options), /unknown module "site_files"/);
 });
 
 function running(name: string): boolean {

@@ -14,13 +14,17 @@ import { table } from '../table.js';
 export default class Drop extends MpctlCommand<typeof Drop> {
   static override summary =
     "Delete a module's results and job records, and first those of every module downstream of it.";
-  static override description = `Upstream modules are never touched. Running workflows of the affected experiments are cancelled first.
+  static override description = `Upstream modules are never touched. An external module whose folder was removed can still be dropped: its rows, job records, kept files and, when no --experiment is given, its tables. Running workflows of the affected experiments are cancelled first.
 The drop runs as a workflow (drop/<id>) so it appears in the Temporal Web UI. Without --yes it asks on a terminal and refuses otherwise.`;
   static override examples = [
     { description: 'See what would be deleted', command: '<%= config.bin %> <%= command.id %> dataset --dry-run' },
     {
       description: 'Drop dataset and everything downstream, for every experiment',
       command: '<%= config.bin %> <%= command.id %> dataset --yes',
+    },
+    {
+      description: 'Delete the data of an external module whose folder was removed (status lists it)',
+      command: '<%= config.bin %> <%= command.id %> spike_count --yes',
     },
     {
       description: 'Drop one experiment from experiment onwards',
@@ -37,7 +41,8 @@ The drop runs as a workflow (drop/<id>) so it appears in the Temporal Web UI. Wi
   async run(): Promise<DropReport & { dryRun: boolean; cancelledWorkflows?: string[] }> {
     const config = this.settings();
     const registry = loadModules(this.settings()).registry;
-    const request = { module: registry.get(this.args.module).name, experimentIds: this.flags.experiment };
+    // A module whose folder has gone is still known to the database (status lists it as removed).
+    const request = { module: this.args.module, experimentIds: this.flags.experiment };
     const preview = await withOrm(config, (orm) => dropModule(orm, registry, { ...request, dryRun: true }));
     this.printReport(preview, 'would delete');
     if (this.flags['dry-run']) return { ...preview, dryRun: true };

@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import { loadModules } from '../../../external/load-registry.js';
 import { withOrm } from '../../../schema/with-orm.js';
+import { queueWaits } from '../../../views/queue-waits.js';
 import { showExperiment, type ExperimentView } from '../../../views/jobs.js';
 import { MpctlCommand } from '../../base-command.js';
 import { table } from '../../table.js';
@@ -18,22 +19,23 @@ export default class ShowExperiment extends MpctlCommand<typeof ShowExperiment> 
 
   async run(): Promise<ExperimentView> {
     const config = this.settings();
-    const view = await withOrm(config, (orm) =>
-      showExperiment(orm, loadModules(config).registry, config, this.args.id),
-    );
+    const registry = loadModules(config).registry;
+    const waits = await queueWaits(config, registry);
+    const view = await withOrm(config, (orm) => showExperiment(orm, registry, config, this.args.id, waits));
     this.say(`experiment ${view.experimentId}${view.uiUrl ? `\nhistory: ${view.uiUrl}` : ''}\n`);
     this.say(
       table(
         ['module', 'status', 'would run', 'duration', 'finished'],
         view.modules.map((m) => [
           m.module,
-          m.status,
+          m.waiting ? `${m.status} (${m.waiting})` : m.status,
           m.ready ?? '-',
           m.durationMs === null ? '-' : `${(m.durationMs / 1000).toFixed(1)}s`,
           m.finishedAt ?? '-',
         ]),
       ),
     );
+    if (view.queuesUnknown) this.say(`\n${view.queuesUnknown}`);
     for (const m of view.modules.filter((m) => m.error))
       this.say(`\n${m.module}: ${m.error}${m.sourceFile ? `\n  file: ${m.sourceFile}` : ''}`);
     return view;
