@@ -63,18 +63,6 @@ export const COLUMN_DOCS: Record<string, Record<string, string>> = {
     morphology: "morphology from pipettes.yml (e.g. 'spiny', 'aspiny')",
   },
   cell_class: { class_name: 'a class the cell belongs to (config/cell-classes.yml); one row per (cell, class)' },
-  dynamics: {
-    paired_pulse_ratio: 'pulse 2 : pulse 1 of the fitted average train',
-    ppr_n: 'trains with pulses 1 and 2',
-    ppr_std: 'SD over trains of pulse 2 / mean pulse 1',
-    induction: 'mean of pulses 6-8 : pulse 1',
-    induction_n: 'trains with pulses 1 and 6-8',
-    induction_std: 'SD over trains of the induction ratio',
-    recovery: 'first recovery pulse (250 ms after the train) : pulse 1',
-    recovery_n: 'trains with a recovery pulse',
-    recovery_std: 'SD over trains of the recovery ratio',
-    plasticity: "'depressing' or 'facilitating' (paired-pulse ratio below or above 1)",
-  },
   pair: { distance_um: 'intersomatic distance (µm)' },
   recording: {
     sweep_number: 'sweep number in the NWB file',

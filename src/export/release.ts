@@ -10,7 +10,7 @@ import { writeParquet } from './formats/parquet.js';
 import { writeSqlite } from './formats/sqlite.js';
 import { pairsTable } from './pairs.js';
 import { readTable, type ExperimentFilter } from './read-table.js';
-import { schemaMarkdown } from './schema-doc.js';
+import { declaredDocs, schemaMarkdown } from './schema-doc.js';
 
 export const EXPORT_FORMATS = ['parquet', 'csv', 'sqlite'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -111,7 +111,7 @@ export async function exportRelease(orm: Orm, registry: ModuleRegistry, o: Expor
       tables: tables.map((t) => ({ name: t.name, rows: t.rows, columns: t.columns.length, file: files.get(t.name)! })),
     };
     fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    fs.writeFileSync(path.join(tmp, 'SCHEMA.md'), schemaMarkdown(tables, o.format));
+    fs.writeFileSync(path.join(tmp, 'SCHEMA.md'), schemaMarkdown(tables, o.format, declaredDocs(registry)));
     if (fs.existsSync(out)) fs.rmdirSync(out);
     fs.renameSync(tmp, out);
   } catch (error) {

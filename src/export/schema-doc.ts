@@ -1,3 +1,5 @@
+import { isExternal } from '../external/external-module.js';
+import type { ModuleRegistry } from '../modules/registry.js';
 import type { ReleaseTable } from './columns.js';
 import { COLUMN_DOCS } from './column-docs.js';
 import { PAIRS_DOCS } from './pairs.js';
@@ -13,9 +15,39 @@ const KIND_NAMES = {
   bytes: 'binary',
 } as const;
 
+/** Column meanings an external module states in its module.yml (`description`, `unit`), per table. */
+export type DeclaredDocs = Record<string, { table?: string; columns: Record<string, string> }>;
+
+export function declaredDocs(registry: ModuleRegistry): DeclaredDocs {
+  const docs: DeclaredDocs = {};
+  for (const module of registry.ordered) {
+    if (!isExternal(module)) continue;
+    for (const [table, declaration] of Object.entries(module.manifest.tables)) {
+      const columns: Record<string, string> = {};
+      for (const [name, c] of Object.entries(declaration.columns)) {
+        const text = [c.description, c.unit ? `(${c.unit})` : ''].filter(Boolean).join(' ');
+        if (text) columns[name] = text;
+      }
+      columns.experiment_id ??= 'the experiment the row belongs to';
+      docs[table] = {
+        table: `${declaration.description ? `${declaration.description} ` : ''}(module \`${module.name}\` v${module.version})`,
+        columns,
+      };
+    }
+  }
+  return docs;
+}
+
 /** What one column means: its documented meaning, else what its key says. */
-export function describeColumn(table: string, column: ReleaseTable['columns'][number]): string {
-  const doc = table === 'pairs' ? PAIRS_DOCS[column.name] : COLUMN_DOCS[table]?.[column.name];
+export function describeColumn(
+  table: string,
+  column: ReleaseTable['columns'][number],
+  declared: DeclaredDocs = {},
+): string {
+  const doc =
+    table === 'pairs'
+      ? PAIRS_DOCS[column.name]
+      : (COLUMN_DOCS[table]?.[column.name] ?? declared[table]?.columns[column.name]);
   const key = [column.primaryKey ? 'primary key' : '', column.references ? `→ ${column.references}` : '']
     .filter(Boolean)
     .join(', ');
@@ -28,7 +60,7 @@ export function describeColumn(table: string, column: ReleaseTable['columns'][nu
 }
 
 /** SCHEMA.md: every table and column with type, units and keys, the sample encoding and the pandas lines. */
-export function schemaMarkdown(tables: ReleaseTable[], format: string): string {
+export function schemaMarkdown(tables: ReleaseTable[], format: string, declared: DeclaredDocs = {}): string {
   const ext = format === 'sqlite' ? 'sqlite' : format;
   const out = [
     '# Release schema',
@@ -61,10 +93,11 @@ export function schemaMarkdown(tables: ReleaseTable[], format: string): string {
   ];
   for (const t of tables) {
     out.push(`## \`${t.name}\` (${t.rows} rows${ext === 'sqlite' ? '' : `, \`${t.name}.${ext}\``})`, '');
+    if (declared[t.name]?.table) out.push(declared[t.name]!.table!, '');
     out.push('| column | type | null | meaning |', '|---|---|---|---|');
     for (const c of t.columns)
       out.push(
-        `| \`${c.name}\` | ${KIND_NAMES[c.kind]} | ${c.nullable ? 'yes' : 'no'} | ${describeColumn(t.name, c)} |`,
+        `| \`${c.name}\` | ${KIND_NAMES[c.kind]} | ${c.nullable ? 'yes' : 'no'} | ${describeColumn(t.name, c, declared)} |`,
       );
     out.push('');
   }

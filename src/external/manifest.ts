@@ -92,8 +92,22 @@ export function readManifest(file: string): ModuleManifest {
       Object.entries((raw.env as Record<string, unknown> | undefined) ?? {}).map(([k, v]) => [k, String(v)]),
     ),
     pythonRequirements,
-    tablesHash: crypto.createHash('sha256').update(JSON.stringify(tables)).digest('hex').slice(0, 16),
+    tablesHash: schemaHash(tables),
   };
+}
+
+/**
+ * Hash of what the database holds of a declaration: tables, columns, types, required and
+ * references. Descriptions and units are documentation: editing them needs no version bump.
+ */
+export function schemaHash(tables: Record<string, TableDeclaration>): string {
+  // Sorted by name: a record read back from jsonb has its keys in jsonb's order, not the file's.
+  const byName = <T>(o: Record<string, T>) => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const shape = byName(tables).map(([table, declaration]) => [
+    table,
+    byName(declaration.columns).map(([name, c]) => [name, c.type, c.required, c.references ?? null]),
+  ]);
+  return crypto.createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16);
 }
 
 function normaliseTables(

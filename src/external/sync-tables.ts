@@ -1,11 +1,17 @@
+import { isDeepStrictEqual } from 'node:util';
 import { DatabaseSchema, MikroORM, SchemaComparator } from '@mikro-orm/postgresql';
 import { bookkeepingEntities } from '../bookkeeping/entities.js';
-import { moduleRecords, saveModuleRecord, type ModuleRecord } from '../bookkeeping/module-records.js';
+import {
+  deleteModuleRecord,
+  moduleRecords,
+  saveModuleRecord,
+  type ModuleRecord,
+} from '../bookkeeping/module-records.js';
 import type { Em } from '../db/orm.js';
 import { execute, sql } from '../db/sql.js';
 import { ConfigError } from '../errors/index.js';
 import { pipelineModules } from '../modules/index.js';
-import type { ModuleManifest } from './manifest.js';
+import { schemaHash, type ModuleManifest, type TableDeclaration } from './manifest.js';
 import { tableEntities } from './table-entities.js';
 
 export type TableAction = 'create' | 'rebuild' | 'record' | 'unchanged';
@@ -33,18 +39,7 @@ export async function syncExternalTables(
   manifests: ModuleManifest[],
   options: { dryRun?: boolean } = {},
 ): Promise<TableSyncReport> {
-  const orm = await MikroORM.init({
-    clientUrl: databaseUrl,
-    entities: [
-      ...bookkeepingEntities,
-      ...pipelineModules.flatMap((m) => m.entities),
-      ...manifests.flatMap(tableEntities),
-    ],
-    pool: { min: 0, max: 3 },
-    debug: false,
-    allowGlobalContext: false,
-    ensureDatabase: false,
-  });
+  const orm = await schemaOrm(databaseUrl, manifests);
   try {
     return await orm.em.fork().transactional(async (em) => {
       await execute(em as Em, sql`SELECT pg_advisory_xact_lock(hashtext(${SYNC_LOCK}))`);
@@ -63,8 +58,13 @@ export async function syncExternalTables(
           await em.getConnection().execute(statement, [], 'run', em.getTransactionContext());
         for (const m of manifests) {
           const record = records.get(m.name);
-          if (record && record.version === m.version && record.tablesHash === m.tablesHash && record.origin === m.dir)
-            continue;
+          const same =
+            record &&
+            record.version === m.version &&
+            record.tablesHash === m.tablesHash &&
+            record.origin === m.dir &&
+            sameDeclaration(record, m);
+          if (same) continue;
           await saveModuleRecord(em as Em, recordOf(m));
         }
       }
@@ -81,9 +81,21 @@ export async function syncExternalTables(
   }
 }
 
+/** The whole declaration, documentation included, key order aside (jsonb keeps its own), as JSON stores it. */
+function sameDeclaration(record: ModuleRecord, manifest: ModuleManifest): boolean {
+  return isDeepStrictEqual(record.tables, JSON.parse(JSON.stringify(manifest.tables)));
+}
+
 function actionFor(manifest: ModuleManifest, record: ModuleRecord | undefined): TableAction {
   if (!record) return 'create';
-  if (record.tablesHash === manifest.tablesHash) return record.version === manifest.version ? 'unchanged' : 'record';
+  // Compared by the shape of the stored declaration, so records written while descriptions still
+  // counted towards the hash do not read as changed.
+  if (schemaHash(record.tables as Record<string, TableDeclaration>) === manifest.tablesHash)
+    return record.version === manifest.version &&
+      record.tablesHash === manifest.tablesHash &&
+      sameDeclaration(record, manifest)
+      ? 'unchanged'
+      : 'record';
   if (record.version === manifest.version) {
     throw new ConfigError(
       `${manifest.file}: tables: the declaration changed but version is still "${manifest.version}"; ` +
@@ -91,6 +103,42 @@ function actionFor(manifest: ModuleManifest, record: ModuleRecord | undefined): 
     );
   }
   return 'rebuild';
+}
+
+/**
+ * Drops the tables of a module whose folder has gone (diffed against nothing, as a rebuild drops
+ * its old tables) and forgets its record, under the sync lock in one transaction. Returns the DDL.
+ */
+export async function forgetRemovedModule(databaseUrl: string, record: ModuleRecord): Promise<string[]> {
+  const orm = await schemaOrm(databaseUrl, []);
+  try {
+    return await orm.em.fork().transactional(async (em) => {
+      await execute(em as Em, sql`SELECT pg_advisory_xact_lock(hashtext(${SYNC_LOCK}))`);
+      const statements = await schemaStatements(orm, em, [], Object.keys(record.tables));
+      for (const statement of statements)
+        await em.getConnection().execute(statement, [], 'run', em.getTransactionContext());
+      await deleteModuleRecord(em as Em, record.name);
+      return statements;
+    });
+  } finally {
+    await orm.close();
+  }
+}
+
+/** A short-lived ORM that knows every table: the pipeline's, the built-in modules' and these manifests'. */
+function schemaOrm(databaseUrl: string, manifests: ModuleManifest[]): Promise<MikroORM> {
+  return MikroORM.init({
+    clientUrl: databaseUrl,
+    entities: [
+      ...bookkeepingEntities,
+      ...pipelineModules.flatMap((m) => m.entities),
+      ...manifests.flatMap(tableEntities),
+    ],
+    pool: { min: 0, max: 3 },
+    debug: false,
+    allowGlobalContext: false,
+    ensureDatabase: false,
+  });
 }
 
 /**

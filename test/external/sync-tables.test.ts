@@ -72,6 +72,26 @@ test('a changed declaration needs a version bump; with it the tables are rebuilt
   assert.ok((await columns('site_files_b')).includes('score'));
 });
 
+test('a description or unit edited without a version bump is documentation: recorded, no DDL, no error', async () => {
+  const dir = moduleCopy();
+  const file = path.join(dir, 'module.yml');
+  const named = fs
+    .readFileSync(file, 'utf8')
+    .replace('name: site_files', 'name: site_files_d')
+    .replace(/site_files:\n/, 'site_files_d:\n');
+  fs.writeFileSync(file, named);
+  await syncExternalTables(db.url, [readManifest(file)]);
+  fs.writeFileSync(file, named.replace('note: text', "note: { type: text, description: 'a free note', unit: none }"));
+  const edited = await syncExternalTables(db.url, [readManifest(file)]);
+  assert.deepEqual(edited.statements, []);
+  assert.equal(edited.modules[0]!.action, 'record');
+  const [record] = await query<{ tables: { site_files_d: { columns: { note: { description: string } } } } }>(
+    db.orm.em.fork(),
+    sql`SELECT tables FROM pipeline_module WHERE name = 'site_files_d'`,
+  );
+  assert.equal(record!.tables.site_files_d.columns.note.description, 'a free note');
+});
+
 test('a dry run reports the DDL and changes nothing', async () => {
   const dir = moduleCopy();
   const file = path.join(dir, 'module.yml');
