@@ -7,6 +7,7 @@ import type { ModuleRegistry } from '../modules/registry.js';
 import { planUpdate } from '../planning/planner.js';
 import { workflowUiUrl } from '../temporal/connection.js';
 import { DETECTION_THRESHOLD } from '../views/connections.js';
+import { connectivityGroups, probedWithDistance, type ConnectivityCell } from '../views/connectivity.js';
 import { sliceOf } from '../workflow-safe/job-ids.js';
 
 export const GRID_STATUSES = ['succeeded', 'failed', 'skipped', 'ready', 'running', 'waiting', 'cancelled'] as const;
@@ -82,9 +83,18 @@ export interface ReportData {
   qc: RecordingQc[];
   pairs: PairRow[];
   hasClasses: boolean;
+  /** The class matrix as `mpctl connectivity` computes it, and its probed pairs; null without classes. */
+  connectivity: ReportConnectivity | null;
   hasDynamics: boolean;
   /** Averages of one pair, loaded when its page is written (keeps memory flat for large reports). */
   averages(pairId: number): Promise<Average[]>;
+}
+
+export interface ReportConnectivity {
+  classes: string[];
+  matrix: ConnectivityCell[];
+  /** Every probed pair once, with its lateral distance (µm): the distance plot and its fit. */
+  probed: { distance: number; connected: boolean }[];
 }
 
 type JobRow = {
@@ -201,6 +211,11 @@ export async function loadReportData(
     connected: (p.score ?? 0) >= DETECTION_THRESHOLD,
     dynamics: dynamics.get(p.pairId) ?? null,
   }));
+  let connectivity: ReportConnectivity | null = null;
+  if (cls !== null) {
+    const groups = await connectivityGroups(orm, 'class', filter ?? undefined);
+    connectivity = { classes: groups.classes, matrix: groups.matrix, probed: probedWithDistance(groups.probedPairs) };
+  }
   return {
     generatedAt: new Date().toISOString(),
     lastUpdate,
@@ -216,6 +231,7 @@ export async function loadReportData(
     qc,
     pairs,
     hasClasses: cls !== null,
+    connectivity,
     hasDynamics,
     async averages(pairId) {
       const rows = await query<{

@@ -52,7 +52,8 @@ export interface PairRow {
 }
 
 /** Every ordered pair with its QC-passed spike counts and detection result. */
-export async function pairRows(orm: Orm): Promise<PairRow[]> {
+export async function pairRows(orm: Orm, experimentIds?: string[]): Promise<PairRow[]> {
+  const only = experimentIds?.length ? experimentIds : null;
   return query<PairRow>(
     orm.em.fork(),
     sql`SELECT p.experiment_id, pre.ext_id AS pre_ext, post.ext_id AS post_ext, pre.id AS pre_cell_id, post.id AS post_cell_id,
@@ -63,6 +64,7 @@ export async function pairRows(orm: Orm): Promise<PairRow[]> {
       LEFT JOIN (SELECT pair_id, count(*) FILTER (WHERE ex_qc_pass) AS n_ex, count(*) FILTER (WHERE in_qc_pass) AS n_in
         FROM pulse_response GROUP BY pair_id) pr ON pr.pair_id = p.id
       LEFT JOIN connection_strength cs ON cs.pair_id = p.id
+      WHERE ${only}::text[] IS NULL OR p.experiment_id = ANY(${only}::text[])
       ORDER BY p.experiment_id, pre.ext_id, post.ext_id`,
   );
 }
@@ -83,8 +85,9 @@ export async function connectivityMatrix(orm: Orm, by: GroupBy = 'class'): Promi
 export async function connectivityGroups(
   orm: Orm,
   by: GroupBy,
+  experimentIds?: string[],
 ): Promise<ConnectivityMatrix & { probedPairs: Map<string, PairRow[]> }> {
-  const rows = await pairRows(orm);
+  const rows = await pairRows(orm, experimentIds);
   const definitions = readCellClasses();
   const classSign = new Map(definitions.map((d) => [d.name, d.synapseType]));
   const classRows = await query<{ cell_id: number; class_name: string }>(
@@ -129,6 +132,21 @@ export async function connectivityGroups(
 }
 
 export const groupKey = (pre: string, post: string) => `${pre}\u0000${post}`;
+
+/** Every probed pair once (a pair is in as many groups as its cells have classes), with its lateral distance. */
+export function probedWithDistance(probedPairs: Map<string, PairRow[]>): { distance: number; connected: boolean }[] {
+  const seen = new Set<string>();
+  const out: { distance: number; connected: boolean }[] = [];
+  for (const pairs of probedPairs.values())
+    for (const r of pairs) {
+      const key = `${r.pre_cell_id}-${r.post_cell_id}`;
+      const distance = lateralDistance(r.pre_pos, r.post_pos);
+      if (seen.has(key) || distance === null) continue;
+      seen.add(key);
+      out.push({ distance, connected: isConnected(r) });
+    }
+  return out;
+}
 
 const isConnected = (r: PairRow) => (r.detection_score ?? 0) >= DETECTION_THRESHOLD;
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);

@@ -102,6 +102,28 @@ describe('mpctl report in a real browser (Debian chromium, playwright-core)', ()
     }
   });
 
+  it('the connectivity page plots distance bins with their intervals and the fitted p(d) curve', async () => {
+    const { page } = await open('connectivity.html');
+    const fig = await page.evaluate(() => {
+      const f = [...document.querySelectorAll('figure')].find((x) => /intersomatic distance/.test(x.textContent ?? ''));
+      return (
+        f && {
+          caption: f.querySelector('figcaption')?.textContent ?? '',
+          // role-mark: the plot's own marks, not the axes' ticks and grid lines.
+          points: f.querySelectorAll('g.mark-symbol.role-mark path').length,
+          intervals: f.querySelectorAll('g.mark-rule.role-mark line').length,
+          curves: f.querySelectorAll('g.mark-line.role-mark path').length,
+        }
+      );
+    });
+    assert.ok(fig, 'a distance figure');
+    assert.ok(fig.points > 0, 'one point per distance bin');
+    assert.equal(fig.intervals, fig.points, 'each bin has its interval');
+    assert.match(fig.caption, /maximum-likelihood fit p\(d\) = pmax·exp\(−d²\/2σ²\): pmax 0\.\d+/);
+    assert.equal(fig.curves, 1, 'the fitted curve is drawn');
+    await page.close();
+  });
+
   it('the grid has exactly one cell per (experiment, module) in its status colour; a failed cell links to its workflow', async () => {
     const { page } = await open('index.html');
     const cells = await page.evaluate(() =>

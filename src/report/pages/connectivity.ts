@@ -1,48 +1,55 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { renderChart } from '../charts.js';
+import {
+  clopperPearson,
+  fitGaussianConnectivity,
+  type GaussianFit,
+  type ProbedPair,
+} from '../../analysis/connectivity.js';
+import type { ConnectivityCell } from '../../views/connectivity.js';
 import type { PairRow, ReportData } from '../data.js';
 import { esc, experimentPage, figure, fmt, page, table } from '../html.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-/** Wilson score interval for k of n (95 %). */
-export function wilson(k: number, n: number, z = 1.959964): [number, number] {
-  if (n === 0) return [0, 1];
-  const p = k / n;
-  const d = 1 + (z * z) / n;
-  const c = (p + (z * z) / (2 * n)) / d;
-  const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
-  return [Math.max(0, c - h), Math.min(1, c + h)];
-}
+/** Bin width of the distance plot, µm. */
+const DISTANCE_BIN_UM = 25;
 
-interface Cell {
-  pre: string;
-  post: string;
-  probed: number;
-  connected: number;
+interface DistanceBin {
+  distance: number;
   probability: number;
   ciLow: number;
   ciHigh: number;
+  n: number;
 }
 
-function byClass(pairs: PairRow[]): Cell[] {
-  const m = new Map<string, { pre: string; post: string; probed: number; connected: number }>();
-  for (const p of pairs)
-    for (const pre of (p.preClass ?? '').split(',').filter(Boolean))
-      for (const post of (p.postClass ?? '').split(',').filter(Boolean)) {
-        const key = `${pre}\u0000${post}`;
-        const c = m.get(key) ?? { pre, post, probed: 0, connected: 0 };
-        c.probed++;
-        if (p.connected) c.connected++;
-        m.set(key, c);
-      }
-  return [...m.values()].map((c) => {
-    const [ciLow, ciHigh] = wilson(c.connected, c.probed);
-    return { ...c, probability: c.connected / c.probed, ciLow, ciHigh };
+/** Connected / probed per distance bin with its Clopper–Pearson interval, as the matrix reports them. */
+export function distanceBins(pairs: ProbedPair[]): DistanceBin[] {
+  const bins = new Map<number, { n: number; k: number }>();
+  for (const p of pairs) {
+    const b = Math.floor(p.distance / DISTANCE_BIN_UM);
+    const bin = bins.get(b) ?? { n: 0, k: 0 };
+    bin.n++;
+    if (p.connected) bin.k++;
+    bins.set(b, bin);
+  }
+  return [...bins.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([b, { n, k }]) => {
+      const [ciLow, ciHigh] = clopperPearson(k, n);
+      return { distance: (b + 0.5) * DISTANCE_BIN_UM, probability: k / n, ciLow, ciHigh, n };
+    });
+}
+
+/** p(d) = pmax·exp(−d²/2σ²) sampled over the plotted range, for the curve over the bins. */
+export function fittedCurve(fit: GaussianFit, maxDistance: number, points = 60): { distance: number; p: number }[] {
+  return Array.from({ length: points + 1 }, (_, i) => {
+    const d = (maxDistance * i) / points;
+    return { distance: d, p: fit.pmax * Math.exp(-(d * d) / (2 * fit.sigma * fit.sigma)) };
   });
 }
 
-const matrixSpec = (cells: Cell[]): TopLevelSpec => ({
+const matrixSpec = (cells: ConnectivityCell[]): TopLevelSpec => ({
   $schema: SCHEMA,
   data: { values: cells.map((c) => ({ ...c, label: `${c.connected}/${c.probed}` })) },
   width: { step: 48 },
@@ -71,16 +78,37 @@ const rows = (pairs: PairRow[]) =>
     latency: p.latency === null ? null : p.latency * 1e3,
   }));
 
-const distanceSpec = (pairs: PairRow[]): TopLevelSpec => ({
+const distanceSpec = (bins: DistanceBin[], curve: { distance: number; p: number }[]): TopLevelSpec => ({
   $schema: SCHEMA,
-  data: { values: rows(pairs).filter((r) => r.distance !== null) },
   width: 360,
   height: 200,
-  mark: 'bar',
   encoding: {
-    x: { field: 'distance', bin: { step: 25 }, type: 'quantitative', title: 'intersomatic distance (µm)' },
-    y: { aggregate: 'mean', field: 'connected', type: 'quantitative', title: 'connection probability' },
+    x: { field: 'distance', type: 'quantitative', title: 'intersomatic distance (µm)' },
   },
+  layer: [
+    {
+      data: { values: bins },
+      mark: { type: 'rule', color: '#9ab' },
+      encoding: {
+        y: { field: 'ciLow', type: 'quantitative', title: 'connection probability', scale: { domain: [0, 1] } },
+        y2: { field: 'ciHigh' },
+      },
+    },
+    {
+      data: { values: bins },
+      mark: { type: 'point', filled: true, color: '#246' },
+      encoding: { y: { field: 'probability', type: 'quantitative' }, tooltip: [{ field: 'n', title: 'probed' }] },
+    },
+    ...(curve.length
+      ? [
+          {
+            data: { values: curve },
+            mark: { type: 'line' as const, color: '#c33' },
+            encoding: { y: { field: 'p', type: 'quantitative' as const } },
+          },
+        ]
+      : []),
+  ],
 });
 
 const histogramSpec = (pairs: PairRow[], field: 'amplitude' | 'latency', title: string): TopLevelSpec => ({
@@ -109,14 +137,19 @@ const perExperimentSpec = (per: { experiment: string; probability: number }[]): 
 
 export async function connectivityPage(d: ReportData): Promise<string> {
   const parts: string[] = [];
-  if (d.hasClasses) {
-    const cells = byClass(d.pairs);
+  if (d.connectivity) {
+    const cells = d.connectivity.matrix.filter((c) => c.probed > 0);
     parts.push('<h2>By cell class</h2>');
     if (cells.length)
-      parts.push(figure(await renderChart(matrixSpec(cells)), 'Connection probability (connected/probed) by class.'));
+      parts.push(
+        figure(
+          await renderChart(matrixSpec(cells)),
+          'Connection probability (connected/probed) by class; probed pairs are counted as mpctl connectivity counts them.',
+        ),
+      );
     parts.push(
       table(
-        ['pre', 'post', 'probed', 'connected', 'probability', '95 % CI (Wilson)'],
+        ['pre', 'post', 'probed', 'connected', 'probability', '95 % CI (Clopper–Pearson)', 'pmax', 'σ (µm)'],
         cells.map((c) => [
           esc(c.pre),
           esc(c.post),
@@ -124,6 +157,8 @@ export async function connectivityPage(d: ReportData): Promise<string> {
           String(c.connected),
           fmt(c.probability),
           `${fmt(c.ciLow)}–${fmt(c.ciHigh)}`,
+          fmt(c.pmax),
+          fmt(c.sigma, 1, 0),
         ]),
         'class="matrix"',
       ),
@@ -134,9 +169,21 @@ export async function connectivityPage(d: ReportData): Promise<string> {
     const k = ps.filter((p) => p.connected).length;
     return { experiment: e, tested: ps.length, connected: k, probability: ps.length ? k / ps.length : 0 };
   });
+  // With classes, the probed pairs and their lateral distance; without, every tested pair.
+  const probed: ProbedPair[] =
+    d.connectivity?.probed ??
+    d.pairs.flatMap((p) => (p.distanceUm === null ? [] : [{ distance: p.distanceUm, connected: p.connected }]));
+  const fit = fitGaussianConnectivity(probed);
+  const maxDistance = Math.max(0, ...probed.map((p) => p.distance));
   parts.push('<h2>Distance and strength</h2>');
+  const fitText = fit
+    ? ` The line is the maximum-likelihood fit p(d) = pmax·exp(−d²/2σ²): pmax ${fmt(fit.pmax)} (${fmt(fit.pmaxCi[0])}–${fmt(fit.pmaxCi[1])}), σ ${fmt(fit.sigma, 1, 0)} µm (${fmt(fit.sigmaCi[0], 1, 0)}–${fmt(fit.sigmaCi[1], 1, 0)}).`
+    : ' No connection yet, so no fit.';
   const charts: [TopLevelSpec, string][] = [
-    [distanceSpec(d.pairs), 'Connection probability by intersomatic distance (25 µm bins).'],
+    [
+      distanceSpec(distanceBins(probed), fit ? fittedCurve(fit, maxDistance) : []),
+      `Connection probability by intersomatic distance (${DISTANCE_BIN_UM} µm bins, 95 % intervals).${fitText}`,
+    ],
     [histogramSpec(d.pairs, 'amplitude', 'fitted amplitude (mV)'), 'Amplitude of connections.'],
     [histogramSpec(d.pairs, 'latency', 'fitted latency (ms)'), 'Latency of connections.'],
   ];
