@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { Runtime, Worker } from '@temporalio/worker';
+import { Runtime, Worker, type WorkerDeploymentOptions } from '@temporalio/worker';
 import { createActivities, WORKER_IDENTITY } from '../activities/index.js';
 import type { MpctlConfig } from '../config/config.js';
 import { openOrm, type Orm } from '../schema/orm.js';
@@ -8,6 +8,7 @@ import { LiveModules } from '../external/load-registry.js';
 import { syncExternalTables } from '../external/sync-tables.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
 import { findFreePort } from '../util/ports.js';
+import { workerDeploymentOptions, type DeploymentSettings } from './deployment-version.js';
 import { startHealthServer } from './health-server.js';
 import { JobMetrics, runtimeMetrics } from './metrics.js';
 import { workflowCode } from './workflow-code.js';
@@ -27,6 +28,8 @@ export interface WorkerSettings {
   taskQueues?: string[];
   /** Install the Prometheus exporter (once per process, before any connection). */
   sdkMetrics?: boolean;
+  /** The deployment version reported to Temporal, and whether the server routes by it. */
+  deployment?: DeploymentSettings;
 }
 
 export interface RunningWorker {
@@ -37,12 +40,15 @@ export interface RunningWorker {
   run(): Promise<void>;
   /** The task queues this worker polls. */
   taskQueues: string[];
+  deployment: WorkerDeploymentOptions;
   shutdown(): void;
 }
 
 /** Builds a worker with real dependencies: the ORM, the module registry and the data roots. */
 export async function startWorker(config: MpctlConfig, settings: WorkerSettings): Promise<RunningWorker> {
   const databaseUrl = requireDatabaseUrl(config);
+  // Checked first: a bad name fails before any connection is opened.
+  const deployment = workerDeploymentOptions(settings.deployment ?? {});
   let sdkMetricsUrl: string | undefined;
   if (settings.sdkMetrics) {
     const port = await findFreePort();
@@ -74,6 +80,8 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
         namespace: config.namespace,
         taskQueue,
         identity: WORKER_IDENTITY,
+        // Every queue of one process is one deployment version, so a pinned run's activities stay on its build.
+        workerDeploymentOptions: deployment,
         // Workflows run on mpctl's queue only; a module's own queue carries its activities.
         ...(taskQueue === config.taskQueue ? workflowCode() : {}),
         activities,
@@ -114,6 +122,7 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
       }
     },
     taskQueues: queues,
+    deployment,
     shutdown: () => workers.forEach((w) => w.shutdown()),
   };
 }
