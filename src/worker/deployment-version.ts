@@ -28,21 +28,34 @@ export function defaultBuildId(): string {
   return commit ? `${version}-${commit.slice(0, 12)}` : version;
 }
 
-/**
- * What the worker tells Temporal. Every worker reports its deployment version (the Web UI and
- * `temporal worker deployment` show it); only with versioning on does the server route by it.
- * Off by default: a versioned worker gets no task until its version is made current.
- */
-export function workerDeploymentOptions(settings: DeploymentSettings): WorkerDeploymentOptions {
+export interface WorkerVersion {
+  deploymentName: string;
+  buildId: string;
+  versioning: boolean;
+}
+
+/** The version this worker runs as: named by the settings, else mpctl's name and the default build id. */
+export function workerVersion(settings: DeploymentSettings): WorkerVersion {
   const deploymentName = settings.deploymentName ?? DEFAULT_DEPLOYMENT_NAME;
   const buildId = settings.buildId ?? defaultBuildId();
   checkName('deployment name', deploymentName);
   checkName('build id', buildId);
-  const version = { deploymentName, buildId };
-  // Each workflow states its behaviour (see src/workflows/versioning.ts); PINNED covers any that forgets, as it needs no patching.
-  return settings.versioning
-    ? { version, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' }
-    : { version, useWorkerVersioning: false };
+  return { deploymentName, buildId, versioning: settings.versioning ?? false };
+}
+
+/**
+ * What the worker tells Temporal: its deployment version, with versioning on only. Off by default, as a
+ * versioned worker gets no task until its build is made current. Off, it registers no version: with
+ * one, even unversioned, the server would reject the workflows' behaviours (src/workflows/versioning.ts).
+ */
+export function workerDeploymentOptions(version: WorkerVersion): WorkerDeploymentOptions | undefined {
+  if (!version.versioning) return undefined;
+  // Each workflow states its behaviour; PINNED covers any that forgets, as it needs no patching.
+  return {
+    version: { deploymentName: version.deploymentName, buildId: version.buildId },
+    useWorkerVersioning: true,
+    defaultVersioningBehavior: 'PINNED',
+  };
 }
 
 function checkName(what: string, value: string): void {

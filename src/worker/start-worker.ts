@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { Runtime, Worker, type WorkerDeploymentOptions } from '@temporalio/worker';
+import { Runtime, Worker } from '@temporalio/worker';
 import { createActivities, WORKER_IDENTITY } from '../activities/index.js';
 import type { MpctlConfig } from '../config/config.js';
 import { openOrm, type Orm } from '../schema/orm.js';
@@ -8,7 +8,12 @@ import { LiveModules } from '../external/load-registry.js';
 import { syncExternalTables } from '../external/sync-tables.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
 import { findFreePort } from '../util/ports.js';
-import { workerDeploymentOptions, type DeploymentSettings } from './deployment-version.js';
+import {
+  workerDeploymentOptions,
+  workerVersion,
+  type DeploymentSettings,
+  type WorkerVersion,
+} from './deployment-version.js';
 import { startHealthServer } from './health-server.js';
 import { JobMetrics, runtimeMetrics } from './metrics.js';
 import { workflowCode } from './workflow-code.js';
@@ -40,7 +45,7 @@ export interface RunningWorker {
   run(): Promise<void>;
   /** The task queues this worker polls. */
   taskQueues: string[];
-  deployment: WorkerDeploymentOptions;
+  version: WorkerVersion;
   shutdown(): void;
 }
 
@@ -48,7 +53,8 @@ export interface RunningWorker {
 export async function startWorker(config: MpctlConfig, settings: WorkerSettings): Promise<RunningWorker> {
   const databaseUrl = requireDatabaseUrl(config);
   // Checked first: a bad name fails before any connection is opened.
-  const deployment = workerDeploymentOptions(settings.deployment ?? {});
+  const version = workerVersion(settings.deployment ?? {});
+  const deploymentOptions = workerDeploymentOptions(version);
   let sdkMetricsUrl: string | undefined;
   if (settings.sdkMetrics) {
     const port = await findFreePort();
@@ -81,7 +87,7 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
         taskQueue,
         identity: WORKER_IDENTITY,
         // Every queue of one process is one deployment version, so a pinned run's activities stay on its build.
-        workerDeploymentOptions: deployment,
+        workerDeploymentOptions: deploymentOptions,
         // Workflows run on mpctl's queue only; a module's own queue carries its activities.
         ...(taskQueue === config.taskQueue ? workflowCode() : {}),
         activities,
@@ -122,7 +128,7 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
       }
     },
     taskQueues: queues,
-    deployment,
+    version,
     shutdown: () => workers.forEach((w) => w.shutdown()),
   };
 }

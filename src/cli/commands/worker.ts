@@ -73,9 +73,9 @@ On SIGTERM it stops polling, lets running jobs finish for the grace time, then h
         versioning: this.flags.versioning ?? fromEnv.versioning,
       },
     });
-    const { version, useWorkerVersioning } = worker.deployment;
+    const { version } = worker;
     this.say(
-      `worker polling task queue(s) ${worker.taskQueues.map((q) => `"${q}"`).join(', ')} on ${config.temporalAddress} (namespace ${config.namespace}) as deployment ${version.deploymentName} build ${version.buildId}, versioning ${useWorkerVersioning ? 'on' : 'off'}; health at ${worker.healthUrl}`,
+      `worker polling task queue(s) ${worker.taskQueues.map((q) => `"${q}"`).join(', ')} on ${config.temporalAddress} (namespace ${config.namespace}) as deployment ${version.deploymentName} build ${version.buildId}, versioning ${version.versioning ? 'on' : 'off'}; health at ${worker.healthUrl}`,
     );
     await worker.run();
     this.say('worker stopped');

@@ -2,7 +2,7 @@ import { connectClient } from '../../../temporal/connection.js';
 import { describeDeployment, type DeploymentDescription } from '../../../temporal/worker-deployment.js';
 import { MpctlCommand } from '../../base-command.js';
 import { table } from '../../table.js';
-import { deploymentNameFlag } from './flags.js';
+import { deploymentNameFlag } from '../../deployment-flags.js';
 
 export default class DeploymentDescribe extends MpctlCommand<typeof DeploymentDescribe> {
   static override summary = "Show a Worker Deployment's builds: which is current, which still run pinned experiments.";

@@ -3,7 +3,7 @@ import { Flags } from '@oclif/core';
 import { connectClient } from '../../../temporal/connection.js';
 import { setCurrentVersion, type SetCurrentResult } from '../../../temporal/worker-deployment.js';
 import { MpctlCommand } from '../../base-command.js';
-import { deploymentNameFlag } from './flags.js';
+import { deploymentNameFlag } from '../../deployment-flags.js';
 
 export default class DeploymentSetCurrent extends MpctlCommand<typeof DeploymentSetCurrent> {
   static override summary = 'Send new experiments to a build: make it the current version of the Worker Deployment.';

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { DEFAULT_DEPLOYMENT_NAME } from '../../../worker/deployment-version.js';
+import { DEFAULT_DEPLOYMENT_NAME } from '../worker/deployment-version.js';
 
 /** The deployment the workers name, read from the same variable they read it from. */
 export const deploymentNameFlag = Flags.string({
