@@ -11,7 +11,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { query, sql } from '../../src/db/sql.js';
-import { describeDeployment } from '../../src/temporal/worker-deployment.js';
+import type { DeploymentDescription } from '../../src/temporal/worker-deployment.js';
 import { waitFor } from '../../src/util/wait.js';
 import { workflowCode } from '../../src/worker/workflow-code.js';
 import { experimentWorkflowId, updateWorkflowId } from '../../src/workflow-safe/job-ids.js';
@@ -54,6 +54,19 @@ async function placement(handle: WorkflowHandle): Promise<Placement> {
     buildId: info?.deploymentVersion?.buildId ?? undefined,
     behavior: info?.behavior ? VersioningBehavior[info.behavior] : undefined,
   };
+}
+
+/** The promise's value, or a failure naming what did not happen in time. */
+async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 describe('worker versioning: a rollout from build A to build B mid-update', () => {
@@ -104,11 +117,16 @@ echo '{"table": "gated", "row": {"n_files": 1, "note": "'"$MPCTL_WORKER_BUILD"'"
     workers.push(worker);
     return worker;
   };
+  const cliEnv = () => ({
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: TEST_NAMESPACE,
+    MPCTL_DEPLOYMENT_NAME: deploymentName,
+  });
   const setCurrent = async (build: 'A' | 'B') => {
     const result = await mpctl(
       repoRoot,
       ['deployment', 'set-current', '--build-id', `build-${build.toLowerCase()}-${hex}`, '--wait', '60', '--json'],
-      { TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: TEST_NAMESPACE, MPCTL_DEPLOYMENT_NAME: deploymentName },
+      cliEnv(),
     );
     assert.equal(result.code, 0, result.stderr + result.stdout);
     return result.json<{ deploymentName: string; buildId: string; previousBuildId: string | null; attempts: number }>();
@@ -167,7 +185,7 @@ echo '{"table": "gated", "row": {"n_files": 1, "note": "'"$MPCTL_WORKER_BUILD"'"
     assert.equal((await setCurrent('B')).previousBuildId, `build-a-${hex}`);
     fs.writeFileSync(gate, '');
 
-    const result = (await update.result()) as PipelineUpdateResult;
+    const result = await within(120_000, 'the update to finish', update.result() as Promise<PipelineUpdateResult>);
     assert.equal(result.phase, 'done');
 
     // Where each experiment ran, by Temporal's record and by its result.
@@ -203,8 +221,10 @@ echo '{"table": "gated", "row": {"n_files": 1, "note": "'"$MPCTL_WORKER_BUILD"'"
     for (const j of jobs.filter((j) => j.module === 'gated'))
       assert.equal(j.note, inFlight.includes(j.job_id) ? 'A' : 'B', j.job_id);
 
-    // A is no longer current, and drains: the deployment says so, and its worker stops cleanly.
-    const deployment = await describeDeployment(connection, TEST_NAMESPACE, deploymentName);
+    // A is no longer current, and drains: `mpctl deployment describe` says so, and its worker stops cleanly.
+    const described = await mpctl(repoRoot, ['deployment', 'describe', '--json'], cliEnv());
+    assert.equal(described.code, 0, described.stderr);
+    const deployment = described.json<DeploymentDescription>();
     assert.equal(deployment?.currentBuildId, `build-b-${hex}`);
     const a = deployment?.versions.find((v) => v.buildId === `build-a-${hex}`);
     assert.ok(a && ['DRAINING', 'DRAINED'].includes(a.status), JSON.stringify(deployment));
@@ -229,5 +249,21 @@ echo '{"table": "gated", "row": {"n_files": 1, "note": "'"$MPCTL_WORKER_BUILD"'"
       await update.fetchHistory(),
       update.workflowId,
     );
+  });
+
+  test('set-current fails (exit 1) for a build no worker serves; describe fails for an unknown deployment', async () => {
+    const none = await mpctl(
+      repoRoot,
+      ['deployment', 'set-current', '--build-id', `nobody-${hex}`, '--wait', '2', '--json'],
+      cliEnv(),
+    );
+    assert.equal(none.code, 1, none.stdout);
+    assert.match(
+      none.json<{ error: { message: string } }>().error.message,
+      new RegExp(`could not make build nobody-${hex} current`),
+    );
+    const unknown = await mpctl(repoRoot, ['deployment', 'describe', '--deployment-name', `nope-${hex}`], cliEnv());
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, new RegExp(`no Worker Deployment "nope-${hex}"`));
   });
 });
