@@ -8,6 +8,12 @@ import { LiveModules } from '../external/load-registry.js';
 import { syncExternalTables } from '../external/sync-tables.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
 import { findFreePort } from '../util/ports.js';
+import {
+  workerDeploymentOptions,
+  workerVersion,
+  type DeploymentSettings,
+  type WorkerVersion,
+} from './deployment-version.js';
 import { startHealthServer } from './health-server.js';
 import { JobMetrics, runtimeMetrics } from './metrics.js';
 import { workflowCode } from './workflow-code.js';
@@ -27,6 +33,8 @@ export interface WorkerSettings {
   taskQueues?: string[];
   /** Install the Prometheus exporter (once per process, before any connection). */
   sdkMetrics?: boolean;
+  /** The deployment version reported to Temporal, and whether the server routes by it. */
+  deployment?: DeploymentSettings;
 }
 
 export interface RunningWorker {
@@ -37,6 +45,7 @@ export interface RunningWorker {
   run(): Promise<void>;
   /** The task queues this worker polls. */
   taskQueues: string[];
+  version: WorkerVersion;
   shutdown(): void;
 }
 
@@ -46,6 +55,9 @@ export const FORCED_SHUTDOWN_AFTER_GRACE_SECONDS = 15;
 /** Builds a worker with real dependencies: the ORM, the module registry and the data roots. */
 export async function startWorker(config: MpctlConfig, settings: WorkerSettings): Promise<RunningWorker> {
   const databaseUrl = requireDatabaseUrl(config);
+  // Checked first: a bad name fails before any connection is opened.
+  const version = workerVersion(settings.deployment ?? {});
+  const deploymentOptions = workerDeploymentOptions(version);
   let sdkMetricsUrl: string | undefined;
   if (settings.sdkMetrics) {
     const port = await findFreePort();
@@ -78,6 +90,8 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
         namespace: config.namespace,
         taskQueue,
         identity: WORKER_IDENTITY,
+        // Every queue of one process is one deployment version, so a pinned run's activities stay on its build.
+        workerDeploymentOptions: deploymentOptions,
         // Workflows run on mpctl's queue only; a module's own queue carries its activities.
         ...(taskQueue === config.taskQueue ? workflowCode() : {}),
         activities,
@@ -121,6 +135,7 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
       }
     },
     taskQueues: queues,
+    version,
     shutdown: () => workers.forEach((w) => w.shutdown()),
   };
 }

@@ -8,6 +8,7 @@ import type {
 import { dropResults } from './drop-results.js';
 import { pipelineUpdate } from './pipeline-update.js';
 import { processExperiment } from './process-experiment.js';
+import './versioning.js';
 
 export { dropResults, pipelineUpdate, processExperiment };
 

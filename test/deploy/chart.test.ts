@@ -144,3 +144,74 @@ describe('helm chart, worker pools', { skip }, () => {
     );
   });
 });
+
+describe('helm chart, worker versioning', { skip }, () => {
+  const versioned = (args: string[] = []) =>
+    renderChart(['-f', join(chartDir, 'ci', 'versioning-values.yaml'), ...args]);
+
+  test('off by default: workers report the release and image as deployment and build, and route as before', () => {
+    const manifests = renderChart(['--set', 'image.tag=2.0.0']);
+    const [deploy] = byKind(manifests, 'Deployment');
+    assert.equal(deploy!.metadata.name, 'lab-mpctl-worker');
+    const container = deploy!.spec.template.spec.containers[0];
+    assert.equal(env(container, 'MPCTL_DEPLOYMENT_NAME'), 'lab-mpctl');
+    assert.equal(env(container, 'MPCTL_BUILD_ID'), '2.0.0');
+    assert.equal(env(container, 'MPCTL_WORKER_VERSIONING'), undefined);
+    assert.equal(
+      byKind(manifests, 'Job').filter((j) => j.metadata.name.endsWith('set-current')).length,
+      0,
+      'no set-current Job',
+    );
+  });
+
+  test('on: one worker Deployment per build, kept by later upgrades, every pool on the same build', () => {
+    const deployments = byKind(versioned(), 'Deployment');
+    assert.equal(deployments.length, 2);
+    for (const deploy of deployments) {
+      const container = deploy.spec.template.spec.containers[0];
+      assert.match(deploy.metadata.name, /^lab-mpctl-worker(-python)?-[0-9a-f]{8}$/);
+      assert.equal(deploy.metadata.annotations['helm.sh/resource-policy'], 'keep');
+      assert.equal(deploy.metadata.annotations['mpctl.dev/build-id'], '2.1.0');
+      const build = deploy.spec.selector.matchLabels['mpctl.dev/build'];
+      assert.equal(deploy.spec.template.metadata.labels['mpctl.dev/build'], build, 'pods carry the build label');
+      assert.equal(env(container, 'MPCTL_WORKER_VERSIONING'), 'true');
+      assert.equal(env(container, 'MPCTL_BUILD_ID'), '2.1.0');
+      assert.equal(env(container, 'MPCTL_DEPLOYMENT_NAME'), 'lab-mpctl');
+    }
+    const next = byKind(versioned(['--set', 'image.tag=2.2.0']), 'Deployment').map((d) => d.metadata.name);
+    assert.equal(
+      next.filter((n) => deployments.some((d) => d.metadata.name === n)).length,
+      0,
+      'a new tag renders new Deployments, so the old build keeps running beside it',
+    );
+  });
+
+  test("on: the autoscalers target their build's Deployment", () => {
+    const manifests = versioned();
+    const names = byKind(manifests, 'Deployment').map((d) => d.metadata.name);
+    const objects = byKind(manifests, 'ScaledObject');
+    assert.equal(objects.length, 2);
+    for (const so of objects) assert.ok(names.includes(so.spec.scaleTargetRef.name), so.spec.scaleTargetRef.name);
+    const hpa = byKind(versioned(['--set', 'worker.autoscaling.type=hpa']), 'HorizontalPodAutoscaler');
+    assert.ok(names.includes(hpa[0]!.spec.scaleTargetRef.name));
+  });
+
+  test('on: a post-install,post-upgrade Job makes the new build current once its workers poll', () => {
+    const job = byKind(versioned(), 'Job').find((j) => j.metadata.name === 'lab-mpctl-set-current')!;
+    assert.ok(job, 'no set-current Job');
+    assert.equal(job.metadata.annotations['helm.sh/hook'], 'post-install,post-upgrade');
+    const container = job.spec.template.spec.containers[0];
+    assert.deepEqual(container.args, ['deployment', 'set-current', '--wait', '300']);
+    assert.equal(env(container, 'MPCTL_BUILD_ID'), '2.1.0');
+    assert.equal(env(container, 'MPCTL_DEPLOYMENT_NAME'), 'lab-mpctl');
+    assert.ok(job.spec.activeDeadlineSeconds > 300);
+    const off = byKind(versioned(['--set', 'versioning.setCurrent.enabled=false']), 'Job');
+    assert.equal(off.filter((j) => j.metadata.name === 'lab-mpctl-set-current').length, 0);
+  });
+
+  test('a deployment name with a dot fails the render', () => {
+    const r = runTool('helm', ['template', 'lab', chartDir, '--set', 'versioning.deploymentName=lab.mpctl']);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /versioning\/deploymentName/);
+  });
+});

@@ -21,6 +21,8 @@ export interface WorkerProcessOptions {
   nodeArgs?: string[];
   /** More variables, beyond the compose worker's (e.g. TEMPORAL_TLS_*, as the Helm chart sets them). */
   env?: Record<string, string>;
+  /** The checkout (bin/, dist/, package.json) to run; another build's tree in the versioning test. */
+  root?: string;
 }
 
 export interface WorkerExit {
@@ -81,7 +83,7 @@ export function spawnWorker(o: WorkerProcessOptions): WorkerProcess {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-worker-home-'));
   const child = spawn(program === 'node' ? process.execPath : program!, args, {
     // The image's WORKDIR holds bin/ and dist/ as the repository root does.
-    cwd: repoRoot,
+    cwd: o.root ?? repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { deploymentSettingsFromEnv } from '../../worker/deployment-version.js';
 import { startWorker } from '../../worker/start-worker.js';
 import { MpctlCommand } from '../base-command.js';
 
@@ -11,6 +12,7 @@ export default class WorkerCommand extends MpctlCommand<typeof WorkerCommand> {
 On SIGTERM it stops polling, lets running jobs finish for the grace time, then hands the rest back to Temporal for another worker.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --versioning --build-id 2.1.0   # then: mpctl deployment set-current --build-id 2.1.0',
     '<%= config.bin %> <%= command.id %> --task-queue python --task-queue highmem   # a pool for modules that name these queues',
     'MPCTL_DATABASE_URL=postgresql://… TEMPORAL_ADDRESS=temporal:7233 <%= config.bin %> <%= command.id %> --concurrency 4',
   ];
@@ -34,6 +36,18 @@ On SIGTERM it stops polling, lets running jobs finish for the grace time, then h
         "A task queue to serve (repeatable). mpctl's own queue runs the workflows and built-in modules; a queue a module names in module.yml runs that module's jobs. Default: mpctl's queue and every queue a module names",
       multiple: true,
     }),
+    'deployment-name': Flags.string({
+      description: 'Worker Deployment this worker belongs to (no dots) [env: MPCTL_DEPLOYMENT_NAME; default: mpctl]',
+    }),
+    'build-id': Flags.string({
+      description:
+        'Build id of this worker: the image tag in a container [env: MPCTL_BUILD_ID; default: <version>-<commit>]',
+    }),
+    versioning: Flags.boolean({
+      description:
+        'Take only tasks routed to this build: experiments stay on the build that started them. The build gets work once made current (mpctl deployment set-current) [env: MPCTL_WORKER_VERSIONING]',
+      allowNo: true,
+    }),
     'shutdown-grace': Flags.integer({
       description: 'Seconds running jobs get to finish on SIGTERM [env: MPCTL_SHUTDOWN_GRACE_SECONDS]',
       default: envInt('MPCTL_SHUTDOWN_GRACE_SECONDS', 30),
@@ -42,6 +56,7 @@ On SIGTERM it stops polling, lets running jobs finish for the grace time, then h
 
   async run(): Promise<{ stopped: true }> {
     const config = this.settings();
+    const fromEnv = deploymentSettingsFromEnv();
     const worker = await startWorker(config, {
       maxConcurrentActivities: this.flags.concurrency,
       maxConcurrentWorkflowTasks: process.env.MPCTL_MAX_CONCURRENT_WORKFLOW_TASKS
@@ -52,9 +67,15 @@ On SIGTERM it stops polling, lets running jobs finish for the grace time, then h
       healthPort: this.flags['health-port'],
       healthHost: this.flags['health-host'],
       sdkMetrics: true,
+      deployment: {
+        deploymentName: this.flags['deployment-name'] ?? fromEnv.deploymentName,
+        buildId: this.flags['build-id'] ?? fromEnv.buildId,
+        versioning: this.flags.versioning ?? fromEnv.versioning,
+      },
     });
+    const { version } = worker;
     this.say(
-      `worker polling task queue(s) ${worker.taskQueues.map((q) => `"${q}"`).join(', ')} on ${config.temporalAddress} (namespace ${config.namespace}); health at ${worker.healthUrl}`,
+      `worker polling task queue(s) ${worker.taskQueues.map((q) => `"${q}"`).join(', ')} on ${config.temporalAddress} (namespace ${config.namespace}) as deployment ${version.deploymentName} build ${version.buildId}, versioning ${version.versioning ? 'on' : 'off'}; health at ${worker.healthUrl}`,
     );
     await worker.run();
     this.say('worker stopped');

@@ -195,3 +195,57 @@ overridden by the entry's keys. Templates range over it with `fromYamlArray`.
 {{- end -}}
 {{- toYaml $args -}}
 {{- end -}}
+
+{{/*
+Worker versioning. The build id is the release's, one for every pool, so a pinned experiment's
+activities on a pool's queues run on its build too: versioning.buildId, else the image tag, else
+the digest, else appVersion.
+*/}}
+{{- define "mpctl.buildId" -}}
+{{- $v := .Values.versioning -}}
+{{- if $v.buildId -}}
+{{- $v.buildId -}}
+{{- else if .Values.image.tag -}}
+{{- .Values.image.tag -}}
+{{- else if .Values.image.digest -}}
+{{- .Values.image.digest | replace ":" "-" -}}
+{{- else -}}
+{{- .Chart.AppVersion -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The Worker Deployment name: dots are not allowed in it. */}}
+{{- define "mpctl.deploymentName" -}}
+{{- default (include "mpctl.fullname" .) .Values.versioning.deploymentName | replace "." "-" -}}
+{{- end -}}
+
+{{/* A build's short label: Kubernetes names and label values cannot hold every build id. */}}
+{{- define "mpctl.buildHash" -}}
+{{- include "mpctl.buildId" . | sha256sum | trunc 8 -}}
+{{- end -}}
+
+{{/*
+A worker Deployment's name: (list $ "worker"). With versioning, one per build, so an upgrade starts
+the new build beside the old, which keeps serving its pinned experiments until it drains.
+*/}}
+{{- define "mpctl.workerDeploymentName" -}}
+{{- $global := index . 0 -}}
+{{- $component := index . 1 -}}
+{{- if $global.Values.versioning.enabled -}}
+{{- include "mpctl.componentname" (list $global (printf "%s-%s" $component (include "mpctl.buildHash" $global))) -}}
+{{- else -}}
+{{- include "mpctl.componentname" (list $global $component) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Deployment name and build id for every worker; the routing switch only with versioning on. */}}
+{{- define "mpctl.versioningEnv" -}}
+- name: MPCTL_DEPLOYMENT_NAME
+  value: {{ include "mpctl.deploymentName" . | quote }}
+- name: MPCTL_BUILD_ID
+  value: {{ include "mpctl.buildId" . | quote }}
+{{- if .Values.versioning.enabled }}
+- name: MPCTL_WORKER_VERSIONING
+  value: "true"
+{{- end }}
+{{- end -}}
