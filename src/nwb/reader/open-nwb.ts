@@ -9,6 +9,7 @@ import {
   sweepNumberOf,
   type TableRow,
 } from './icephys-tables.js';
+import { RawFile } from './direct/index.js';
 import { listElectrodes, rootString } from './root.js';
 import { openSeries, RESPONSE_TYPES, STIMULUS_TYPES, type SeriesContext } from './series.js';
 import { scanSeries } from './series-scan.js';
@@ -28,10 +29,12 @@ export async function openNwb(path: string, options: OpenNwbOptions = {}): Promi
   } catch (e) {
     throw new NwbFormatError(path, `cannot open HDF5 file (truncated or corrupt?): ${hdf5Reason(e)}`);
   }
+  const raw = RawFile.open(path);
   try {
-    return index({ module, file, filePath: path }, options);
+    return index({ module, file, filePath: path, raw }, options);
   } catch (e) {
     file.close();
+    raw?.close();
     if (e instanceof NwbFormatError) throw e;
     throw new NwbFormatError(path, `cannot read file structure (truncated or corrupt?): ${hdf5Reason(e)}`);
   }
@@ -69,7 +72,10 @@ function index(ctx: SeriesContext, options: OpenNwbOptions): NwbFile {
     layout,
     electrodes,
     sweeps,
-    close: () => void file.close(),
+    close: () => {
+      file.close();
+      ctx.raw?.close();
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { Dataset, Group, type File } from 'h5wasm/node';
 import { NwbFormatError } from '../errors.js';
 import type { H5Module } from '../h5.js';
 import { attrNumber, attrString, hdf5Reason, tidyFloat32 } from './h5-read.js';
+import { openDirect, type DirectDataset, type RawFile } from './direct/index.js';
 import type { ClampMode, NwbSeries } from './types.js';
 
 /** Response types and the unit their data must carry. */
@@ -29,6 +30,8 @@ export interface SeriesContext {
   filePath: string;
   /** Object-reference bytes (hex) → path, built on first use. */
   refs?: Map<string, string>;
+  /** The file's bytes for the direct chunk reader; absent when its superblock is one the fast path leaves to h5wasm. */
+  raw?: RawFile;
 }
 
 /**
@@ -83,7 +86,17 @@ export function openSeries(
   if (end > stored) fail(`table row asks for samples ${begin}..${end} of ${stored}`);
   // Trailing-NaN trimming is lazy: a full read trims in memory, so the tail is decompressed once.
   let usable: number | undefined;
+  // Chunk bytes inflated by Node's zlib when the layout is a plain one, else (and on any doubt) h5wasm.
+  let direct: DirectDataset | null | undefined;
   const slice = (from: number, to: number): ArrayLike<number> => {
+    if (direct === undefined) direct = ctx.raw ? openDirect(module, file, ctx.raw, dataPath, meta) : null;
+    if (direct) {
+      try {
+        return direct.read(from, to);
+      } catch {
+        direct = null;
+      }
+    }
     try {
       return data.slice([[from, to]]) as ArrayLike<number>;
     } catch (e) {

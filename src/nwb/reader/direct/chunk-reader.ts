@@ -1,0 +1,137 @@
+import { inflateSync } from 'node:zlib';
+import { chunkEntries, type ChunkEntry } from './btree.js';
+import { DEFLATE, filtersOf, SHUFFLE, storageOf, type Filter } from './layout.js';
+import { headerMessages } from './object-header.js';
+import { type RawFile, Unsupported } from './raw-file.js';
+
+/** What h5wasm already knows of the dataset (its metadata call): the type decides the array. */
+export interface DatasetShape {
+  shape: number[];
+  /** H5T class: 1 = float. */
+  type: number;
+  size: number;
+  littleEndian: boolean;
+}
+
+export interface DirectDataset {
+  /** Elements [from, to) as h5wasm's slice returns them (Float32Array / Float64Array). */
+  read(from: number, to: number): Float32Array | Float64Array;
+}
+
+const EXTERNAL_FILES = 0x07;
+const MAX_CHUNK_BYTES = 64 << 20;
+
+/**
+ * A reader of a 1-D float dataset's stored bytes, inflated with Node's zlib: the same values
+ * h5wasm returns without libhdf5's per-call work and zlib compiled to wasm. Throws Unsupported
+ * for anything else (other filters, other index types, missing chunks, big-endian, integers);
+ * the caller then reads through h5wasm, which also reports corrupt files.
+ */
+export function directDataset(file: RawFile, address: number, meta: DatasetShape): DirectDataset {
+  const [n, second] = meta.shape;
+  if (n === undefined || meta.shape.length > 2 || (meta.shape.length === 2 && second !== 1))
+    throw new Unsupported('shape');
+  if (meta.type !== 1 || (meta.size !== 4 && meta.size !== 8) || !meta.littleEndian)
+    throw new Unsupported('not a little-endian float');
+  const es = meta.size;
+  const messages = headerMessages(file, address);
+  if (messages.some((m) => m.type === EXTERNAL_FILES)) throw new Unsupported('external storage');
+  const filters = filtersOf(messages);
+  for (const f of filters)
+    if (f.id !== DEFLATE && !(f.id === SHUFFLE && (f.cd[0] ?? es) === es)) throw new Unsupported(`filter ${f.id}`);
+  const storage = storageOf(messages);
+  const alloc = (count: number) => (es === 4 ? new Float32Array(count) : new Float64Array(count));
+
+  if (storage.kind === 'contiguous') {
+    if (filters.length > 0 || storage.size < n * es) throw new Unsupported('contiguous storage');
+    return {
+      read(from, to) {
+        const out = alloc(to - from);
+        new Uint8Array(out.buffer).set(file.read(storage.address + from * es, (to - from) * es));
+        return out;
+      },
+    };
+  }
+
+  const rows = storage.chunk[0]!;
+  const rank = meta.shape.length;
+  // The layout's chunk dims are the dataset's plus the element size.
+  if (storage.chunk.length !== rank + 1 || storage.chunk[rank] !== es || (rank === 2 && storage.chunk[1] !== 1))
+    throw new Unsupported('chunk shape');
+  const chunkBytes = rows * es;
+  if (rows < 1 || chunkBytes > MAX_CHUNK_BYTES) throw new Unsupported('chunk size');
+  const chunks = chunkList(file, storage, n, rows);
+
+  return {
+    read(from, to) {
+      const out = alloc(to - from);
+      const bytes = new Uint8Array(out.buffer);
+      for (let c = Math.floor(from / rows); c * rows < to; c++) {
+        const entry = chunks[c]!;
+        const data = decode(file, entry, filters, chunkBytes, es);
+        const first = Math.max(from, c * rows);
+        const last = Math.min(to, (c + 1) * rows);
+        bytes.set(data.subarray((first - c * rows) * es, (last - c * rows) * es), (first - from) * es);
+      }
+      return out;
+    },
+  };
+}
+
+/** The chunks in order, one per `rows` elements with none missing (a missing one means fill values: h5wasm's job). */
+function chunkList(
+  file: RawFile,
+  storage: ReturnType<typeof storageOf> & { kind: 'chunked' | 'single-chunk' },
+  n: number,
+  rows: number,
+): ChunkEntry[] {
+  const chunkBytes = rows * storage.chunk[storage.chunk.length - 1]!;
+  const entries =
+    storage.kind === 'single-chunk'
+      ? [
+          {
+            offset: [0],
+            address: storage.address,
+            size: storage.size < 0 ? chunkBytes : storage.size,
+            filterMask: storage.filterMask,
+          },
+        ]
+      : chunkEntries(file, storage.btree, storage.chunk.length);
+  entries.sort((a, b) => a.offset[0]! - b.offset[0]!);
+  if (entries.length !== Math.ceil(n / rows)) throw new Unsupported('missing or extra chunks');
+  entries.forEach((e, i) => {
+    if (e.offset[0] !== i * rows || e.offset.slice(1).some((o) => o !== 0)) throw new Unsupported('chunk offsets');
+    if (e.filterMask !== 0) throw new Unsupported('chunk skipped a filter');
+    if (e.size < 1 || e.size > MAX_CHUNK_BYTES) throw new Unsupported('chunk byte size');
+  });
+  return entries;
+}
+
+/** One chunk's stored bytes through the pipeline in reverse; exactly chunkBytes come out or it is not ours. */
+function decode(file: RawFile, entry: ChunkEntry, filters: Filter[], chunkBytes: number, es: number): Uint8Array {
+  let data: Uint8Array = file.read(entry.address, entry.size);
+  for (let i = filters.length - 1; i >= 0; i--) {
+    if (filters[i]!.id === DEFLATE) {
+      try {
+        data = inflateSync(data, { maxOutputLength: chunkBytes });
+      } catch {
+        throw new Unsupported('chunk does not inflate');
+      }
+    } else data = unshuffle(data, es);
+  }
+  if (data.length !== chunkBytes) throw new Unsupported('chunk decodes to the wrong size');
+  return data;
+}
+
+/** HDF5's shuffle stores byte k of every element together; put the elements back. */
+function unshuffle(src: Uint8Array, es: number): Uint8Array {
+  const count = Math.floor(src.length / es);
+  const out = new Uint8Array(src.length);
+  for (let b = 0; b < es; b++) {
+    const from = b * count;
+    for (let i = 0; i < count; i++) out[i * es + b] = src[from + i]!;
+  }
+  // Bytes past whole elements are copied as they are, as libhdf5 does.
+  out.set(src.subarray(count * es), count * es);
+  return out;
+}
