@@ -39,9 +39,11 @@ test('the direct chunk reader returns exactly what h5wasm returns, and leaves un
     try {
       for (const [ds, direct] of Object.entries(datasets)) {
         const data = file.get(ds) as Dataset;
-        const reader = openDirect(module, file, raw, `/${ds}`, data.metadata);
+        const reader = openDirect(module, file, raw, `/${ds}`);
         assert.equal(reader !== null, direct, `${name}/${ds}: read directly`);
         if (!reader) continue;
+        const { shape, type, size, littleEndian } = data.metadata;
+        assert.deepEqual(reader.meta, { shape, type, size, littleEndian }, `${name}/${ds}: shape and type`);
         const n = data.shape![0]!;
         // Whole, across chunk boundaries, one sample, the tail.
         for (const [from, to] of [

@@ -2,7 +2,7 @@ import { Dataset, Group, type File } from 'h5wasm/node';
 import { NwbFormatError } from '../errors.js';
 import type { H5Module } from '../h5.js';
 import { attrNumber, attrString, hdf5Reason, tidyFloat32 } from './h5-read.js';
-import { openDirect, type DirectDataset, type RawFile } from './direct/index.js';
+import { openDirect, type RawFile } from './direct/index.js';
 import type { ClampMode, NwbSeries } from './types.js';
 
 /** Response types and the unit their data must carry. */
@@ -59,9 +59,12 @@ export function openSeries(
     neurodataType = attrString(module, group, 'neurodata_type') ?? 'TimeSeries';
   }
   const dataPath = `${path}/data`;
-  const data = openDataset(file, dataPath);
+  // Chunk bytes inflated by Node's zlib when the layout is a plain one (its header parsed here, no
+  // libhdf5 metadata call), else, and on any doubt, h5wasm.
+  let direct = ctx.raw ? openDirect(module, file, ctx.raw, dataPath) : null;
+  const data = direct ? new Dataset(file.file_id, dataPath) : openDataset(file, dataPath);
   if (!data) return fail('series has no data dataset');
-  const meta = data.metadata;
+  const meta = direct ? { ...direct.meta, vlen: false } : data.metadata;
   const shape = meta.shape ?? [];
   if (shape.length < 1 || shape.length > 2 || (shape.length === 2 && shape[1] !== 1))
     fail(`absurd data dimensions [${shape.join(', ')}], expected a 1-D series`);
@@ -86,10 +89,7 @@ export function openSeries(
   if (end > stored) fail(`table row asks for samples ${begin}..${end} of ${stored}`);
   // Trailing-NaN trimming is lazy: a full read trims in memory, so the tail is decompressed once.
   let usable: number | undefined;
-  // Chunk bytes inflated by Node's zlib when the layout is a plain one, else (and on any doubt) h5wasm.
-  let direct: DirectDataset | null | undefined;
   const slice = (from: number, to: number): ArrayLike<number> => {
-    if (direct === undefined) direct = ctx.raw ? openDirect(module, file, ctx.raw, dataPath, meta) : null;
     if (direct) {
       try {
         return direct.read(from, to);

@@ -1,19 +1,13 @@
 import { inflateSync } from 'node:zlib';
 import { chunkEntries, type ChunkEntry } from './btree.js';
 import { DEFLATE, filtersOf, SHUFFLE, storageOf, type Filter } from './layout.js';
+import { shapeOf, type DatasetShape } from './datatype.js';
 import { headerMessages } from './object-header.js';
 import { type RawFile, Unsupported } from './raw-file.js';
 
-/** What h5wasm already knows of the dataset (its metadata call): the type decides the array. */
-export interface DatasetShape {
-  shape: number[];
-  /** H5T class: 1 = float. */
-  type: number;
-  size: number;
-  littleEndian: boolean;
-}
-
 export interface DirectDataset {
+  /** Shape and type read from the header: what h5wasm's metadata call would say. */
+  meta: DatasetShape;
   /** Elements [from, to) as h5wasm's slice returns them (Float32Array / Float64Array). */
   read(from: number, to: number): Float32Array | Float64Array;
 }
@@ -27,14 +21,15 @@ const MAX_CHUNK_BYTES = 64 << 20;
  * for anything else (other filters, other index types, missing chunks, big-endian, integers);
  * the caller then reads through h5wasm, which also reports corrupt files.
  */
-export function directDataset(file: RawFile, address: number, meta: DatasetShape): DirectDataset {
+export function directDataset(file: RawFile, address: number): DirectDataset {
+  const messages = headerMessages(file, address);
+  const meta = shapeOf(messages);
   const [n, second] = meta.shape;
   if (n === undefined || meta.shape.length > 2 || (meta.shape.length === 2 && second !== 1))
     throw new Unsupported('shape');
   if (meta.type !== 1 || (meta.size !== 4 && meta.size !== 8) || !meta.littleEndian)
     throw new Unsupported('not a little-endian float');
   const es = meta.size;
-  const messages = headerMessages(file, address);
   if (messages.some((m) => m.type === EXTERNAL_FILES)) throw new Unsupported('external storage');
   const filters = filtersOf(messages);
   for (const f of filters)
@@ -45,6 +40,7 @@ export function directDataset(file: RawFile, address: number, meta: DatasetShape
   if (storage.kind === 'contiguous') {
     if (filters.length > 0 || storage.size < n * es) throw new Unsupported('contiguous storage');
     return {
+      meta,
       read(from, to) {
         const out = alloc(to - from);
         new Uint8Array(out.buffer).set(file.read(storage.address + from * es, (to - from) * es));
@@ -63,6 +59,7 @@ export function directDataset(file: RawFile, address: number, meta: DatasetShape
   const chunks = chunkList(file, storage, n, rows);
 
   return {
+    meta,
     read(from, to) {
       const out = alloc(to - from);
       const bytes = new Uint8Array(out.buffer);

@@ -1,4 +1,4 @@
-import type { Dataset, File } from 'h5wasm/node';
+import type { File } from 'h5wasm/node';
 import type { H5Module } from '../../h5.js';
 import { directDataset, type DirectDataset } from './chunk-reader.js';
 import type { RawFile } from './raw-file.js';
@@ -9,18 +9,12 @@ export function openDirect(
   file: File,
   raw: RawFile,
   path: string,
-  meta: Dataset['metadata'],
 ): DirectDataset | null {
   try {
     // An object reference (hobj_ref_t) is the address of the object's header.
     const ref = module.create_object_reference(file.file_id, path) as ArrayLike<number>;
     const address = Number(Buffer.from(Array.from(ref)).readBigUInt64LE(0));
-    return directDataset(raw, address, {
-      shape: meta.shape ?? [],
-      type: meta.type,
-      size: meta.size,
-      littleEndian: meta.littleEndian,
-    });
+    return directDataset(raw, address);
   } catch {
     return null;
   }
