@@ -54,7 +54,9 @@ test('the direct chunk reader returns exactly what h5wasm returns, and leaves un
           [5, 6],
         ] as const) {
           if (to > n) continue;
-          sameValues(reader.read(from, to), data.slice([[from, to]]) as Float32Array, `${name}/${ds}[${from}:${to}]`);
+          const expected = data.slice([[from, to]]) as Float32Array;
+          sameValues(reader.read(from, to), expected, `${name}/${ds}[${from}:${to}]`);
+          sameValues(reader.readWide(from, to), new Float64Array(expected), `${name}/${ds}[${from}:${to}] widened`);
         }
       }
     } finally {

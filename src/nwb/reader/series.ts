@@ -104,12 +104,25 @@ export function openSeries(
     }
   };
   const identity = conversion === 1 && offset === 0;
+  // Samples for read(): widened by the direct reader itself when no scaling follows (one copy fewer).
+  const samples = (from: number, to: number): ArrayLike<number> => {
+    if (direct && identity) {
+      try {
+        return direct.readWide(from, to);
+      } catch {
+        direct = null;
+      }
+    }
+    return slice(from, to);
+  };
   const convert = (raw: ArrayLike<number>, n: number, from: number): Float64Array => {
-    // The common case (pynwb, MIES write conversion 1, offset 0): one native widening copy.
+    // The common case (pynwb, MIES write conversion 1, offset 0): one native widening copy, or none.
     const out =
-      identity && ArrayBuffer.isView(raw)
-        ? new Float64Array((raw as unknown as Float32Array).subarray(0, n))
-        : scale(raw, n);
+      identity && raw instanceof Float64Array
+        ? raw.subarray(0, n)
+        : identity && ArrayBuffer.isView(raw)
+          ? new Float64Array((raw as unknown as Float32Array).subarray(0, n))
+          : scale(raw, n);
     const nan = firstNaN(out);
     // Only an aborted sweep's trailing NaN is trimmed; a gap inside the data would poison every measure.
     if (nan >= 0)
@@ -138,7 +151,7 @@ export function openSeries(
     },
     read(start = 0, stop?: number): Float64Array {
       if (usable === undefined && start === 0 && stop === undefined) {
-        const raw = slice(begin, end);
+        const raw = samples(begin, end);
         let n = raw.length;
         while (n > 0 && Number.isNaN(raw[n - 1]!)) n--;
         if (n === 0) fail('data is all NaN');
@@ -149,7 +162,7 @@ export function openSeries(
       const to = stop ?? length;
       if (start < 0 || to > length || start > to)
         throw new RangeError(`read ${start}..${to} outside 0..${length} of ${path}`);
-      const raw = slice(begin + start, begin + to);
+      const raw = samples(begin + start, begin + to);
       return convert(raw, to - start, begin + start);
     },
   };

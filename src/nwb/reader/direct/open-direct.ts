@@ -4,12 +4,7 @@ import { directDataset, type DirectDataset } from './chunk-reader.js';
 import type { RawFile } from './raw-file.js';
 
 /** The direct reader of the dataset at `path`, or null when its layout is one only h5wasm reads. */
-export function openDirect(
-  module: H5Module,
-  file: File,
-  raw: RawFile,
-  path: string,
-): DirectDataset | null {
+export function openDirect(module: H5Module, file: File, raw: RawFile, path: string): DirectDataset | null {
   try {
     // An object reference (hobj_ref_t) is the address of the object's header.
     const ref = module.create_object_reference(file.file_id, path) as ArrayLike<number>;

@@ -8,6 +8,8 @@ export class Unsupported extends Error {}
  * pread. Only files with 8-byte offsets and lengths (every writer's default) are accepted.
  */
 export class RawFile {
+  private scratch = Buffer.allocUnsafe(1 << 16);
+
   private constructor(
     private readonly fd: number,
     readonly size: number,
@@ -35,16 +37,25 @@ export class RawFile {
 
   /** `length` bytes at `address`; throws Unsupported past the end of the file. */
   read(address: number, length: number): Buffer {
+    return this.readInto(Buffer.allocUnsafe(length), address, length);
+  }
+
+  private readInto(buf: Buffer, address: number, length: number): Buffer {
     const at = this.base + address;
     if (!Number.isSafeInteger(at) || length < 0 || at + length > this.size) throw new Unsupported('past end of file');
-    const buf = Buffer.allocUnsafe(length);
     let got = 0;
     while (got < length) {
       const n = readSync(this.fd, buf, got, length - got, at + got);
       if (n <= 0) throw new Unsupported('short read');
       got += n;
     }
-    return buf;
+    return buf.subarray(0, length);
+  }
+
+  /** Like read, into a buffer reused by the next call: for bytes the caller copies or decodes at once. */
+  readScratch(address: number, length: number): Buffer {
+    if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, 2 * this.scratch.length));
+    return this.readInto(this.scratch, address, length);
   }
 
   /** Up to `length` bytes at `address`, fewer at the end of the file. */
