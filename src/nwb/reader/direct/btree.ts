@@ -19,11 +19,15 @@ export function chunkEntries(file: RawFile, root: number, ndims: number): ChunkE
   const out: ChunkEntry[] = [];
   const visit = (address: number, depth: number): void => {
     if (depth > 32) throw new Unsupported('B-tree too deep');
-    const head = file.read(address, 24);
-    if (head.toString('latin1', 0, 4) !== 'TREE' || head[4] !== 1) throw new Unsupported('not a chunk B-tree node');
-    const level = head[5]!;
-    const used = head.readUInt16LE(6);
-    const body = file.read(address + 24, used * (keySize + 8) + keySize);
+    // One read covers a node of up to ~30 entries (most series); a fuller node is read again whole.
+    let node = file.readUpTo(address, 1024);
+    if (node.length < 24 || node.toString('latin1', 0, 4) !== 'TREE' || node[4] !== 1)
+      throw new Unsupported('not a chunk B-tree node');
+    const level = node[5]!;
+    const used = node.readUInt16LE(6);
+    const size = 24 + used * (keySize + 8) + keySize;
+    if (size > node.length) node = file.read(address, size);
+    const body = node.subarray(24, size);
     for (let i = 0; i < used; i++) {
       const k = i * (keySize + 8);
       const child = Number(body.readBigUInt64LE(k + keySize));

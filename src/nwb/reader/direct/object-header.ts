@@ -24,7 +24,7 @@ function v1Messages(file: RawFile, address: number, head: Buffer): HeaderMessage
   for (let b = 0; b < blocks.length; b++) {
     if (b >= MAX_BLOCKS) throw new Unsupported('too many header blocks');
     const { at, length } = blocks[b]!;
-    const buf = file.read(at, length);
+    const buf = b === 0 && 16 + length <= head.length ? head.subarray(16, 16 + length) : file.read(at, length);
     for (let p = 0; p + 8 <= buf.length;) {
       const type = buf.readUInt16LE(p);
       const len = buf.readUInt16LE(p + 2);
@@ -53,7 +53,8 @@ function v2Messages(file: RawFile, address: number, head: Buffer): HeaderMessage
   for (let b = 0; b < blocks.length; b++) {
     if (b >= MAX_BLOCKS) throw new Unsupported('too many header blocks');
     const { at, length, skip } = blocks[b]!;
-    const buf = file.read(at, length);
+    // The first block is usually inside the bytes already read.
+    const buf = b === 0 && length <= head.length ? head.subarray(0, length) : file.read(at, length);
     if (b > 0 && buf.toString('latin1', 0, 4) !== 'OCHK') throw new Unsupported('bad continuation block');
     const end = b === 0 ? buf.length : buf.length - 4;
     const header = tracked ? 6 : 4;
