@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Dataset } from 'h5wasm/node';
 import { h5wasm, loadH5 } from '../../src/nwb/h5.js';
-import { openDirect, RawFile } from '../../src/nwb/reader/direct/index.js';
+import { openDirect, openScalar, RawFile } from '../../src/nwb/reader/direct/index.js';
+import { attrNumber } from '../../src/nwb/reader/h5-read.js';
 import { tempDir } from './fixtures.js';
 
 const python = [process.env.MPCTL_PYTHON, join(homedir(), '.cache/mpctl/pyenv/bin/python')].find(
@@ -37,11 +38,28 @@ test('the direct chunk reader returns exactly what h5wasm returns, and leaves un
     const raw = RawFile.open(path);
     assert.ok(raw, `${name}: superblock understood`);
     try {
+      const st = openScalar(module, file, raw, '/starting_time');
+      assert.ok(st, `${name}: a scalar dataset read from its header`);
+      assert.equal(st.value, Number((file.get('starting_time') as Dataset).value));
+      assert.equal(st.attrs?.number('rate'), 20000);
       for (const [ds, direct] of Object.entries(datasets)) {
         const data = file.get(ds) as Dataset;
         const reader = openDirect(module, file, raw, `/${ds}`);
         assert.equal(reader !== null, direct, `${name}/${ds}: read directly`);
         if (!reader) continue;
+        // Header attributes: each numeric one as h5wasm reads it, the rest (strings, pairs) left to it.
+        for (const attr of Object.keys(data.attrs)) {
+          const v: number | null | undefined = reader.attrs?.number(attr);
+          if (reader.attrs && v !== null) assert.equal(v, attrNumber(module, data, attr), `${name}/${ds}.${attr}`);
+        }
+        if (ds === 'gzip') {
+          assert.ok(reader.attrs, `${name}/${ds}: compact attributes`);
+          assert.equal(reader.attrs.number('unit'), null, 'a string attribute is left to h5wasm');
+          assert.equal(reader.attrs.number('pair'), null, 'so is a two-element one');
+          assert.equal(reader.attrs.number('absent'), undefined);
+          assert.equal(reader.attrs.number('sweep_number'), 7);
+        }
+        if (ds === 'chunked_plain' && name === 'latest') assert.equal(reader.attrs, null, 'dense attributes');
         const { shape, type, size, littleEndian } = data.metadata;
         assert.deepEqual(reader.meta, { shape, type, size, littleEndian }, `${name}/${ds}: shape and type`);
         const n = data.shape![0]!;

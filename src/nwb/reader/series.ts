@@ -2,7 +2,7 @@ import { Dataset, Group, type File } from 'h5wasm/node';
 import { NwbFormatError } from '../errors.js';
 import type { H5Module } from '../h5.js';
 import { attrNumber, attrString, hdf5Reason, tidyFloat32 } from './h5-read.js';
-import { openDirect, type RawFile } from './direct/index.js';
+import { openDirect, openScalar, type HeaderAttributes, type RawFile } from './direct/index.js';
 import type { ClampMode, NwbSeries } from './types.js';
 
 /** Response types and the unit their data must carry. */
@@ -78,8 +78,8 @@ export function openSeries(
   const unit = normaliseUnit(rawUnit);
   if (!unit) fail(`unknown unit ${JSON.stringify(rawUnit ?? null)} (expected volts or amperes)`);
   if (unit !== expectedUnit) fail(`unit ${rawUnit} does not fit ${neurodataType} (expected ${expectedUnit})`);
-  const conversion = tidyFloat32(attrNumber(module, data, 'conversion') ?? 1);
-  const offset = tidyFloat32(attrNumber(module, data, 'offset') ?? 0);
+  const conversion = tidyFloat32(numberAttr(module, data, direct?.attrs ?? null, 'conversion') ?? 1);
+  const offset = tidyFloat32(numberAttr(module, data, direct?.attrs ?? null, 'offset') ?? 0);
   if (!Number.isFinite(conversion) || conversion === 0 || !Number.isFinite(offset))
     fail(`bad conversion ${conversion} / offset ${offset}`);
 
@@ -182,6 +182,12 @@ function openDataset(file: File, path: string): Dataset | undefined {
   }
 }
 
+/** A numeric attribute from the header when it holds it, else (dense storage, strings, odd types) from h5wasm. */
+function numberAttr(module: H5Module, obj: Dataset, attrs: HeaderAttributes | null, name: string): number | undefined {
+  const v = attrs ? attrs.number(name) : null;
+  return v === null ? attrNumber(module, obj, name) : v;
+}
+
 function normaliseUnit(unit: string | undefined): 'volts' | 'amperes' | undefined {
   const u = unit?.trim().toLowerCase();
   if (u === 'volts' || u === 'volt' || u === 'v') return 'volts';
@@ -196,10 +202,13 @@ function timing(
   fail: (p: string) => never,
 ): { rate: number; startTime: number } {
   const { module, file } = ctx;
-  const st = openDataset(file, `${path}/starting_time`);
+  const stPath = `${path}/starting_time`;
+  // From its header when plainly stored (no libhdf5 calls), else through h5wasm.
+  const plain = ctx.raw ? openScalar(module, file, ctx.raw, stPath) : null;
+  const st = plain ? new Dataset(file.file_id, stPath) : openDataset(file, stPath);
   if (st) {
-    const rate = tidyFloat32(attrNumber(module, st, 'rate') ?? Number.NaN);
-    const startTime = Number(st.value);
+    const rate = tidyFloat32(numberAttr(module, st, plain?.attrs ?? null, 'rate') ?? Number.NaN);
+    const startTime = plain ? plain.value : Number(st.value);
     if (!(rate > 0 && rate <= 1e7) || !Number.isFinite(startTime))
       fail(`absurd starting_time ${startTime} / rate ${rate}`);
     return { rate, startTime };

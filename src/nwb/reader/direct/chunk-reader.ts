@@ -1,6 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { chunkEntries, type ChunkEntry } from './btree.js';
 import { DEFLATE, filtersOf, SHUFFLE, storageOf, type Filter } from './layout.js';
+import { HeaderAttributes } from './attributes.js';
 import { shapeOf, type DatasetShape } from './datatype.js';
 import { headerMessages } from './object-header.js';
 import { type RawFile, Unsupported } from './raw-file.js';
@@ -8,6 +9,8 @@ import { type RawFile, Unsupported } from './raw-file.js';
 export interface DirectDataset {
   /** Shape and type read from the header: what h5wasm's metadata call would say. */
   meta: DatasetShape;
+  /** Its attributes from the header, or null when they are stored elsewhere (h5wasm reads those). */
+  attrs: HeaderAttributes | null;
   /** Elements [from, to) as h5wasm's slice returns them (Float32Array / Float64Array). */
   read(from: number, to: number): Float32Array | Float64Array;
   /** The same elements widened to float64 straight from the decoded chunks (no float32 copy between). */
@@ -40,10 +43,11 @@ export function directDataset(file: RawFile, address: number): DirectDataset {
   for (const f of filters)
     if (f.id !== DEFLATE && !(f.id === SHUFFLE && (f.cd[0] ?? es) === es)) throw new Unsupported(`filter ${f.id}`);
   const storage = storageOf(messages);
+  const attrs = HeaderAttributes.of(messages);
 
   if (storage.kind === 'contiguous') {
     if (filters.length > 0 || storage.size < n * es) throw new Unsupported('contiguous storage');
-    return reader(meta, (from, to, take) =>
+    return reader(meta, attrs, (from, to, take) =>
       take(file.readScratch(storage.address + from * es, (to - from) * es), from, to),
     );
   }
@@ -57,7 +61,7 @@ export function directDataset(file: RawFile, address: number): DirectDataset {
   if (rows < 1 || chunkBytes > MAX_CHUNK_BYTES) throw new Unsupported('chunk size');
   const chunks = chunkList(file, storage, n, rows);
 
-  return reader(meta, (from, to, take) => {
+  return reader(meta, attrs, (from, to, take) => {
     for (let c = Math.floor(from / rows); c * rows < to; c++) {
       const data = decode(file, chunks[c]!, filters, chunkBytes, es);
       const first = Math.max(from, c * rows);
@@ -67,10 +71,11 @@ export function directDataset(file: RawFile, address: number): DirectDataset {
   });
 }
 
-function reader(meta: DatasetShape, pieces: Pieces): DirectDataset {
+function reader(meta: DatasetShape, attrs: HeaderAttributes | null, pieces: Pieces): DirectDataset {
   const es = meta.size;
   return {
     meta,
+    attrs,
     read(from, to) {
       const out = es === 4 ? new Float32Array(to - from) : new Float64Array(to - from);
       const bytes = new Uint8Array(out.buffer);

@@ -27,10 +27,10 @@ function message(messages: HeaderMessage[], type: number): Buffer {
   return found[0]!.body;
 }
 
-function dimsOf(b: Buffer): number[] {
+export function dimsOf(b: Buffer, scalarOk = false): number[] {
   const version = b[0]!;
   const rank = b[1]!;
-  if (version === 2 && b[3] !== 1) throw new Unsupported('scalar or null dataspace');
+  if (version === 2 && b[3] !== 1 && !(scalarOk && b[3] === 0)) throw new Unsupported('scalar or null dataspace');
   if (version !== 1 && version !== 2) throw new Unsupported(`dataspace version ${version}`);
   const at = version === 1 ? 8 : 4;
   if (b.length < at + 8 * rank) throw new Unsupported('short dataspace');
@@ -40,7 +40,7 @@ function dimsOf(b: Buffer): number[] {
 // IEEE layouts: [precision, exponent location, exponent size, mantissa size, bias].
 const IEEE: Record<number, number[]> = { 4: [32, 23, 8, 23, 127], 8: [64, 52, 11, 52, 1023] };
 
-function floatOf(b: Buffer): { size: number; littleEndian: boolean } {
+export function floatOf(b: Buffer): { size: number; littleEndian: boolean } {
   const cls = b[0]! & 0x0f;
   const size = b.readUInt32LE(4);
   const ieee = IEEE[size];
@@ -51,4 +51,24 @@ function floatOf(b: Buffer): { size: number; littleEndian: boolean } {
   if (b.readUInt16LE(8) !== 0 || b[14] !== 0 || layout.some((v, i) => v !== ieee[i]))
     throw new Unsupported('not an IEEE float layout');
   return { size, littleEndian: true };
+}
+
+/** A little-endian integer type's size and sign, or Unsupported. */
+export function intOf(b: Buffer): { size: number; signed: boolean } {
+  const size = b.readUInt32LE(4);
+  if ((b[0]! & 0x0f) !== 0 || ![1, 2, 4, 8].includes(size) || b[1]! & 0x01 || b.length < 12)
+    throw new Unsupported('not a little-endian integer');
+  if (b.readUInt16LE(8) !== 0 || b.readUInt16LE(10) !== size * 8) throw new Unsupported('integer with padding bits');
+  return { size, signed: (b[1]! & 0x08) !== 0 };
+}
+
+/** One number of a numeric type (float or integer) at `at`, as h5wasm hands it to JavaScript. */
+export function numberAt(type: Buffer, data: Buffer, at: number): number {
+  if ((type[0]! & 0x0f) === 1) {
+    const { size } = floatOf(type);
+    return size === 4 ? data.readFloatLE(at) : data.readDoubleLE(at);
+  }
+  const { size, signed } = intOf(type);
+  if (size === 8) return Number(signed ? data.readBigInt64LE(at) : data.readBigUInt64LE(at));
+  return signed ? data.readIntLE(at, size) : data.readUIntLE(at, size);
 }
