@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import type { Dataset } from 'h5wasm/node';
 import { h5wasm, loadH5 } from '../../src/nwb/h5.js';
 import { openDirect, openScalar, RawFile } from '../../src/nwb/reader/direct/index.js';
-import { attrNumber } from '../../src/nwb/reader/h5-read.js';
+import { attrNumber, attrString } from '../../src/nwb/reader/h5-read.js';
 import { tempDir } from './fixtures.js';
 
 const python = [process.env.MPCTL_PYTHON, join(homedir(), '.cache/mpctl/pyenv/bin/python')].find(
@@ -42,6 +42,7 @@ test('the direct chunk reader returns exactly what h5wasm returns, and leaves un
       assert.ok(st, `${name}: a scalar dataset read from its header`);
       assert.equal(st.value, Number((file.get('starting_time') as Dataset).value));
       assert.equal(st.attrs?.number('rate'), 20000);
+      assert.equal(st.attrs?.string('unit'), 'seconds');
       for (const [ds, direct] of Object.entries(datasets)) {
         const data = file.get(ds) as Dataset;
         const reader = openDirect(module, file, raw, `/${ds}`);
@@ -54,7 +55,10 @@ test('the direct chunk reader returns exactly what h5wasm returns, and leaves un
         }
         if (ds === 'gzip') {
           assert.ok(reader.attrs, `${name}/${ds}: compact attributes`);
-          assert.equal(reader.attrs.number('unit'), null, 'a string attribute is left to h5wasm');
+          assert.equal(reader.attrs.number('unit'), null, 'not a number');
+          assert.equal(reader.attrs.string('unit'), attrString(module, data, 'unit'), 'a variable-length string');
+          assert.equal(reader.attrs.string('unit'), 'volts');
+          assert.equal(reader.attrs.string('conversion'), null, 'not a string');
           assert.equal(reader.attrs.number('pair'), null, 'so is a two-element one');
           assert.equal(reader.attrs.number('absent'), undefined);
           assert.equal(reader.attrs.number('sweep_number'), 7);

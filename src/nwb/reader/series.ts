@@ -3,6 +3,7 @@ import { NwbFormatError } from '../errors.js';
 import type { H5Module } from '../h5.js';
 import { attrNumber, attrString, hdf5Reason, tidyFloat32 } from './h5-read.js';
 import { openDirect, openScalar, type HeaderAttributes, type RawFile } from './direct/index.js';
+import type { ObjectAttrs } from './object-attrs.js';
 import type { ClampMode, NwbSeries } from './types.js';
 
 /** Response types and the unit their data must carry. */
@@ -32,6 +33,8 @@ export interface SeriesContext {
   refs?: Map<string, string>;
   /** The file's bytes for the direct chunk reader; absent when its superblock is one the fast path leaves to h5wasm. */
   raw?: RawFile;
+  /** Objects already looked at (object-attrs.ts). */
+  objects?: Map<string, ObjectAttrs>;
 }
 
 /**
@@ -74,7 +77,7 @@ export function openSeries(
   // 0 = integer, 1 = float (H5T_class_t); anything else (strings, compounds) is not a signal.
   if ((meta.type !== 0 && meta.type !== 1) || meta.vlen) fail('data type is not numeric');
 
-  const rawUnit = attrString(module, data, 'unit');
+  const rawUnit = stringAttr(module, data, direct?.attrs ?? null, 'unit');
   const unit = normaliseUnit(rawUnit);
   if (!unit) fail(`unknown unit ${JSON.stringify(rawUnit ?? null)} (expected volts or amperes)`);
   if (unit !== expectedUnit) fail(`unit ${rawUnit} does not fit ${neurodataType} (expected ${expectedUnit})`);
@@ -186,6 +189,11 @@ function openDataset(file: File, path: string): Dataset | undefined {
 function numberAttr(module: H5Module, obj: Dataset, attrs: HeaderAttributes | null, name: string): number | undefined {
   const v = attrs ? attrs.number(name) : null;
   return v === null ? attrNumber(module, obj, name) : v;
+}
+
+function stringAttr(module: H5Module, obj: Dataset, attrs: HeaderAttributes | null, name: string): string | undefined {
+  const v = attrs ? attrs.string(name) : null;
+  return v === null ? attrString(module, obj, name) : v;
 }
 
 function normaliseUnit(unit: string | undefined): 'volts' | 'amperes' | undefined {

@@ -43,7 +43,7 @@ export function directDataset(file: RawFile, address: number): DirectDataset {
   for (const f of filters)
     if (f.id !== DEFLATE && !(f.id === SHUFFLE && (f.cd[0] ?? es) === es)) throw new Unsupported(`filter ${f.id}`);
   const storage = storageOf(messages);
-  const attrs = HeaderAttributes.of(messages);
+  const attrs = HeaderAttributes.of(messages, file);
 
   if (storage.kind === 'contiguous') {
     if (filters.length > 0 || storage.size < n * es) throw new Unsupported('contiguous storage');

@@ -1,7 +1,8 @@
 import type { File } from 'h5wasm/node';
 import type { H5Module } from '../../h5.js';
-import type { HeaderAttributes } from './attributes.js';
+import { HeaderAttributes } from './attributes.js';
 import { directDataset, type DirectDataset } from './chunk-reader.js';
+import { headerMessages } from './object-header.js';
 import type { RawFile } from './raw-file.js';
 import { scalarDataset } from './scalar.js';
 
@@ -23,6 +24,24 @@ export function openScalar(
 ): { value: number; attrs: HeaderAttributes | null } | null {
   try {
     return scalarDataset(raw, headerAddress(module, file, path));
+  } catch {
+    return null;
+  }
+}
+
+/** A group's or dataset's attributes from its header (null inside when stored densely), or null when the header is not one the fast path reads. */
+export function openObject(
+  module: H5Module,
+  file: File,
+  raw: RawFile,
+  path: string,
+): { attrs: HeaderAttributes | null; group: boolean } | null {
+  try {
+    const messages = headerMessages(raw, headerAddress(module, file, path));
+    const has = (type: number) => messages.some((m) => m.type === type);
+    // Symbol table (0x11) or link info / links (0x02, 0x06) make a group; a layout (0x08) a dataset.
+    const group = !has(0x08) && (has(0x11) || has(0x02) || has(0x06));
+    return { attrs: HeaderAttributes.of(messages, raw), group };
   } catch {
     return null;
   }

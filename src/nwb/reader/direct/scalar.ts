@@ -31,5 +31,5 @@ export function scalarDataset(file: RawFile, address: number): { value: number; 
     data = file.read(Number(at), size);
   } else throw new Unsupported('layout class');
   if (data.length < size) throw new Unsupported('short data');
-  return { value: numberAt(type, data, 0), attrs: HeaderAttributes.of(messages) };
+  return { value: numberAt(type, data, 0), attrs: HeaderAttributes.of(messages, file) };
 }
