@@ -168,7 +168,7 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
 
 function cpuMsSince(start: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(start);
-  return Math.round((d.user + d.system) / 1000);
+  return (d.user + d.system) / 1000;
 }
 
 /** A failed or cancelled job keeps no results, so the results tables always agree with the job records. */
