@@ -8,6 +8,8 @@ export interface HeaderMessage {
 
 const CONTINUATION = 0x10;
 const MAX_BLOCKS = 64;
+// A header block claiming more than this is hostile or exotic: h5wasm's to judge.
+const MAX_BLOCK_BYTES = 1 << 20;
 
 /** The messages of the object header at `address` (version 1 or 2), continuation blocks followed. */
 export function headerMessages(file: RawFile, address: number): HeaderMessage[] {
@@ -24,6 +26,7 @@ function v1Messages(file: RawFile, address: number, head: Buffer): HeaderMessage
   for (let b = 0; b < blocks.length; b++) {
     if (b >= MAX_BLOCKS) throw new Unsupported('too many header blocks');
     const { at, length } = blocks[b]!;
+    if (length > MAX_BLOCK_BYTES) throw new Unsupported('header block too large');
     const buf = b === 0 && 16 + length <= head.length ? head.subarray(16, 16 + length) : file.read(at, length);
     for (let p = 0; p + 8 <= buf.length;) {
       const type = buf.readUInt16LE(p);
@@ -53,6 +56,7 @@ function v2Messages(file: RawFile, address: number, head: Buffer): HeaderMessage
   for (let b = 0; b < blocks.length; b++) {
     if (b >= MAX_BLOCKS) throw new Unsupported('too many header blocks');
     const { at, length, skip } = blocks[b]!;
+    if (length > MAX_BLOCK_BYTES) throw new Unsupported('header block too large');
     // The first block is usually inside the bytes already read.
     const buf = b === 0 && length <= head.length ? head.subarray(0, length) : file.read(at, length);
     if (b > 0 && buf.toString('latin1', 0, 4) !== 'OCHK') throw new Unsupported('bad continuation block');
