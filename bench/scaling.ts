@@ -11,6 +11,7 @@ import { WorkflowNames, type PipelineUpdateInput, type UpdateProgress } from '..
 import { createTestDatabase } from '../test/helpers/database.js';
 import { TEST_NAMESPACE, testServers } from '../test/helpers/servers.js';
 import { spawnWorker, type WorkerProcess } from '../test/helpers/worker-process.js';
+import { moduleCosts, type ModuleCost } from './support/module-costs.js';
 import { cpuBetween, cpuSnapshot } from './support/proc-cpu.js';
 import { median, type BenchRow } from './support/report.js';
 
@@ -75,6 +76,8 @@ interface RunFigures {
   /** Most dataset jobs that overlapped in time on one worker, from the job records. */
   maxConcurrentDataset: number;
   cpuSeconds: ReturnType<typeof cpuBetween>;
+  /** Per module, from the job records (CPU attributable to a module only at concurrency 1). */
+  modules: ModuleCost[];
 }
 
 /** One update over all sample experiments with `workers` real `mpctl worker` processes on one task queue and a fresh database. */
@@ -84,6 +87,7 @@ async function runOnce(
   experiments: number,
   workers: number,
   concurrency: number,
+  nodeArgs: string[] = [],
 ): Promise<RunFigures> {
   const servers = await testServers();
   const db = await createTestDatabase();
@@ -101,6 +105,7 @@ async function runOnce(
           dataRoots: [root],
           concurrency,
           logFile: path.join(logDir, `worker-${i}.log`),
+          nodeArgs,
         }),
       );
     }
@@ -128,6 +133,7 @@ async function runOnce(
       peakRssMiB: procs.map((p) => p.peakRssMiB()),
       maxConcurrentDataset: await maxOverlap(db.orm.em.fork()),
       cpuSeconds: cpuBetween(before, after),
+      modules: await moduleCosts(db.orm.em.fork()),
     };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
@@ -182,6 +188,12 @@ export async function benchScaling(
       console.error(`  memory: 1 worker, concurrency ${c}…`);
       memory.push(await runOnce(client, root, experiments, 1, c));
     }
+    // MPCTL_BENCH_PROFILE=dir: one more run, concurrency 1, with the worker under --cpu-prof.
+    const profileDir = process.env.MPCTL_BENCH_PROFILE;
+    if (profileDir) {
+      console.error(`  profile: 1 worker, concurrency 1, --cpu-prof into ${profileDir}…`);
+      await runOnce(client, root, experiments, 1, 1, ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`]);
+    }
     if (s.memoryConcurrencies.includes(s.concurrency)) memory.push(...one);
     memory.sort((a, b) => a.concurrency - b.concurrency);
   } finally {
@@ -229,6 +241,12 @@ export async function benchScaling(
       mpctl: p.rss,
     });
   }
+  rows.push(
+    ...moduleCostRows(
+      memory.find((m) => m.concurrency === 1),
+      experiments,
+    ),
+  );
   const lo = peaks[0];
   const hi = peaks[peaks.length - 1];
   if (lo && hi && hi.datasetJobs > lo.datasetJobs) {
@@ -240,4 +258,26 @@ export async function benchScaling(
     });
   }
   return { rows, details: { sizes: s, experiments, nwbBytes: sampleBytes, oneWorker: one, twoWorkers: two, memory } };
+}
+
+/** The per-module cost table: from the concurrency-1 run, where each job had the worker to itself. */
+function moduleCostRows(run: RunFigures | undefined, experiments: number): BenchRow[] {
+  if (!run) return [];
+  const total = run.modules.reduce((n, m) => n + m.cpuMs, 0);
+  const rows: BenchRow[] = run.modules.map((m) => ({
+    benchmark: 'scaling',
+    metric: `module ${m.module}: worker CPU per job (1 worker, concurrency 1)`,
+    unit: 'ms',
+    mpctl: m.cpuMs / m.jobs,
+    note: `${m.jobs} jobs, wall ${(m.wallMs / m.jobs).toFixed(0)} ms per job, ${((100 * m.cpuMs) / total).toFixed(0)} % of the jobs' CPU`,
+  }));
+  const c = run.cpuSeconds;
+  rows.push({
+    benchmark: 'scaling',
+    metric: 'CPU per experiment by part (1 worker, concurrency 1)',
+    unit: 'ms',
+    mpctl: (1000 * c.workers) / experiments,
+    note: `worker ${((1000 * c.workers) / experiments).toFixed(0)} (its jobs ${(total / experiments).toFixed(0)}), temporal ${((1000 * c.temporal) / experiments).toFixed(0)}, postgres ${((1000 * c.postgres) / experiments).toFixed(0)} ms per experiment`,
+  });
+  return rows;
 }

@@ -66,6 +66,7 @@ def si(ds):
 
 def main(path):
     t0 = time.perf_counter()
+    c0 = time.process_time()
     windows = snippets = nbytes = samples = 0
     with h5py.File(path, "r") as f:
         sweeps = {}
@@ -106,7 +107,7 @@ def main(path):
                     for a, b in quiet[:len(pre["spiking"])]:
                         nbytes += len(v[a:b].astype(np.float32).tobytes())
                         snippets += 1
-    print(json.dumps(dict(windows=windows, snippets=snippets, bytes=nbytes, samples=samples, seconds=time.perf_counter() - t0, read_seconds=READ_SECONDS[0])))
+    print(json.dumps(dict(windows=windows, snippets=snippets, bytes=nbytes, samples=samples, seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0, read_seconds=READ_SECONDS[0])))
 
 
 if __name__ == "__main__":

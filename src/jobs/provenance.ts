@@ -41,6 +41,8 @@ export interface ProvenanceInput {
     attempt: number;
     startedAt: Date;
     endedAt: Date;
+    /** CPU of the worker process (every thread) while the job ran: the job's own cost only at concurrency 1. */
+    workerCpuMs: number;
   };
 }
 

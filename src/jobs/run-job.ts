@@ -47,6 +47,7 @@ export interface RunJobHooks {
 export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: RunJobHooks): Promise<RunJobResult> {
   const module = deps.registry.get(request.module);
   const started = new Date();
+  const cpuAtStart = process.cpuUsage();
   const identity: Omit<JobRecordUpdate, 'status'> = {
     module: request.module,
     jobId: request.jobId,
@@ -134,6 +135,7 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
           attempt: request.attempt,
           startedAt: started,
           endedAt: finished,
+          workerCpuMs: cpuMsSince(cpuAtStart),
         },
       });
       await upsertJobRecord(em, {
@@ -162,6 +164,11 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
     );
     throw error;
   }
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
 }
 
 /** A failed or cancelled job keeps no results, so the results tables always agree with the job records. */

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, openSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import type { Dataset, Group } from 'h5wasm/node';
 import { NwbFormatError } from '../../src/nwb/errors.js';
 import { h5wasm, loadH5 } from '../../src/nwb/h5.js';
+import { chunkEntries } from '../../src/nwb/reader/direct/btree.js';
+import { storageOf } from '../../src/nwb/reader/direct/layout.js';
+import { headerMessages } from '../../src/nwb/reader/direct/object-header.js';
+import { RawFile } from '../../src/nwb/reader/direct/raw-file.js';
 import { openNwb } from '../../src/nwb/reader/index.js';
 import { writeIcephysNwb, writeMiesNwb } from '../../src/nwb/writer/index.js';
 import { appendSeries, editFile, smallInput, tempDir } from './fixtures.js';
@@ -177,4 +181,23 @@ test('an aborted sweep (trailing NaN) is trimmed, not rejected', async () => {
   } finally {
     f.close();
   }
+});
+
+test('a corrupt compressed chunk: the direct reader hands it to h5wasm, which names the file and the series', async () => {
+  const path = variant('corrupt-chunk.nwb', goodTables);
+  const module = await loadH5();
+  const f = new h5wasm.File(path, 'r');
+  const series = `/acquisition/${(f.get('/acquisition') as Group).keys()[0]!}/data`;
+  const address = Number(Buffer.from(Array.from(module.create_object_reference(f.file_id, series))).readBigUInt64LE(0));
+  f.close();
+  const raw = RawFile.open(path)!;
+  const storage = storageOf(headerMessages(raw, address));
+  assert.equal(storage.kind, 'chunked');
+  const chunk = chunkEntries(raw, (storage as { btree: number }).btree, 2)[0]!;
+  raw.close();
+  // Garbage in the middle of the deflate stream: neither Node's zlib nor libhdf5's can inflate it.
+  const fd = openSync(path, 'r+');
+  writeSync(fd, Buffer.alloc(64, 0xff), 0, 64, chunk.address + Math.floor(chunk.size / 2));
+  closeSync(fd);
+  await assertBad(path, new RegExp(`${series}: cannot read samples`));
 });

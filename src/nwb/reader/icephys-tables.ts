@@ -1,6 +1,6 @@
 import { Reference, type Dataset, type Group } from 'h5wasm/node';
 import { NwbFormatError } from '../errors.js';
-import { attrNumber } from './h5-read.js';
+import { objectAttrs } from './object-attrs.js';
 import type { SeriesContext } from './series.js';
 
 export interface SeriesRef {
@@ -155,5 +155,5 @@ function readTimeSeriesRefs(ctx: SeriesContext, path: string): SeriesRef[] {
 
 /** Sweep number of a series: its attribute, else undefined (the caller falls back to the table row). */
 export function sweepNumberOf(ctx: SeriesContext, path: string): number | undefined {
-  return attrNumber(ctx.module, ctx.file.get(path) as Group, 'sweep_number');
+  return objectAttrs(ctx, path).number('sweep_number');
 }

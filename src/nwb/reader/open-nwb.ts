@@ -1,4 +1,4 @@
-import { Group, type File } from 'h5wasm/node';
+import type { File } from 'h5wasm/node';
 import { NwbFormatError } from '../errors.js';
 import { h5wasm, loadH5 } from '../h5.js';
 import { assertHdf5Signature, attrString, hdf5Reason } from './h5-read.js';
@@ -9,6 +9,8 @@ import {
   sweepNumberOf,
   type TableRow,
 } from './icephys-tables.js';
+import { RawFile } from './direct/index.js';
+import { objectAttrs } from './object-attrs.js';
 import { listElectrodes, rootString } from './root.js';
 import { openSeries, RESPONSE_TYPES, STIMULUS_TYPES, type SeriesContext } from './series.js';
 import { scanSeries } from './series-scan.js';
@@ -28,10 +30,12 @@ export async function openNwb(path: string, options: OpenNwbOptions = {}): Promi
   } catch (e) {
     throw new NwbFormatError(path, `cannot open HDF5 file (truncated or corrupt?): ${hdf5Reason(e)}`);
   }
+  const raw = RawFile.open(path);
   try {
-    return index({ module, file, filePath: path }, options);
+    return index({ module, file, filePath: path, raw }, options);
   } catch (e) {
     file.close();
+    raw?.close();
     if (e instanceof NwbFormatError) throw e;
     throw new NwbFormatError(path, `cannot read file structure (truncated or corrupt?): ${hdf5Reason(e)}`);
   }
@@ -69,7 +73,10 @@ function index(ctx: SeriesContext, options: OpenNwbOptions): NwbFile {
     layout,
     electrodes,
     sweeps,
-    close: () => void file.close(),
+    close: () => {
+      file.close();
+      ctx.raw?.close();
+    },
   };
 }
 
@@ -159,8 +166,8 @@ function makeChannel(
   responseRange?: { idxStart: number; count: number },
   stimulusRange?: { idxStart: number; count: number },
 ): NwbChannel {
-  const group = ctx.file.get(responsePath);
-  const type = group ? attrString(ctx.module, group as never, 'neurodata_type') : undefined;
+  const group = objectAttrs(ctx, responsePath);
+  const type = group.exists ? group.string('neurodata_type') : undefined;
   const kind = type ? RESPONSE_TYPES[type] : undefined;
   if (!kind)
     throw new NwbFormatError(
@@ -173,14 +180,12 @@ function makeChannel(
     kind.unit,
     responseRange?.idxStart,
     responseRange?.count,
-    group instanceof Group ? type : undefined,
+    group.isGroup ? type : undefined,
   );
   let command = null;
   if (stimulusPath) {
-    const stimGroup = ctx.file.get(stimulusPath);
-    const stimType = stimGroup
-      ? (attrString(ctx.module, stimGroup as never, 'neurodata_type') ?? 'unknown')
-      : 'unknown';
+    const stimGroup = objectAttrs(ctx, stimulusPath);
+    const stimType = stimGroup.exists ? (stimGroup.string('neurodata_type') ?? 'unknown') : 'unknown';
     const stimKind = STIMULUS_TYPES[stimType];
     if (!stimKind)
       throw new NwbFormatError(
@@ -195,7 +200,7 @@ function makeChannel(
       stimKind.unit,
       stimulusRange?.idxStart,
       stimulusRange?.count,
-      stimGroup instanceof Group ? stimType : undefined,
+      stimGroup.isGroup ? stimType : undefined,
     );
     if (Math.abs(command.rate - response.rate) > 1e-6 * response.rate) {
       throw new NwbFormatError(
@@ -213,7 +218,7 @@ function makeChannel(
     clampMode: kind.mode,
     sampleRate: response.rate,
     startTime: response.startTime,
-    stimulusDescription: attrString(ctx.module, group as never, 'stimulus_description') ?? '',
+    stimulusDescription: group.string('stimulus_description') ?? '',
     get length(): number {
       return command ? Math.min(response.length, command.length) : response.length;
     },

@@ -2,6 +2,8 @@ import { Dataset, Group, type File } from 'h5wasm/node';
 import { NwbFormatError } from '../errors.js';
 import type { H5Module } from '../h5.js';
 import { attrNumber, attrString, hdf5Reason, tidyFloat32 } from './h5-read.js';
+import { openDirect, openScalar, type HeaderAttributes, type RawFile } from './direct/index.js';
+import type { ObjectAttrs } from './object-attrs.js';
 import type { ClampMode, NwbSeries } from './types.js';
 
 /** Response types and the unit their data must carry. */
@@ -29,6 +31,10 @@ export interface SeriesContext {
   filePath: string;
   /** Object-reference bytes (hex) → path, built on first use. */
   refs?: Map<string, string>;
+  /** The file's bytes for the direct chunk reader; absent when its superblock is one the fast path leaves to h5wasm. */
+  raw?: RawFile;
+  /** Objects already looked at (object-attrs.ts). */
+  objects?: Map<string, ObjectAttrs>;
 }
 
 /**
@@ -56,9 +62,12 @@ export function openSeries(
     neurodataType = attrString(module, group, 'neurodata_type') ?? 'TimeSeries';
   }
   const dataPath = `${path}/data`;
-  const data = openDataset(file, dataPath);
+  // Chunk bytes inflated by Node's zlib when the layout is a plain one (its header parsed here, no
+  // libhdf5 metadata call), else, and on any doubt, h5wasm.
+  let direct = ctx.raw ? openDirect(module, file, ctx.raw, dataPath) : null;
+  const data = direct ? new Dataset(file.file_id, dataPath) : openDataset(file, dataPath);
   if (!data) return fail('series has no data dataset');
-  const meta = data.metadata;
+  const meta = direct ? { ...direct.meta, vlen: false } : data.metadata;
   const shape = meta.shape ?? [];
   if (shape.length < 1 || shape.length > 2 || (shape.length === 2 && shape[1] !== 1))
     fail(`absurd data dimensions [${shape.join(', ')}], expected a 1-D series`);
@@ -68,12 +77,12 @@ export function openSeries(
   // 0 = integer, 1 = float (H5T_class_t); anything else (strings, compounds) is not a signal.
   if ((meta.type !== 0 && meta.type !== 1) || meta.vlen) fail('data type is not numeric');
 
-  const rawUnit = attrString(module, data, 'unit');
+  const rawUnit = stringAttr(module, data, direct?.attrs ?? null, 'unit');
   const unit = normaliseUnit(rawUnit);
   if (!unit) fail(`unknown unit ${JSON.stringify(rawUnit ?? null)} (expected volts or amperes)`);
   if (unit !== expectedUnit) fail(`unit ${rawUnit} does not fit ${neurodataType} (expected ${expectedUnit})`);
-  const conversion = tidyFloat32(attrNumber(module, data, 'conversion') ?? 1);
-  const offset = tidyFloat32(attrNumber(module, data, 'offset') ?? 0);
+  const conversion = tidyFloat32(numberAttr(module, data, direct?.attrs ?? null, 'conversion') ?? 1);
+  const offset = tidyFloat32(numberAttr(module, data, direct?.attrs ?? null, 'offset') ?? 0);
   if (!Number.isFinite(conversion) || conversion === 0 || !Number.isFinite(offset))
     fail(`bad conversion ${conversion} / offset ${offset}`);
 
@@ -84,6 +93,13 @@ export function openSeries(
   // Trailing-NaN trimming is lazy: a full read trims in memory, so the tail is decompressed once.
   let usable: number | undefined;
   const slice = (from: number, to: number): ArrayLike<number> => {
+    if (direct) {
+      try {
+        return direct.read(from, to);
+      } catch {
+        direct = null;
+      }
+    }
     try {
       return data.slice([[from, to]]) as ArrayLike<number>;
     } catch (e) {
@@ -91,12 +107,25 @@ export function openSeries(
     }
   };
   const identity = conversion === 1 && offset === 0;
+  // Samples for read(): widened by the direct reader itself when no scaling follows (one copy fewer).
+  const samples = (from: number, to: number): ArrayLike<number> => {
+    if (direct && identity) {
+      try {
+        return direct.readWide(from, to);
+      } catch {
+        direct = null;
+      }
+    }
+    return slice(from, to);
+  };
   const convert = (raw: ArrayLike<number>, n: number, from: number): Float64Array => {
-    // The common case (pynwb, MIES write conversion 1, offset 0): one native widening copy.
+    // The common case (pynwb, MIES write conversion 1, offset 0): one native widening copy, or none.
     const out =
-      identity && ArrayBuffer.isView(raw)
-        ? new Float64Array((raw as unknown as Float32Array).subarray(0, n))
-        : scale(raw, n);
+      identity && raw instanceof Float64Array
+        ? raw.subarray(0, n)
+        : identity && ArrayBuffer.isView(raw)
+          ? new Float64Array((raw as unknown as Float32Array).subarray(0, n))
+          : scale(raw, n);
     const nan = firstNaN(out);
     // Only an aborted sweep's trailing NaN is trimmed; a gap inside the data would poison every measure.
     if (nan >= 0)
@@ -125,7 +154,7 @@ export function openSeries(
     },
     read(start = 0, stop?: number): Float64Array {
       if (usable === undefined && start === 0 && stop === undefined) {
-        const raw = slice(begin, end);
+        const raw = samples(begin, end);
         let n = raw.length;
         while (n > 0 && Number.isNaN(raw[n - 1]!)) n--;
         if (n === 0) fail('data is all NaN');
@@ -136,7 +165,7 @@ export function openSeries(
       const to = stop ?? length;
       if (start < 0 || to > length || start > to)
         throw new RangeError(`read ${start}..${to} outside 0..${length} of ${path}`);
-      const raw = slice(begin + start, begin + to);
+      const raw = samples(begin + start, begin + to);
       return convert(raw, to - start, begin + start);
     },
   };
@@ -156,6 +185,17 @@ function openDataset(file: File, path: string): Dataset | undefined {
   }
 }
 
+/** A numeric attribute from the header when it holds it, else (dense storage, strings, odd types) from h5wasm. */
+function numberAttr(module: H5Module, obj: Dataset, attrs: HeaderAttributes | null, name: string): number | undefined {
+  const v = attrs ? attrs.number(name) : null;
+  return v === null ? attrNumber(module, obj, name) : v;
+}
+
+function stringAttr(module: H5Module, obj: Dataset, attrs: HeaderAttributes | null, name: string): string | undefined {
+  const v = attrs ? attrs.string(name) : null;
+  return v === null ? attrString(module, obj, name) : v;
+}
+
 function normaliseUnit(unit: string | undefined): 'volts' | 'amperes' | undefined {
   const u = unit?.trim().toLowerCase();
   if (u === 'volts' || u === 'volt' || u === 'v') return 'volts';
@@ -170,10 +210,13 @@ function timing(
   fail: (p: string) => never,
 ): { rate: number; startTime: number } {
   const { module, file } = ctx;
-  const st = openDataset(file, `${path}/starting_time`);
+  const stPath = `${path}/starting_time`;
+  // From its header when plainly stored (no libhdf5 calls), else through h5wasm.
+  const plain = ctx.raw ? openScalar(module, file, ctx.raw, stPath) : null;
+  const st = plain ? new Dataset(file.file_id, stPath) : openDataset(file, stPath);
   if (st) {
-    const rate = tidyFloat32(attrNumber(module, st, 'rate') ?? Number.NaN);
-    const startTime = Number(st.value);
+    const rate = tidyFloat32(numberAttr(module, st, plain?.attrs ?? null, 'rate') ?? Number.NaN);
+    const startTime = plain ? plain.value : Number(st.value);
     if (!(rate > 0 && rate <= 1e7) || !Number.isFinite(startTime))
       fail(`absurd starting_time ${startTime} / rate ${rate}`);
     return { rate, startTime };
