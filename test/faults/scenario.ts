@@ -52,6 +52,8 @@ export async function runScenario(
   inject: ((ctx: ScenarioContext) => Promise<void>) | undefined,
   clean?: Record<string, TableDigest>,
   extraUpdates: (ctx: ScenarioContext) => Promise<UpdateProgress[]> = async () => [],
+  /** `mpctl worker` processes sharing the task queue; ctx.worker() is the first. */
+  workerCount = 1,
 ): Promise<{ row: FaultRow; digest: Record<string, TableDigest> }> {
   const registry = createRegistry();
   const { url, orm } = await stack.newDatabase();
@@ -59,6 +61,8 @@ export async function runScenario(
   const workers: WorkerProcess[] = [];
   let worker = stack.startWorker(url, taskQueue, roots, `${fault.replace(/\W+/g, '-')}-0`);
   workers.push(worker);
+  for (let i = 1; i < workerCount; i++)
+    workers.push(stack.startWorker(url, taskQueue, roots, `${fault.replace(/\W+/g, '-')}-${workers.length}`));
   const succeeded = async () =>
     Number(
       (
