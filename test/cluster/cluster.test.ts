@@ -200,7 +200,7 @@ describe(
           const services = ['frontend', 'history', 'matching', 'worker'] as const;
           for (const s of services) await stack.cluster!.kill(s);
           await sleep(1000);
-          for (const s of services) await stack.cluster!.restart(s);
+          await stack.cluster!.restart(...services);
         },
         clean,
         undefined,

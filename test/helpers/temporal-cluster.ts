@@ -190,8 +190,11 @@ export interface TemporalCluster {
   pid(service: TemporalService): number | undefined;
   /** SIGKILL the process of one service (split layout): it gets no chance to hand anything over. */
   kill(service: TemporalService): Promise<void>;
-  /** Starts a killed service again on the same ports and databases. */
-  restart(service: TemporalService): Promise<void>;
+  /**
+   * Starts killed services again on the same ports and databases, all at once (a frontend
+   * alone may wait for the ring it expects), then waits until the namespace answers.
+   */
+  restart(...services: TemporalService[]): Promise<void>;
   logFile(service: TemporalService | 'all'): string;
   stop(): Promise<void>;
 }
@@ -260,9 +263,10 @@ export async function startTemporalCluster(o: TemporalClusterOptions): Promise<T
       child.kill('SIGKILL');
       await exited;
     },
-    async restart(service) {
-      launch(groupOf(service));
-      await waitServing(address, o.namespace, children, logFile, 60_000, false);
+    async restart(...services) {
+      for (const group of new Set(services.map(groupOf))) launch(group);
+      // Rejoining the ring waits out the killed members' entries (maxJoinDuration 30 s).
+      await waitServing(address, o.namespace, children, logFile, 180_000, false);
     },
     logFile,
     async stop() {
