@@ -15,7 +15,7 @@ import { FaultStack } from '../faults/fault-stack.js';
 import { runScenario } from '../faults/scenario.js';
 
 const install = temporalServerInstall({ build: false });
-const skip = install.unavailable && `${install.unavailable}; build it with scripts/temporal-server.sh`;
+const skip = install.unavailable;
 if (skip) console.log(`# skipped: production Temporal server: ${skip}`);
 
 describe('production Temporal server (all services in one process) on PostgreSQL', { skip }, () => {
