@@ -1,9 +1,9 @@
-// `npm run bench [-- --quick]`: every benchmark measures mpctl and its baseline in the same run,
+// `npm run bench [-- --quick] [--only=a,b] [--temporal=cluster|cluster-split]`: every benchmark measures mpctl and its baseline in the same run,
 // prints a Markdown table of figures and ratios, and writes bench/results.json.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVER_ENV, startTestServers } from '../test/helpers/servers.js';
+import { SERVER_ENV, startTestServers, temporalKind } from '../test/helpers/servers.js';
 import { benchOrchestration } from './orchestration.js';
 import { benchNwbImport } from './nwb-import.js';
 import { benchPlanning } from './planning.js';
@@ -18,7 +18,12 @@ const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
   .split(',');
-const resultsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/results.json');
+// The production Temporal server on the bench's PostgreSQL instead of the dev server (its results apart).
+const temporal = temporalKind(process.argv.find((a) => a.startsWith('--temporal='))?.slice('--temporal='.length));
+const resultsFile = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  `../../bench/results${temporal === 'dev' ? '' : `.${temporal}`}.json`,
+);
 
 const benches: Record<string, (quick: boolean) => Promise<{ rows: BenchRow[]; details: Record<string, unknown> }>> = {
   orchestration: benchOrchestration,
@@ -30,8 +35,10 @@ const benches: Record<string, (quick: boolean) => Promise<{ rows: BenchRow[]; de
   'report-export': benchReportExport,
 };
 
-// Durable PostgreSQL (fsync on) like a real stack; Temporal's dev server with its WAL SQLite file.
-const servers = await startTestServers(() => {}, { durable: true });
+// Durable PostgreSQL (fsync on) like a real stack; Temporal's dev server with its WAL SQLite file,
+// or the production server whose persistence and visibility are that PostgreSQL.
+const servers = await startTestServers(() => {}, { durable: true, temporal });
+console.error(`Temporal: ${temporal} at ${servers.temporalAddress}`);
 process.env[SERVER_ENV.postgres] = servers.postgresUrl;
 process.env[SERVER_ENV.temporal] = servers.temporalAddress;
 const rows: BenchRow[] = [];

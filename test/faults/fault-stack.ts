@@ -11,17 +11,33 @@ import { startTemporalServer, type RunningTemporal } from '../../src/stack/tempo
 import { setupNamespace } from '../../src/temporal/namespace-setup.js';
 import { findFreePort } from '../../src/util/ports.js';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process.js';
+import { startTemporalCluster, type TemporalCluster } from '../helpers/temporal-cluster.js';
 
 export type { WorkerProcess };
 export const FAULT_NAMESPACE = 'mpctl-faults';
 
+export interface FaultStackOptions {
+  /**
+   * The production Temporal server (scripts/temporal-server.sh's build) on this stack's
+   * PostgreSQL instead of the dev server: `all` services in one process or `split` into one
+   * process per service.
+   */
+  cluster?: { install: string; layout: 'all' | 'split' };
+  /** Register mpctl's search attributes at start (the cluster tests run `mpctl temporal setup` instead). */
+  setupNamespace?: boolean;
+}
+
 /**
  * The embedded stack's own parts, each under the suite's control: PostgreSQL (durable), the
- * Temporal dev server on a SQLite state file, and `mpctl worker` processes.
+ * Temporal dev server on a SQLite state file (or the production server on PostgreSQL), and
+ * `mpctl worker` processes.
  */
 export class FaultStack {
   private postgres!: RunningPostgres;
-  private temporal!: RunningTemporal;
+  private temporal?: RunningTemporal;
+  /** The production server, when the stack was started with `cluster`. */
+  cluster?: TemporalCluster;
+  private options: FaultStackOptions = {};
   private cli!: TemporalCli;
   readonly password = randomPassword();
   connection!: Connection;
@@ -34,14 +50,20 @@ export class FaultStack {
     readonly uiPort: number,
   ) {}
 
-  static async start(): Promise<FaultStack> {
+  static async start(options: FaultStackOptions = {}): Promise<FaultStack> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-faults-'));
     fs.chmodSync(dir, 0o755);
     const stack = new FaultStack(dir, await findFreePort(), await findFreePort(), await findFreePort());
-    stack.cli = locateTemporalCli(process.env.TEMPORAL_CLI_PATH, () => {});
-    await stack.startPostgres();
-    await stack.startTemporal();
-    await setupNamespace(stack.connection, FAULT_NAMESPACE);
+    stack.options = options;
+    if (!options.cluster) stack.cli = locateTemporalCli(process.env.TEMPORAL_CLI_PATH, () => {});
+    try {
+      await stack.startPostgres();
+      await stack.startTemporal();
+      if (options.setupNamespace ?? true) await setupNamespace(stack.connection, FAULT_NAMESPACE);
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
     return stack;
   }
 
@@ -50,7 +72,7 @@ export class FaultStack {
   }
 
   get temporalAddress(): string {
-    return `127.0.0.1:${this.temporalPort}`;
+    return this.cluster?.address ?? `127.0.0.1:${this.temporalPort}`;
   }
 
   async startPostgres(): Promise<void> {
@@ -91,6 +113,17 @@ export class FaultStack {
   }
 
   async startTemporal(): Promise<void> {
+    if (this.options.cluster) {
+      this.cluster = await startTemporalCluster({
+        ...this.options.cluster,
+        db: { host: '127.0.0.1', port: this.pgPort, user: 'mpctl', password: this.password },
+        dir: path.join(this.dir, 'temporal'),
+        namespace: FAULT_NAMESPACE,
+      });
+      this.connection ??= await Connection.connect({ address: this.temporalAddress });
+      this.client ??= new Client({ connection: this.connection, namespace: FAULT_NAMESPACE });
+      return;
+    }
     this.temporal = await startTemporalServer({
       cli: this.cli,
       dbFile: path.join(this.dir, 'temporal.sqlite'),
@@ -105,7 +138,8 @@ export class FaultStack {
 
   /** SIGKILL: the server gets no chance to flush anything. */
   killTemporal(): void {
-    if (this.temporal.pid) process.kill(this.temporal.pid, 'SIGKILL');
+    if (this.cluster) throw new Error('kill one service of the cluster with stack.cluster.kill(service)');
+    if (this.temporal?.pid) process.kill(this.temporal.pid, 'SIGKILL');
   }
 
   async newDatabase(): Promise<{ url: string; orm: Orm }> {
@@ -148,6 +182,7 @@ export class FaultStack {
   async stop(): Promise<void> {
     await this.connection?.close().catch(() => undefined);
     await this.temporal?.stop().catch(() => undefined);
+    await this.cluster?.stop().catch(() => undefined);
     await this.postgres?.stop().catch(() => undefined);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

@@ -147,7 +147,7 @@ describe('fault suite: nothing lost, nothing duplicated', () => {
       undefined,
       undefined,
       undefined,
-      modules,
+      { modules },
     );
     rows.push(baseline.row);
     let killedDuring = '';
@@ -171,7 +171,7 @@ describe('fault suite: nothing lost, nothing duplicated', () => {
       },
       baseline.digest,
       undefined,
-      modules,
+      { modules },
     );
     rows.push(row);
     assert.ok(killedDuring, 'a dynamics job was running when the worker was killed');

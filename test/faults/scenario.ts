@@ -46,6 +46,13 @@ export interface ScenarioContext {
  * Runs one update over the data with `inject` applied once a quarter of the jobs are done,
  * and measures: experiments completed, rows lost or duplicated against `clean`, time to recover.
  */
+export interface ScenarioOptions {
+  /** The update's modules: the built-in ones unless given (the worker also knows the shipped external ones). */
+  modules?: string[];
+  /** `mpctl worker` processes sharing the task queue; ctx.worker() is the first. */
+  workerCount?: number;
+}
+
 export async function runScenario(
   stack: FaultStack,
   roots: string[],
@@ -54,15 +61,17 @@ export async function runScenario(
   inject: ((ctx: ScenarioContext) => Promise<void>) | undefined,
   clean?: Record<string, TableDigest>,
   extraUpdates: (ctx: ScenarioContext) => Promise<UpdateProgress[]> = async () => [],
-  /** The update's modules: the built-in ones unless given (the worker also knows the shipped external ones). */
-  modules: string[] = createRegistry().names,
+  options: ScenarioOptions = {},
 ): Promise<{ row: FaultRow; digest: Record<string, TableDigest> }> {
   const registry = createRegistry();
+  const { modules = registry.names, workerCount = 1 } = options;
   const { url, orm } = await stack.newDatabase();
   const taskQueue = `faults-${crypto.randomBytes(3).toString('hex')}`;
   const workers: WorkerProcess[] = [];
   let worker = stack.startWorker(url, taskQueue, roots, `${fault.replace(/\W+/g, '-')}-0`);
   workers.push(worker);
+  for (let i = 1; i < workerCount; i++)
+    workers.push(stack.startWorker(url, taskQueue, roots, `${fault.replace(/\W+/g, '-')}-${workers.length}`));
   const succeeded = async () =>
     Number(
       (
