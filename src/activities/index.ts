@@ -13,6 +13,7 @@ import { dropOrphans } from '../jobs/drop-orphans.js';
 import { runJob } from '../jobs/run-job.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { planUpdate, type PlanRequest } from '../planning/planner.js';
+import type { SettleRule } from '../raw/settle.js';
 import { storePlan, type StoredPlanSummary } from '../planning/store-plan.js';
 import { cancelAndWait, runningExperimentWorkflows, updateIsRunning } from '../temporal/experiment-workflows.js';
 import { toActivityFailure } from './failures.js';
@@ -24,6 +25,8 @@ export interface ActivityDeps {
   orm: Orm;
   registry: ModuleRegistry;
   dataRoots: string[];
+  /** The settle time from the worker's config; the environment's or 60 s when absent. */
+  settle?: SettleRule;
   /** Brings external modules' tables in line with their manifests before an update plans. */
   prepareModules?: () => Promise<void>;
   /** For activities that act on other workflows (a drop cancels running experiments first). */

@@ -43,6 +43,8 @@ export interface ExperimentView {
   experimentId: string;
   workflowId: string;
   uiUrl?: string;
+  /** Why an update does not plan it yet (no pipettes.yml, or files still changing); null when it does. */
+  waiting: { reason: 'incomplete' | 'settling'; detail: string } | null;
   modules: {
     module: string;
     jobId: string;
@@ -67,14 +69,18 @@ export async function showExperiment(
   const jobIdOf = (module: string) => (registry.get(module).scope === 'slice' ? sliceOf(experimentId) : experimentId);
   const rows: JobRecordRow[] = await jobRecordsOf(orm.em.fork(), [experimentId, sliceOf(experimentId)]);
   const plan = await planUpdate(
-    { orm, registry, dataRoots: config.dataRoots },
+    { orm, registry, dataRoots: config.dataRoots, settle: config.settle },
     { modules: registry.names, experimentIds: [experimentId] },
   );
+  // The site's own reason first; a settling slice holds its sites with its own detail.
+  const waiting =
+    plan.waiting.find((w) => w.jobId === experimentId) ?? plan.waiting.find((w) => w.jobId === sliceOf(experimentId));
   const workflowId = experimentWorkflowId(experimentId);
   return {
     experimentId,
     workflowId,
     uiUrl: workflowUiUrl(config, workflowId),
+    waiting: waiting ? { reason: waiting.reason, detail: waiting.detail } : null,
     modules: registry.names.map((module) => {
       const row = rows.find((r) => r.module === module && r.job_id === jobIdOf(module));
       const ready = plan.jobs.find((job) => job.module === module)?.reason ?? null;

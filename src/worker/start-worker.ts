@@ -62,6 +62,7 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
     // A module.yml added or changed since start-up gets its tables before the update plans it.
     prepareModules: async () => void (await syncExternalTables(databaseUrl, modules.current.manifests)),
     dataRoots: config.dataRoots,
+    settle: config.settle,
     client,
     onJobFinished: (m, o, s) => metrics.record(m, o, s),
   });

@@ -22,6 +22,7 @@ export default class ShowExperiment extends MpctlCommand<typeof ShowExperiment> 
       showExperiment(orm, loadModules(config).registry, config, this.args.id),
     );
     this.say(`experiment ${view.experimentId}${view.uiUrl ? `\nhistory: ${view.uiUrl}` : ''}\n`);
+    if (view.waiting) this.say(`waiting: ${view.waiting.reason} · ${view.waiting.detail}\n`);
     this.say(
       table(
         ['module', 'status', 'would run', 'duration', 'finished'],
