@@ -37,6 +37,8 @@ export interface ActivityDeps {
 
 export interface PlanAndStoreInput extends PlanRequest {
   updateId: string;
+  /** Selection tokens to resolve with this worker's registry instead of `modules`. */
+  selection?: string[];
   dataRoots?: string[];
 }
 
@@ -83,7 +85,8 @@ export function createActivities(deps: ActivityDeps) {
     async planAndStore(input: PlanAndStoreInput): Promise<PlanAndStoreOutput> {
       try {
         await deps.prepareModules?.();
-        const plan = await planUpdate({ ...deps, dataRoots: roots(input.dataRoots) }, input);
+        const modules = input.selection ? deps.registry.select(input.selection) : input.modules;
+        const plan = await planUpdate({ ...deps, dataRoots: roots(input.dataRoots) }, { ...input, modules });
         const summary = await deps.orm.em
           .fork()
           .transactional((em) => storePlan(em, deps.registry, input.updateId, plan));
