@@ -67,8 +67,8 @@ interface Newest {
 
 /**
  * The most recently changed entry under `dir`, the folder itself included (adding or renaming a
- * file changes only the folder). A slice's own files exclude its site folders, so a site being
- * copied does not hold every other site of its slice.
+ * file changes only the folder). A slice counts only its own files, not its folder nor its site
+ * folders: a new site being copied in must not hold every other site of its slice.
  */
 function newestOf(dir: string, depth: number, skipSites: boolean): Newest | undefined {
   let newest: Newest | undefined;
@@ -76,7 +76,7 @@ function newestOf(dir: string, depth: number, skipSites: boolean): Newest | unde
     if (!newest || mtimeMs > newest.mtimeMs) newest = { file, mtimeMs };
   };
   try {
-    consider(dir, fs.statSync(dir).mtimeMs);
+    if (!skipSites) consider(dir, fs.statSync(dir).mtimeMs);
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) {

@@ -36,8 +36,13 @@ describe('raw data that is not finished waits', () => {
     assert.equal(early.waiting.length, 1);
     assert.equal(early.waiting[0]!.reason, 'settling');
     assert.match(early.waiting[0]!.detail, /^recording\.nwb changed 12 s ago/);
-    // The slice's own files have not changed: a site being copied does not hold its slice.
-    assert.equal(early.slices.length, 1);
+    // The slice's own files have not changed: a site being copied does not hold its slice,
+    // nor does a new site folder appearing in it (which changes the slice folder's time).
+    fs.mkdirSync(path.join(root, experiments[0]!.split('/')[0]!, 'site_new'));
+    const withNewSite = holdUnfinished(scanDataRoots([root]), { seconds: 60 }, now);
+    assert.equal(withNewSite.slices.length, 1);
+    assert.deepEqual(ids(withNewSite.sites), [experiments[0]]);
+    fs.rmdirSync(path.join(root, experiments[0]!.split('/')[0]!, 'site_new'));
     const later = holdUnfinished(scanDataRoots([root]), { seconds: 60 }, now + 60_000);
     assert.deepEqual(ids(later.sites), experiments);
     assert.deepEqual(later.waiting, []);

@@ -8,6 +8,14 @@ import { watchNative, watchPolling, WatchLimitError } from '../../watch/file-wat
 import { runWatchLoop, type WatchEvent } from '../../watch/watch-loop.js';
 import { MpctlCommand } from '../base-command.js';
 
+/** The last line under --json: the `stopped` event, with what this watch did. */
+export interface WatchSummary {
+  event: 'stopped';
+  at: string;
+  updates: string[];
+  changes: number;
+}
+
 export default class Watch extends MpctlCommand<typeof Watch> {
   static override summary = 'Watch the data roots and start an update once a changed site has settled.';
   static override description = `Runs until Ctrl-C. A site counts once it has been quiet for --debounce and its files are older than the settle time
@@ -35,7 +43,7 @@ With --json, one JSON object per line per event: watching, changed, waiting, upd
     parallel: Flags.integer({ char: 'p', description: 'Experiments processed at once', default: 4, min: 1 }),
   };
 
-  async run(): Promise<void> {
+  async run(): Promise<WatchSummary> {
     const config = this.settings();
     const debounceMs = parseDuration(this.flags.debounce, '--debounce');
     const pollMs = this.flags.poll ? parseDuration(this.flags.poll, '--poll') : undefined;
@@ -47,7 +55,13 @@ With --json, one JSON object per line per event: watching, changed, waiting, upd
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     let fatal: Error | undefined;
+    const updates: string[] = [];
+    let changes = 0;
     const emit = (event: WatchEvent) => {
+      if (event.event === 'update') updates.push(event.updateId);
+      if (event.event === 'changed') changes++;
+      // Under --json the stopped line is run()'s result, printed by logJson below.
+      if (event.event === 'stopped' && this.jsonEnabled()) return;
       // oclif's log() is silent under --json (it prints only the final result): one line per event, straight out.
       if (this.jsonEnabled()) process.stdout.write(JSON.stringify({ at: new Date().toISOString(), ...event }) + '\n');
       else this.log(describe(event));
@@ -100,6 +114,12 @@ With --json, one JSON object per line per event: watching, changed, waiting, upd
       await client.connection.close();
     }
     if (fatal) this.error(fatal.message, { exit: 1 });
+    return { event: 'stopped', at: new Date().toISOString(), updates, changes };
+  }
+
+  /** One line, like every other event, instead of oclif's indented JSON. */
+  protected override logJson(json: unknown): void {
+    process.stdout.write(JSON.stringify(json) + '\n');
   }
 }
 
