@@ -11,6 +11,7 @@ import { benchResultWrites } from './result-writes.js';
 import { benchScaling } from './scaling.js';
 import { benchConnectionStrength } from './connection-strength.js';
 import { benchReportExport } from './report-export.js';
+import { benchAcquisitionLatency } from './acquisition-latency.js';
 import { markdownTable, notesList, writeResults, type BenchRow } from './support/report.js';
 
 const quick = process.argv.includes('--quick');
@@ -33,6 +34,7 @@ const benches: Record<string, (quick: boolean) => Promise<{ rows: BenchRow[]; de
   scaling: benchScaling,
   'connection-strength': benchConnectionStrength,
   'report-export': benchReportExport,
+  'acquisition-latency': benchAcquisitionLatency,
 };
 
 // Durable PostgreSQL (fsync on) like a real stack; Temporal's dev server with its WAL SQLite file,

@@ -27,6 +27,9 @@ console.error(
 );
 
 const env = {
+  // Test fixtures are written moments before each update; the default 60 s settle time would hold them all.
+  // Tests of the settle rule set their own.
+  MPCTL_SETTLE_SECONDS: '0',
   ...process.env,
   [SERVER_ENV.postgres]: servers.postgresUrl,
   [SERVER_ENV.temporal]: servers.temporalAddress,

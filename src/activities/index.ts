@@ -13,6 +13,7 @@ import { dropOrphans } from '../jobs/drop-orphans.js';
 import { runJob } from '../jobs/run-job.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { planUpdate, type PlanRequest } from '../planning/planner.js';
+import type { SettleRule } from '../raw/settle.js';
 import { storePlan, type StoredPlanSummary } from '../planning/store-plan.js';
 import { cancelAndWait, runningExperimentWorkflows, updateIsRunning } from '../temporal/experiment-workflows.js';
 import { toActivityFailure } from './failures.js';
@@ -26,6 +27,8 @@ export interface ActivityDeps {
   dataRoots: string[];
   /** Where external modules' files are kept (a removed module's are dropped from there). */
   resultsRoot?: string;
+  /** The settle time from the worker's config; the environment's or 60 s when absent. */
+  settle?: SettleRule;
   /** Brings external modules' tables in line with their manifests before an update plans. */
   prepareModules?: () => Promise<void>;
   /** For activities that act on other workflows (a drop cancels running experiments first). */
@@ -36,6 +39,8 @@ export interface ActivityDeps {
 
 export interface PlanAndStoreInput extends PlanRequest {
   updateId: string;
+  /** Selection tokens to resolve with this worker's registry instead of `modules`. */
+  selection?: string[];
   dataRoots?: string[];
 }
 
@@ -82,7 +87,8 @@ export function createActivities(deps: ActivityDeps) {
     async planAndStore(input: PlanAndStoreInput): Promise<PlanAndStoreOutput> {
       try {
         await deps.prepareModules?.();
-        const plan = await planUpdate({ ...deps, dataRoots: roots(input.dataRoots) }, input);
+        const modules = input.selection ? deps.registry.select(input.selection) : input.modules;
+        const plan = await planUpdate({ ...deps, dataRoots: roots(input.dataRoots) }, { ...input, modules });
         const summary = await deps.orm.em
           .fork()
           .transactional((em) => storePlan(em, deps.registry, input.updateId, plan));

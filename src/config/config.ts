@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors/index.js';
 import { readStackState, type StackState } from './stack-state.js';
+import { DEFAULT_SETTLE_SECONDS, parseSettleSeconds, type SettleRule } from '../raw/settle.js';
 
 /** Everything a CLI command or a worker needs to reach the database, Temporal and the raw data. */
 export interface MpctlConfig {
@@ -23,6 +24,8 @@ export interface MpctlConfig {
   resultsRoot: string;
   /** The connection external modules read upstream results through; a read-only session on the database by default. */
   moduleDatabaseUrl?: string;
+  /** How long raw files stay unchanged before their jobs are planned (per data root where the config file says so). */
+  settle: SettleRule;
   /** Where each setting came from, for `stack info` and error messages. */
   sources: Partial<Record<ConfigKey, ConfigSource>>;
   /** The running embedded stack found under `home`, if any. */
@@ -59,7 +62,9 @@ interface ConfigFile {
   namespace?: string;
   taskQueue?: string;
   uiUrl?: string;
-  dataRoots?: string[];
+  /** A root is a path, or `{ "path", "settleSeconds" }` for a root with its own settle time. */
+  dataRoots?: (string | { path: string; settleSeconds?: number })[];
+  settleSeconds?: number;
   temporalCliPath?: string;
   tls?: TemporalTlsConfig;
   apiKey?: string;
@@ -106,7 +111,9 @@ export function resolveConfig(
   };
 
   const envRoots = env.MPCTL_DATA_ROOTS ? env.MPCTL_DATA_ROOTS.split(':').filter(Boolean) : undefined;
-  const fileRoots = file.config.dataRoots?.map((root) => path.resolve(fileDir, root));
+  const fileRoots = file.config.dataRoots?.map((root) =>
+    path.resolve(fileDir, typeof root === 'string' ? root : root.path),
+  );
   const dataRoots = pick('dataRoots', overrides.dataRoots, envRoots, fileRoots, stack?.dataRoots, [
     path.resolve(cwd, 'data'),
   ])!;
@@ -167,9 +174,24 @@ export function resolveConfig(
         (file.config.resultsRoot ? path.resolve(fileDir, file.config.resultsRoot) : path.join(home, 'results')),
     ),
     moduleDatabaseUrl: env.MPCTL_MODULE_DATABASE_URL || file.config.moduleDatabaseUrl,
+    settle: settleRule(env, file.config, fileDir),
     sources,
     stack,
   };
+}
+
+function settleRule(env: NodeJS.ProcessEnv, file: ConfigFile, dir: string): SettleRule {
+  const seconds =
+    parseSettleSeconds(env.MPCTL_SETTLE_SECONDS, 'MPCTL_SETTLE_SECONDS') ??
+    parseSettleSeconds(file.settleSeconds, `${CONFIG_FILE_NAME} settleSeconds`) ??
+    DEFAULT_SETTLE_SECONDS;
+  const byRoot: Record<string, number> = {};
+  for (const root of file.dataRoots ?? []) {
+    if (typeof root === 'string') continue;
+    const own = parseSettleSeconds(root.settleSeconds, `${CONFIG_FILE_NAME} dataRoots ${root.path}`);
+    if (own !== undefined) byRoot[path.resolve(dir, root.path)] = own;
+  }
+  return { seconds, byRoot };
 }
 
 function tlsFromEnv(env: NodeJS.ProcessEnv): TemporalTlsConfig | undefined {
@@ -209,7 +231,11 @@ function readConfigFile(env: NodeJS.ProcessEnv, cwd: string): { config: ConfigFi
 export function saveDataRoots(roots: string[], cwd = process.cwd()): string {
   const file = path.join(cwd, CONFIG_FILE_NAME);
   const current: ConfigFile = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
-  current.dataRoots = roots;
+  // A root kept keeps its own settle time.
+  const own = new Map(
+    (current.dataRoots ?? []).flatMap((r) => (typeof r === 'string' ? [] : [[path.resolve(cwd, r.path), r] as const])),
+  );
+  current.dataRoots = roots.map((root) => own.get(path.resolve(cwd, root)) ?? root);
   fs.writeFileSync(file, JSON.stringify(current, null, 2) + '\n');
   return file;
 }

@@ -19,6 +19,8 @@ export const ErrorTypes = {
   BadOutput: 'BadOutput',
   /** An external module's processes went past its declared memory limit. */
   MemoryLimit: 'MemoryLimit',
+  /** A raw file failed to read while it was still changing (being written or copied): retried, not bad input. */
+  Settling: 'Settling',
   /** Another update holds the update lock: retried until it is free. */
   UpdateLockHeld: 'UpdateLockHeld',
 } as const;
@@ -51,6 +53,19 @@ export class IgnoredError extends BadInputError {
   constructor(file: string, text: string) {
     super(file, `ignored: ${text.trim() || '(no reason given)'}`);
     this.name = 'IgnoredError';
+  }
+}
+
+/** A file that failed to read was changed within the settle time: retryable, and no failure is recorded. */
+export class SettlingError extends Error {
+  readonly errorType: ErrorType = ErrorTypes.Settling;
+  constructor(
+    readonly file: string,
+    problem: string,
+    ageSeconds: number,
+  ) {
+    super(`${file}: still changing (${Math.floor(ageSeconds)} s ago); will retry once it has settled (${problem})`);
+    this.name = 'SettlingError';
   }
 }
 

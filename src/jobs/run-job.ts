@@ -1,7 +1,10 @@
 import type { Orm } from '../db/orm.js';
 import type { ConsumedUpstream } from '../bookkeeping/entities.js';
 import { markRunning, upsertJobRecord, type JobRecordUpdate } from '../bookkeeping/job-records.js';
-import { BadInputError, ErrorTypes, errorTypeOf, sourceFileOf } from '../errors/index.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BadInputError, ErrorTypes, IgnoredError, SettlingError, errorTypeOf, sourceFileOf } from '../errors/index.js';
+import { settleFromEnv, settleSecondsFor, type SettleRule } from '../raw/settle.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { inputFingerprint, paramsHash, rawSignature, type FingerprintParts } from '../planning/fingerprint.js';
 import { resolveJobSource } from '../raw/scan.js';
@@ -31,6 +34,8 @@ export interface RunJobDeps {
   orm: Orm;
   registry: ModuleRegistry;
   dataRoots: string[];
+  /** The environment's (or the default) settle time when absent. */
+  settle?: SettleRule;
 }
 
 export interface RunJobHooks {
@@ -157,7 +162,10 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
         warnings: result.warnings ?? [],
       };
     });
-  } catch (error) {
+  } catch (caught) {
+    const error = asSettling(caught, deps);
+    // A file still being written is not a failure: the attempt is retried and its record stays running.
+    if (error instanceof SettlingError) throw error;
     // If the database itself is down the record cannot be written; the original error matters more.
     await recordFailure(deps, { ...identity, ...parts }, started, error, hooks.isCancellation(error)).catch(
       () => undefined,
@@ -169,6 +177,21 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
 function cpuMsSince(start: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(start);
   return (d.user + d.system) / 1000;
+}
+
+/** Bad input read from a file changed within the settle time is a file still being written, not bad input. */
+function asSettling(error: unknown, deps: RunJobDeps): unknown {
+  if (!(error instanceof BadInputError) || error instanceof IgnoredError) return error;
+  let mtimeMs: number;
+  try {
+    mtimeMs = fs.statSync(error.file).mtimeMs;
+  } catch {
+    return error;
+  }
+  const root = deps.dataRoots.find((r) => error.file.startsWith(r + path.sep)) ?? '';
+  const seconds = settleSecondsFor(deps.settle ?? settleFromEnv(), root);
+  const ageS = (Date.now() - mtimeMs) / 1000;
+  return seconds > 0 && ageS < seconds ? new SettlingError(error.file, error.problem, ageS) : error;
 }
 
 /** A failed or cancelled job keeps no results, so the results tables always agree with the job records. */

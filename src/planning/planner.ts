@@ -6,6 +6,8 @@ import type { ModuleRegistry } from '../modules/registry.js';
 import type { PipelineModule } from '../modules/types.js';
 import type { JobSource } from '../raw/job-source.js';
 import { scanDataRoots, type RawScan } from '../raw/scan.js';
+import { holdUnfinished, type WaitingJob } from '../raw/readiness.js';
+import { settleFromEnv, type SettleRule } from '../raw/settle.js';
 import { sliceOf } from '../workflow-safe/job-ids.js';
 import { paramsHash, rawSignature } from './fingerprint.js';
 import { loadPlanRows, type CandidateRow } from '../bookkeeping/job-records.js';
@@ -27,12 +29,18 @@ export interface UpdatePlan {
   /** Finished jobs whose folder is gone: their results are dropped. */
   orphans: { module: string; jobIds: string[] }[];
   warnings: string[];
+  /** Slices and sites not planned because they are not submitted yet or still changing. */
+  waiting: WaitingJob[];
 }
 
 export interface PlannerDeps {
   orm: Orm;
   registry: ModuleRegistry;
   dataRoots: string[];
+  /** The environment's (or the default 60 s) when absent. */
+  settle?: SettleRule;
+  /** For tests of the settle rule. */
+  now?: number;
 }
 
 /**
@@ -46,7 +54,11 @@ export async function planUpdate(deps: PlannerDeps, request: PlanRequest): Promi
     throw new ConfigError(
       '--force re-runs jobs that are up to date; give it --experiment or --limit so nothing is recomputed by accident',
     );
-  const scan = restrictScan(scanDataRoots(deps.dataRoots), request.experimentIds);
+  const scan = holdUnfinished(
+    restrictScan(scanDataRoots(deps.dataRoots), request.experimentIds),
+    deps.settle ?? settleFromEnv(),
+    deps.now,
+  );
   const candidates = new Map<string, CandidateRow[]>();
   for (const module of deps.registry.ordered) {
     const sources = module.scope === 'slice' ? scan.slices : scan.sites;
@@ -55,8 +67,11 @@ export async function planUpdate(deps: PlannerDeps, request: PlanRequest): Promi
       sources.map((source) => candidateOf(deps.registry, module, source)),
     );
   }
-  const plan = await planCandidates(deps, candidates, request, filtered);
+  // Waiting jobs keep their results: they are neither candidates nor orphans.
+  const held = new Set(scan.waiting.map((w) => w.jobId));
+  const plan = await planCandidates(deps, candidates, request, filtered, held);
   plan.warnings.push(...scan.warnings);
+  plan.waiting = scan.waiting;
   return plan;
 }
 
@@ -69,10 +84,11 @@ export async function planCandidates(
   candidates: Map<string, CandidateRow[]>,
   request: PlanRequest,
   filtered = false,
+  held: Set<string> = new Set(),
 ): Promise<UpdatePlan> {
   const selected = new Set(request.modules);
   const planned = new Map<string, Map<string, string>>();
-  const plan: UpdatePlan = { jobs: [], notReady: {}, orphans: [], warnings: [] };
+  const plan: UpdatePlan = { jobs: [], notReady: {}, orphans: [], warnings: [], waiting: [] };
   const modules = deps.registry.ordered.filter((m) => selected.has(m.name));
   // The queries do not depend on each other (only the rules do), so they run at once.
   const rowsByModule = await Promise.all(
@@ -86,6 +102,7 @@ export async function planCandidates(
     const orphans: string[] = [];
     const notReady: Record<string, number> = {};
     for (const row of rows) {
+      if (held.has(row.jobId)) continue;
       if (row.candidateRaw === null) {
         if (row.status !== null) orphans.push(row.jobId);
         continue;

@@ -133,7 +133,10 @@ export async function loadReportData(
   );
   const byKey = new Map(jobs.map((j) => [`${j.module}\u0000${j.job_id}`, j]));
   const plan = config.dataRoots.length
-    ? await planUpdate({ orm, registry, dataRoots: config.dataRoots }, { modules: registry.names })
+    ? await planUpdate(
+        { orm, registry, dataRoots: config.dataRoots, settle: config.settle },
+        { modules: registry.names },
+      )
     : { jobs: [] };
   const ready = new Set(plan.jobs.map((j) => `${j.module}\u0000${j.jobId}`));
   const experimentScoped = new Set(registry.ordered.filter((m) => m.scope === 'experiment').map((m) => m.name));

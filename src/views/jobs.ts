@@ -44,6 +44,8 @@ export interface ExperimentView {
   experimentId: string;
   workflowId: string;
   uiUrl?: string;
+  /** Why an update does not plan it yet (no pipettes.yml, or files still changing); null when it does. */
+  waiting: { reason: 'incomplete' | 'settling'; detail: string } | null;
   modules: {
     module: string;
     jobId: string;
@@ -56,7 +58,7 @@ export interface ExperimentView {
     error: string | null;
     sourceFile: string | null;
     /** Why an unfinished job does not run: no worker serves its module's task queue. */
-    waiting: string | null;
+    waitingForWorker: string | null;
   }[];
   /** Set when Temporal could not be asked which task queues have workers. */
   queuesUnknown?: string;
@@ -73,14 +75,18 @@ export async function showExperiment(
   const jobIdOf = (module: string) => (registry.get(module).scope === 'slice' ? sliceOf(experimentId) : experimentId);
   const rows: JobRecordRow[] = await jobRecordsOf(orm.em.fork(), [experimentId, sliceOf(experimentId)]);
   const plan = await planUpdate(
-    { orm, registry, dataRoots: config.dataRoots },
+    { orm, registry, dataRoots: config.dataRoots, settle: config.settle },
     { modules: registry.names, experimentIds: [experimentId] },
   );
+  // The site's own reason first; a settling slice holds its sites with its own detail.
+  const waiting =
+    plan.waiting.find((w) => w.jobId === experimentId) ?? plan.waiting.find((w) => w.jobId === sliceOf(experimentId));
   const workflowId = experimentWorkflowId(experimentId);
   return {
     experimentId,
     workflowId,
     uiUrl: workflowUiUrl(config, workflowId),
+    waiting: waiting ? { reason: waiting.reason, detail: waiting.detail } : null,
     modules: registry.names.map((module) => {
       const row = rows.find((r) => r.module === module && r.job_id === jobIdOf(module));
       const ready = plan.jobs.find((job) => job.module === module)?.reason ?? null;
@@ -94,7 +100,8 @@ export async function showExperiment(
         finishedAt: row?.finished_at ? new Date(row.finished_at).toISOString() : null,
         error: row?.status === 'succeeded' ? null : (row?.error_message?.split('\n')[0] ?? null),
         sourceFile: row?.source_file ?? null,
-        waiting: waits.byModule[module] && row?.status !== 'succeeded' ? waitingLabel(waits.byModule[module]) : null,
+        waitingForWorker:
+          waits.byModule[module] && row?.status !== 'succeeded' ? waitingLabel(waits.byModule[module]) : null,
       };
     }),
     ...(waits.unknown ? { queuesUnknown: waits.unknown } : {}),

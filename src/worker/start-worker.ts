@@ -78,6 +78,7 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
     prepareModules: async () => void (await syncExternalTables(databaseUrl, modules.current.manifests)),
     dataRoots: config.dataRoots,
     resultsRoot: config.resultsRoot,
+    settle: config.settle,
     client,
     onJobFinished: (m, o, s) => metrics.record(m, o, s),
   });

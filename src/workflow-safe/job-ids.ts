@@ -8,4 +8,7 @@ export function sliceOf(experimentId: string): string {
 
 export const experimentWorkflowId = (experimentId: string) => `experiment/${experimentId}`;
 export const updateWorkflowId = (updateId: string) => `update/${updateId}`;
+/** A Schedule appends its run's time to the workflow id it is given, so every scheduled run has its own update id. */
+export const updateIdOfWorkflow = (workflowId: string) => workflowId.replace(/^update\//, '');
+export const scheduleWorkflowIdPrefix = (scheduleId: string) => updateWorkflowId(`schedule-${scheduleId}`);
 export const dropWorkflowId = (dropId: string) => `drop/${dropId}`;

@@ -19,8 +19,11 @@ export const WorkflowNames = {
 export type ModuleOutcome = 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
 export interface PipelineUpdateInput {
+  /** Empty when a Schedule starts the update: the workflow id (unique per scheduled run) gives it. */
   updateId: string;
   modules: string[];
+  /** Selection tokens resolved by the worker's registry when the update plans (schedules: modules added later are included). */
+  selection?: string[];
   experimentIds?: string[];
   limit?: number;
   retry?: boolean;

@@ -17,7 +17,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
-import { experimentWorkflowId, sliceOf } from '../workflow-safe/job-ids.js';
+import { experimentWorkflowId, sliceOf, updateIdOfWorkflow } from '../workflow-safe/job-ids.js';
 import { SearchAttributes } from '../workflow-safe/search-attributes.js';
 import {
   progressQueryName,
@@ -63,8 +63,10 @@ const MAX_HISTORY_EVENTS = 10_000;
  * per experiment with at most `parallel` in flight. Progress is readable through a query.
  */
 export const pipelineUpdate: PipelineUpdateWorkflow = async (
-  input: PipelineUpdateInput,
+  given: PipelineUpdateInput,
 ): Promise<PipelineUpdateResult> => {
+  // A Schedule passes the same input to every run; the run's own workflow id names the update.
+  const input = given.updateId ? given : { ...given, updateId: updateIdOfWorkflow(workflowInfo().workflowId) };
   const state: UpdateState = input.state ?? initialState(input.updateId, Date.now());
   const progress = state.progress;
   setHandler(progressQuery, () => progress);
@@ -91,6 +93,7 @@ async function runUpdate(input: PipelineUpdateInput, state: UpdateState): Promis
     const summary = await planAndStore({
       updateId: input.updateId,
       modules: input.modules,
+      ...(input.selection ? { selection: input.selection } : {}),
       experimentIds: input.experimentIds,
       limit: input.limit,
       retry: input.retry,

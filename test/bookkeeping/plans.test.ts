@@ -68,6 +68,7 @@ describe('stored plans', () => {
       notReady: {},
       orphans: [],
       warnings: [],
+      waiting: [],
     });
     assert.ok(summary.prunedPlanRows >= 2, `pruned ${summary.prunedPlanRows}`);
     assert.equal(await rowsOf('u-last-week'), 0);

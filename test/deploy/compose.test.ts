@@ -34,10 +34,10 @@ describe('docker-compose.yml', { skip }, () => {
   const model = skip ? {} : composeConfig('docker-compose.yml');
   const services = (model.services ?? {}) as Record<string, Manifest>;
 
-  test('validates and holds the core services plus mpctl-migrate, mpctl-worker and the python pool', () => {
+  test('validates and holds the core services plus mpctl-migrate, mpctl-worker, the python pool and the schedule', () => {
     assert.deepEqual(
       Object.keys(services).sort(),
-      [...coreServices, 'mpctl-migrate', 'mpctl-worker', 'mpctl-worker-python'].sort(),
+      [...coreServices, 'mpctl-migrate', 'mpctl-schedule', 'mpctl-worker', 'mpctl-worker-python'].sort(),
     );
     const pool = services['mpctl-worker-python']!;
     assert.deepEqual(containerArgv(pool.command), ['node', 'bin/run.js', 'worker', '--task-queue', 'python']);
@@ -47,6 +47,16 @@ describe('docker-compose.yml', { skip }, () => {
   test('the worker runs `mpctl worker`: node bin/run.js worker', () => {
     assert.deepEqual(containerArgv(services['mpctl-worker']!.command), ['node', 'bin/run.js', 'worker']);
     assert.deepEqual(containerArgv(services['mpctl-migrate']!.command), ['node', 'bin/run.js', 'db', 'migrate']);
+    // The schedule is created once, idempotently, and only when asked for (profile schedule).
+    assert.deepEqual(containerArgv(services['mpctl-schedule']!.command), [
+      'node',
+      'bin/run.js',
+      'schedule',
+      'create',
+      '--if-absent',
+      '--every',
+      '5m',
+    ]);
   });
 
   // test/worker/*.test.ts run this argv against a real PostgreSQL and Temporal; here it is

@@ -212,10 +212,10 @@ test("a module's task queue: its jobs wait while no worker serves the queue, the
   const waits = { byModule: { queued: queue } };
   const status = await moduleStatus(p.db.orm, p.registry, [data.root], waits);
   assert.equal(
-    status.modules.find((m) => m.module === 'queued')?.waiting,
+    status.modules.find((m) => m.module === 'queued')?.waitingForWorker,
     `waiting for a worker on task queue "${queue}"`,
   );
-  assert.equal(status.modules.find((m) => m.module === 'experiment')?.waiting, null);
+  assert.equal(status.modules.find((m) => m.module === 'experiment')?.waitingForWorker, null);
   const shown = await showExperiment(
     p.db.orm,
     p.registry,
@@ -223,7 +223,7 @@ test("a module's task queue: its jobs wait while no worker serves the queue, the
     data.experiments[0]!,
     waits,
   );
-  assert.match(shown.modules.find((m) => m.module === 'queued')?.waiting ?? '', /waiting for a worker/);
+  assert.match(shown.modules.find((m) => m.module === 'queued')?.waitingForWorker ?? '', /waiting for a worker/);
   const waiting = await jobsOf('queued');
   assert.ok(
     waiting.every((j) => j.status !== 'succeeded' && j.status !== 'failed'),

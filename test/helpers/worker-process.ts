@@ -63,6 +63,8 @@ export function workerEnvironment(o: WorkerProcessOptions): Record<string, strin
     MPCTL_HEALTH_PORT: '0',
     MPCTL_SHUTDOWN_GRACE_SECONDS: String(o.shutdownGraceSeconds ?? 5),
     MPCTL_MAX_CONCURRENT_ACTIVITIES: String(o.concurrency ?? 2),
+    // Fixtures are written moments before the update; compose's default is 60 s.
+    MPCTL_SETTLE_SECONDS: '0',
   };
 }
 

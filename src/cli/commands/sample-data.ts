@@ -4,7 +4,11 @@ import { Flags } from '@oclif/core';
 import { CONFIG_FILE_NAME, saveDataRoots } from '../../config/config.js';
 import type { RiseShapes } from '../../sample-data/physiology/index.js';
 import { writeSampleData, type SampleDataSummary } from '../../sample-data/write-sample-data.js';
+import { backdate } from '../../sample-data/backdate.js';
+import { sliceOf } from '../../workflow-safe/job-ids.js';
 import { MpctlCommand } from '../base-command.js';
+
+const HOUR_MS = 3_600_000;
 
 export default class SampleData extends MpctlCommand<typeof SampleData> {
   static override summary =
@@ -47,6 +51,12 @@ export default class SampleData extends MpctlCommand<typeof SampleData> {
       description:
         'Membrane τ range in ms drawn per cell, LO-HI (e.g. 20-40 for slow cells; default: τ = R·C, about 5–36 ms)',
     }),
+    settled: Flags.boolean({
+      description:
+        'Date the files an hour back, as finished recordings, so updates plan them without waiting for the settle time (--no-settled keeps the write time)',
+      default: true,
+      allowNo: true,
+    }),
     seed: Flags.integer({
       description: 'Random seed (each site is simulated with its own seed derived from it)',
       default: 1,
@@ -69,6 +79,8 @@ export default class SampleData extends MpctlCommand<typeof SampleData> {
       testPulseGap: this.testPulseGap(),
       membraneTau: this.membraneTau(),
     });
+    if (this.flags.settled)
+      for (const slice of new Set(summary.experiments.map(sliceOf))) backdate(path.join(out, slice), HOUR_MS);
     this.say(
       `wrote ${summary.experiments.length} experiments in ${summary.slices} slices to ${out} (${summary.connections} connections among ${summary.pairs} ordered pairs; ground truth in ${summary.truthDir})`,
     );

@@ -15,15 +15,15 @@ External modules whose folder has gone are listed as removed with the rows they 
     const config = this.settings();
     const registry = loadModules(config).registry;
     const waits = await queueWaits(config, registry);
-    const view = await withOrm(config, (orm) => moduleStatus(orm, registry, config.dataRoots, waits));
+    const view = await withOrm(config, (orm) => moduleStatus(orm, registry, config.dataRoots, waits, config.settle));
     this.say(
       table(
         ['module', 'succeeded', 'failed', 'ready', 'running', 'skipped'],
         view.modules.map((m) => [m.module, m.succeeded, m.failed, m.ready, m.running, m.skipped]),
       ),
     );
-    for (const m of view.modules.filter((m) => m.waiting))
-      this.say(`${m.module}: ${m.waiting} (start one: mpctl worker --task-queue ${waits.byModule[m.module]})`);
+    for (const m of view.modules.filter((m) => m.waitingForWorker))
+      this.say(`${m.module}: ${m.waitingForWorker} (start one: mpctl worker --task-queue ${waits.byModule[m.module]})`);
     if (view.queuesUnknown) this.say(view.queuesUnknown);
     if (view.removed.length) {
       this.say('\nremoved modules (their folder has gone; the data stays until `mpctl drop NAME --yes`):');
@@ -42,6 +42,11 @@ External modules whose folder has gone are listed as removed with the rows they 
         ),
       );
     }
+    const { waiting } = view;
+    if (waiting.incomplete + waiting.settling > 0)
+      this.say(
+        `\nWaiting: ${waiting.incomplete} incomplete (no pipettes.yml yet), ${waiting.settling} settling (files still changing); see mpctl update --dry-run`,
+      );
     return view;
   }
 }

@@ -8,6 +8,8 @@ import { startStack } from '../../stack/supervisor.js';
 import { sleep } from '../../util/wait.js';
 import { MpctlCommand } from '../base-command.js';
 import { stackInfo, type StackInfo } from '../stack-info.js';
+import { createSchedule, DEFAULT_SCHEDULE_ID } from '../../temporal/schedules.js';
+import { withClient } from '../schedule-client.js';
 
 const binPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../bin/run.js');
 
@@ -22,9 +24,16 @@ The Temporal CLI comes from TEMPORAL_CLI_PATH, else \`temporal\` on PATH, else i
       command: '<%= config.bin %> <%= command.id %> --detach',
     },
     { description: 'Run in the foreground until Ctrl-C', command: '<%= config.bin %> <%= command.id %>' },
+    {
+      description: 'Start in the background with a schedule that updates every 5 minutes',
+      command: '<%= config.bin %> <%= command.id %> --detach --schedule 5m',
+    },
   ];
   static override flags = {
     detach: Flags.boolean({ char: 'd', description: 'Run in the background; return once the stack is ready' }),
+    schedule: Flags.string({
+      description: `Also create the schedule "${DEFAULT_SCHEDULE_ID}" updating everything every DURATION (kept if it exists)`,
+    }),
   };
 
   async run(): Promise<StackInfo> {
@@ -32,9 +41,14 @@ The Temporal CLI comes from TEMPORAL_CLI_PATH, else \`temporal\` on PATH, else i
     const running = readStackState(config.home);
     if (running) {
       this.say(`The stack in ${config.home} is already running (pid ${running.supervisorPid}).`);
+      await this.ensureSchedule();
       return stackInfo(running);
     }
-    if (this.flags.detach) return this.detach(config.home);
+    if (this.flags.detach) {
+      const info = await this.detach(config.home);
+      await this.ensureSchedule();
+      return info;
+    }
     const stack = await startStack({
       home: config.home,
       dataRoots: config.dataRoots,
@@ -43,6 +57,7 @@ The Temporal CLI comes from TEMPORAL_CLI_PATH, else \`temporal\` on PATH, else i
       log: (line) => this.say(`· ${line}`),
     });
     this.printReady(stack.state);
+    await this.ensureSchedule();
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
@@ -79,6 +94,32 @@ The Temporal CLI comes from TEMPORAL_CLI_PATH, else \`temporal\` on PATH, else i
     }
     const tail = fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-15).join('\n');
     this.error(`the stack did not start; last lines of ${logFile}:\n${tail}`, { exit: 1 });
+  }
+
+  /** `--schedule`: the stack's own schedule, created once (its Temporal state persists across down/up). */
+  private async ensureSchedule(): Promise<void> {
+    const every = this.flags.schedule;
+    if (!every) return;
+    const config = this.settings();
+    const created = await withClient(config, (client) =>
+      createSchedule(
+        client,
+        config,
+        {
+          id: DEFAULT_SCHEDULE_ID,
+          every,
+          overlap: 'skip',
+          catchupWindow: '1h',
+          update: { selection: ['all'], parallel: 4 },
+        },
+        true,
+      ),
+    );
+    this.say(
+      created
+        ? `schedule ${DEFAULT_SCHEDULE_ID} created: an update every ${every} (mpctl schedule list)`
+        : `schedule ${DEFAULT_SCHEDULE_ID} exists; left as it is (mpctl schedule describe)`,
+    );
   }
 
   private passThroughFlags(): string[] {

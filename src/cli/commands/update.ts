@@ -13,7 +13,7 @@ import { ProgressView } from '../progress-view.js';
 import { table } from '../table.js';
 
 type UpdateOutput =
-  | { jobs: UpdatePlan['jobs']; notReady: UpdatePlan['notReady']; warnings: string[] }
+  | { jobs: UpdatePlan['jobs']; notReady: UpdatePlan['notReady']; waiting: UpdatePlan['waiting']; warnings: string[] }
   | { updateId: string; workflowId: string; uiUrl?: string }
   | UpdateProgress;
 
@@ -95,7 +95,9 @@ parameters, raw files or upstream results changed, or (with --retry) it failed. 
     if (this.flags['dry-run']) {
       // Refuses a changed table declaration without a version bump here too, and changes nothing.
       await syncExternalTables(requireDatabaseUrl(config), manifests, { dryRun: true });
-      const plan = await withOrm(config, (orm) => planUpdate({ orm, registry, dataRoots: config.dataRoots }, request));
+      const plan = await withOrm(config, (orm) =>
+        planUpdate({ orm, registry, dataRoots: config.dataRoots, settle: config.settle }, request),
+      );
       plan.warnings.forEach((w) => this.warn(w));
       this.say(
         plan.jobs.length
@@ -105,8 +107,15 @@ parameters, raw files or upstream results changed, or (with --retry) it failed. 
             )
           : 'Nothing to do: every selected job is up to date.',
       );
+      if (plan.waiting.length)
+        this.say(
+          `\nWaiting (not planned yet):\n${table(
+            ['job', 'reason', 'detail'],
+            plan.waiting.map((w) => [w.jobId, w.reason, w.detail]),
+          )}`,
+        );
       this.say(`\n${plan.jobs.length} job(s) would run.${this.notReadyNote(plan)}`);
-      return { jobs: plan.jobs, notReady: plan.notReady, warnings: plan.warnings };
+      return { jobs: plan.jobs, notReady: plan.notReady, waiting: plan.waiting, warnings: plan.warnings };
     }
 
     const updateId = newUpdateId();

@@ -118,6 +118,8 @@ helm.sh/hook-delete-policy: before-hook-creation
   value: {{ .Values.temporal.taskQueue | quote }}
 - name: MPCTL_HOME
   value: /tmp/mpctl
+- name: MPCTL_SETTLE_SECONDS
+  value: {{ .Values.settleSeconds | quote }}
 {{- if .Values.temporal.tls.enabled }}
 - name: TEMPORAL_TLS
   value: "true"

@@ -23,12 +23,13 @@ export default class ShowExperiment extends MpctlCommand<typeof ShowExperiment> 
     const waits = await queueWaits(config, registry);
     const view = await withOrm(config, (orm) => showExperiment(orm, registry, config, this.args.id, waits));
     this.say(`experiment ${view.experimentId}${view.uiUrl ? `\nhistory: ${view.uiUrl}` : ''}\n`);
+    if (view.waiting) this.say(`waiting: ${view.waiting.reason} · ${view.waiting.detail}\n`);
     this.say(
       table(
         ['module', 'status', 'would run', 'duration', 'finished'],
         view.modules.map((m) => [
           m.module,
-          m.waiting ? `${m.status} (${m.waiting})` : m.status,
+          m.waitingForWorker ? `${m.status} (${m.waitingForWorker})` : m.status,
           m.ready ?? '-',
           m.durationMs === null ? '-' : `${(m.durationMs / 1000).toFixed(1)}s`,
           m.finishedAt ?? '-',
