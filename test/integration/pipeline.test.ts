@@ -81,7 +81,9 @@ describe('walking pipeline on a real Temporal server and PostgreSQL', () => {
 
   it('a new module version marks that module code-changed, nothing upstream', async () => {
     await pipeline.useModules(
-      pipelineModules.map((m) => (m.name === 'experiment' ? { ...experimentModule, version: '2' } : m)),
+      pipelineModules.map((m) =>
+        m.name === 'experiment' ? { ...experimentModule, version: `${experimentModule.version}.next` } : m,
+      ),
     );
     const jobs = (await plan()).jobs;
     assert.deepEqual(
