@@ -49,6 +49,9 @@ export interface RunningWorker {
   shutdown(): void;
 }
 
+/** How often a worker that serves every queue looks for queues that modules added since. */
+const QUEUE_CHECK_MS = 5_000;
+
 /** How long after the grace time a shutdown stops waiting for jobs that did not give up. */
 export const FORCED_SHUTDOWN_AFTER_GRACE_SECONDS = 15;
 
@@ -84,27 +87,55 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
   });
   const connection = await connectWorker(config);
   const queues = servedQueues(config.taskQueue, settings.taskQueues, modules.registry.ordered);
-  const workers = await Promise.all(
-    queues.map((taskQueue) =>
-      Worker.create({
-        connection,
-        namespace: config.namespace,
-        taskQueue,
-        identity: WORKER_IDENTITY,
-        // Every queue of one process is one deployment version, so a pinned run's activities stay on its build.
-        workerDeploymentOptions: deploymentOptions,
-        // Workflows run on mpctl's queue only; a module's own queue carries its activities.
-        ...(taskQueue === config.taskQueue ? workflowCode() : {}),
-        activities,
-        maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities,
-        maxConcurrentWorkflowTaskExecutions: settings.maxConcurrentWorkflowTasks,
-        shutdownGraceTime: `${settings.shutdownGraceSeconds} seconds`,
-        // A job that ignores its cancellation (stuck in a driver, say) must not keep the worker
-        // alive: past this the worker gives up and exits; Temporal retries the job elsewhere.
-        shutdownForceTime: `${settings.shutdownGraceSeconds + FORCED_SHUTDOWN_AFTER_GRACE_SECONDS} seconds`,
-      }),
-    ),
-  );
+  const createFor = (taskQueue: string) =>
+    Worker.create({
+      connection,
+      namespace: config.namespace,
+      taskQueue,
+      identity: WORKER_IDENTITY,
+      // Every queue of one process is one deployment version, so a pinned run's activities stay on its build.
+      workerDeploymentOptions: deploymentOptions,
+      // Workflows run on mpctl's queue only; a module's own queue carries its activities.
+      ...(taskQueue === config.taskQueue ? workflowCode() : {}),
+      activities,
+      maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities,
+      maxConcurrentWorkflowTaskExecutions: settings.maxConcurrentWorkflowTasks,
+      shutdownGraceTime: `${settings.shutdownGraceSeconds} seconds`,
+      // A job that ignores its cancellation (stuck in a driver, say) must not keep the worker
+      // alive: past this the worker gives up and exits; Temporal retries the job elsewhere.
+      shutdownForceTime: `${settings.shutdownGraceSeconds + FORCED_SHUTDOWN_AFTER_GRACE_SECONDS} seconds`,
+    });
+  const workers = await Promise.all(queues.map(createFor));
+  const runs: Promise<void>[] = [];
+  let running = false;
+  let stopping = false;
+  // A worker serving every queue (no --task-queue) also serves a queue that a module added while it
+  // runs names: modules are picked up without a restart, so their queues must be too.
+  const watchQueues = settings.taskQueues?.length
+    ? undefined
+    : setInterval(() => {
+        let wanted: string[];
+        try {
+          wanted = servedQueues(config.taskQueue, undefined, modules.registry.ordered);
+        } catch {
+          return; // a manifest that became bad: the update that plans it reports the error
+        }
+        for (const taskQueue of wanted.filter((q) => !queues.includes(q))) {
+          queues.push(taskQueue);
+          void createFor(taskQueue).then(
+            (added) => {
+              workers.push(added);
+              if (stopping) return;
+              if (running) runs.push(added.run());
+            },
+            (error: Error) => {
+              queues.splice(queues.indexOf(taskQueue), 1);
+              console.error(`cannot serve task queue "${taskQueue}": ${error.message}`);
+            },
+          );
+        }
+      }, QUEUE_CHECK_MS);
+  watchQueues?.unref();
   const worker = workers[0]!;
   let server: http.Server | undefined;
   if (settings.healthPort !== undefined) {
@@ -126,9 +157,16 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
     orm,
     healthUrl: address && typeof address === 'object' ? `http://127.0.0.1:${address.port}` : undefined,
     async run() {
+      running = true;
+      runs.push(...workers.map((w) => w.run()));
       try {
-        await Promise.all(workers.map((w) => w.run()));
+        // Queues added while running join `runs`; wait until no new one came in meanwhile.
+        for (let seen = 0; seen < runs.length;) {
+          seen = runs.length;
+          await Promise.all(runs.slice());
+        }
       } finally {
+        clearInterval(watchQueues);
         server?.close();
         await connection.close();
         await client.connection.close();
@@ -137,7 +175,11 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
     },
     taskQueues: queues,
     version,
-    shutdown: () => workers.forEach((w) => w.shutdown()),
+    shutdown: () => {
+      stopping = true;
+      clearInterval(watchQueues);
+      workers.forEach((w) => w.shutdown());
+    },
   };
 }
 
