@@ -24,6 +24,8 @@ export interface ActivityDeps {
   orm: Orm;
   registry: ModuleRegistry;
   dataRoots: string[];
+  /** Where external modules' files are kept (a removed module's are dropped from there). */
+  resultsRoot?: string;
   /** Brings external modules' tables in line with their manifests before an update plans. */
   prepareModules?: () => Promise<void>;
   /** For activities that act on other workflows (a drop cancels running experiments first). */
