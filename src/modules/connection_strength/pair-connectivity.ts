@@ -71,8 +71,12 @@ export interface PulseAverage {
   fit: Float64Array | null;
 }
 
-/** The fit's model choices (defaults: fitted onset exponent, shared baseline relaxation); the bench ablates them. */
-export type FitOptions = Pick<PspFitInput, 'onsetExponent' | 'baselineDrift'>;
+/**
+ * The fit's model choices (defaults: fitted onset exponent, shared baseline relaxation); the
+ * bench ablates them. `clampMode` 'vc' reads the responses as currents: inward (negative) is
+ * excitatory, and the baseline has no membrane relaxation to model.
+ */
+export type FitOptions = Pick<PspFitInput, 'onsetExponent' | 'baselineDrift'> & { clampMode?: 'ic' | 'vc' };
 
 function fgBg(fg: number[], bg: number[]): FgBgStats {
   return {
@@ -115,8 +119,12 @@ export function analyzePair(
     if (a.length < 2) continue;
     signEvidence += Math.sign(mean(a) - mean(b)) * pEvidence(ksTwoSample(a, b).p);
   }
+  const vc = fitOptions.clampMode === 'vc';
+  // In voltage clamp an excitatory synapse gives an inward (negative) current: flip the vote (aisynphys does too).
+  if (vc) signEvidence = -signEvidence;
   const synapseType = signEvidence >= 0 ? 'ex' : 'in';
-  const ex = synapseType === 'ex';
+  // The deflection to measure: up for an EPSP or an IPSC, down for an IPSP or an EPSC.
+  const ex = (synapseType === 'ex') !== vc;
   const amp = fgBg(
     fgOf((s) => (ex ? s.posAmp : s.negAmp)),
     bgOf((s) => (ex ? s.posAmp : s.negAmp)),
@@ -132,7 +140,12 @@ export function analyzePair(
   const decMeanFg = fgOf((s) => s.decMeanAmp);
   const decMeanBg = bgOf((s) => s.decMeanAmp);
   const decMean = fgBg(decMeanFg, decMeanBg);
-  const { fit, averageResponse, averageResponseT0, averages } = fitTrain(used, rate, fitOptions);
+  const { clampMode: _mode, ...modelOptions } = fitOptions;
+  const { fit, averageResponse, averageResponseT0, averages } = fitTrain(
+    used,
+    rate,
+    vc ? { baselineDrift: false, ...modelOptions } : modelOptions,
+  );
   return {
     nResponses: used.length,
     nBackground: paired.length,
@@ -200,7 +213,7 @@ function commonProtocol(responses: PairResponse[]): PairResponse[] {
 function fitTrain(
   all: PairResponse[],
   rate: number,
-  fitOptions: FitOptions,
+  fitOptions: Omit<FitOptions, 'clampMode'>,
 ): Pick<PairConnectivity, 'fit' | 'averageResponse' | 'averageResponseT0' | 'averages'> {
   const used = commonProtocol(all);
   const byPulse = new Map<number, PairResponse[]>();
