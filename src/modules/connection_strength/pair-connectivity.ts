@@ -145,6 +145,9 @@ export function analyzePair(
     used,
     rate,
     vc ? { baselineDrift: false, ...modelOptions } : modelOptions,
+    // Currents (~1e-11 A) fitted in nA: the simplex's stopping rule (relative, with an absolute
+    // floor of 1e-10) would otherwise stop at the grid, its SSE being ~1e-22.
+    vc ? 1e9 : 1,
   );
   return {
     nResponses: used.length,
@@ -214,6 +217,7 @@ function fitTrain(
   all: PairResponse[],
   rate: number,
   fitOptions: Omit<FitOptions, 'clampMode'>,
+  scale = 1,
 ): Pick<PairConnectivity, 'fit' | 'averageResponse' | 'averageResponseT0' | 'averages'> {
   const used = commonProtocol(all);
   const byPulse = new Map<number, PairResponse[]>();
@@ -236,7 +240,7 @@ function fitTrain(
     const start = mean(rs.map((r) => r.windowStart));
     const spike = mean(rs.map((r) => r.spikeTime));
     // Free baselines per segment: fixing the first to its float-mode baseline measured worse (noisy 10 ms estimate).
-    segments.push({ start, data: avg });
+    segments.push({ start, data: scale === 1 ? avg : avg.map((x) => x * scale) });
     events.push({ time: spike, group });
     averages.push({ pulseNumber: k, start, spikeTime: spike, nAveraged: rs.length, data: avg, fit: null });
     if (group === 0) {
@@ -246,8 +250,20 @@ function fitTrain(
   });
   if (segments.length === 0) return { fit: null, averageResponse, averageResponseT0, averages };
   const input = { rate, segments, events, nGroups: pulseNumbers.length, ...fitOptions };
-  const fit = fitPsp(input);
-  fitCurves(input, fit).forEach((curve, i) => (averages[i]!.fit = curve));
+  const scaled = fitPsp(input);
+  fitCurves(input, scaled).forEach(
+    (curve, i) => (averages[i]!.fit = scale === 1 ? curve : curve.map((x) => x / scale)),
+  );
+  const fit =
+    scale === 1
+      ? scaled
+      : {
+          ...scaled,
+          amplitudes: scaled.amplitudes.map((a) => a / scale),
+          baselines: scaled.baselines.map((b) => b / scale),
+          drift: { ...scaled.drift, amplitude: scaled.drift.amplitude / scale },
+          residualSd: scaled.residualSd / scale,
+        };
   return { fit: { ...fit, amplitude: fit.amplitudes[0]! }, averageResponse, averageResponseT0, averages };
 }
 
