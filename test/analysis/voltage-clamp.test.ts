@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { analyzeSweep } from '../../src/analysis/analyze-sweep.js';
 import { validate, type PairPrediction, type PairTruthLike } from '../../src/analysis/validation.js';
+import { vcRecordingQc } from '../../src/analysis/voltage-clamp.js';
 import { analyzePair } from '../../src/modules/connection_strength/pair-connectivity.js';
 import { simulateSite, type SimulatedSite } from '../../src/sample-data/physiology/index.js';
 import { siteResponses, type SiteSweepInput } from '../helpers/site-analysis.js';
@@ -80,4 +82,49 @@ test('analysed as voltage clamp, the PSC figures meet the current-clamp targets'
   assert.ok(v.synapseTypeAccuracy >= 0.95, `type accuracy ${v.synapseTypeAccuracy}`);
   assert.ok(v.medianRelativeAmplitudeError <= 0.15, `amplitude error ${v.medianRelativeAmplitudeError}`);
   assert.ok(v.medianLatencyError <= 0.3e-3, `latency error ${v.medianLatencyError}`);
+});
+
+test('a VC recording gets VC QC: holding potential and current, access from the test pulse, no stimulus pulses', () => {
+  const site = simulateSite({ cells: 4, seed: 9, voltageClampSweeps: 4 });
+  const [sweep] = vcSweeps(site, true);
+  const result = analyzeSweep('e', sweep!);
+  const driven = site.sweeps.find((s) => s.sweepNumber === sweep!.sweepNumber)!.preCell;
+  assert.deepEqual(
+    [...new Set(result.stimPulses.map((p) => p.key))],
+    [`electrode_${driven}`],
+    'only the current-clamp channel is a presynaptic drive',
+  );
+  for (const r of result.recordings) {
+    const cell = Number(r.key.split('_')[1]);
+    if (cell === driven) {
+      assert.equal(r.voltageClamp, undefined);
+      continue;
+    }
+    const truth = site.truth.voltageClamp!.cells[cell]!;
+    assert.ok(r.qcPass, `${r.key}: ${r.qcReasons.join(', ')}`);
+    assert.ok(Math.abs(r.baselinePotential + 0.07) < 1e-6, 'baseline potential is the holding command');
+    const vc = r.voltageClamp!;
+    assert.ok(Math.abs(vc.baselineCurrent - truth.holdingCurrent) < 3 * truth.noiseSd, `holding ${vc.baselineCurrent}`);
+    assert.ok(r.noiseSd < 3 * truth.noiseSd && r.noiseSd > 0.3 * truth.noiseSd, `noise ${r.noiseSd} A`);
+    const ra = vc.testPulse!.accessResistance;
+    assert.ok(
+      Math.abs(ra - truth.accessResistance) < 0.2 * truth.accessResistance,
+      `access ${ra} vs ${truth.accessResistance}`,
+    );
+  }
+  // Every window onto a clamped cell is judged in pA, not mV: its QC passes where current-clamp QC could not.
+  const onVc = result.responses.filter((r) => r.post !== `electrode_${driven}`);
+  assert.ok(onVc.length > 0 && onVc.every((r) => r.qc.exPass), onVc.map((r) => r.qc.reasons).join('; '));
+});
+
+test('VC recording QC fails on the VC limits', () => {
+  const quiet = [{ start: 0, stop: 400 }];
+  const big = new Float64Array(1000).fill(-900e-12);
+  assert.match(vcRecordingQc(big, new Float64Array(1000).fill(-0.07), quiet, null).reasons.join(), /holding current/);
+  const leaky = vcRecordingQc(new Float64Array(1000).fill(-10e-12), new Float64Array(1000).fill(-0.07), quiet, {
+    accessResistance: 60e6,
+    inputResistance: 150e6,
+  });
+  assert.match(leaky.reasons.join(), /access resistance/);
+  assert.equal(leaky.pass, false);
 });
