@@ -6,11 +6,19 @@ import { responseQc, type ResponseQc, type ResponseQcOptions } from './response-
 import { detectEvokedSpike, type EvokedSpike } from './spike-detection.js';
 import { findSquarePulses, stimPulsesOf, testPulseOf, type SquarePulse } from './square-pulses.js';
 import { quietChunks, responseWindow, type Window } from './windows.js';
+import { fitVcTestPulse, VC_MEASURE, vcRecordingQc, vcResponseQc, type VcTestPulse } from './voltage-clamp.js';
 
 /** One sweep's channels as plain arrays (SI units), e.g. read from NWB. */
 export interface SweepInput {
   sweepNumber: number;
-  channels: { key: string; rate: number; command: ArrayLike<number>; response: ArrayLike<number> }[];
+  channels: {
+    key: string;
+    rate: number;
+    command: ArrayLike<number>;
+    response: ArrayLike<number>;
+    /** 'vc': command in V, response in A. Absent = current clamp. */
+    clampMode?: string;
+  }[];
 }
 
 export interface RecordingResult {
@@ -22,6 +30,8 @@ export interface RecordingResult {
   qcPass: boolean;
   qcReasons: string[];
   testPulse: TestPulseFit | null;
+  /** Voltage clamp only: holding command (V), quiet current (A, `noiseSd` is then A too) and the step's resistances. */
+  voltageClamp?: { holdingPotential: number; baselineCurrent: number; testPulse: VcTestPulse | null };
 }
 
 export interface StimPulseResult {
@@ -73,11 +83,14 @@ export function analyzeSweep(
   qcOptions: ResponseQcOptions = {},
 ): SweepAnalysis {
   const channels = sweep.channels.map((c) => {
-    const all = findSquarePulses(c.command);
-    const pulses = stimPulsesOf(all, c.rate);
+    const vc = c.clampMode === 'vc';
+    // A voltage-clamp command is steps in V (holding, test pulse): never a presynaptic drive.
+    const all = findSquarePulses(c.command, vc ? 1e-6 : undefined);
+    const pulses = vc ? [] : stimPulsesOf(all, c.rate);
     const testPulse = testPulseOf(all);
     return {
       ...c,
+      vc,
       pulses,
       testPulse,
       spikes: pulses.map((p, k) => detectEvokedSpike(c.response, c.rate, p, pulses[k + 1]?.start)),
@@ -89,6 +102,22 @@ export function analyzeSweep(
   const length = Math.min(...channels.map((c) => c.response.length));
   const quiet = channels.length ? quietChunks(busy, length, channels[0]!.rate) : [];
   const recordings: RecordingResult[] = channels.map((c) => {
+    if (c.vc) {
+      const tp = c.testPulse ? fitVcTestPulse(c.response, c.rate, c.testPulse) : null;
+      const qc = vcRecordingQc(c.response, c.command, quiet, tp);
+      return {
+        key: c.key,
+        rate: c.rate,
+        nSamples: c.response.length,
+        // aisynphys' convention: a VC recording's baseline potential is its holding command.
+        baselinePotential: qc.holdingPotential,
+        noiseSd: qc.noiseSd,
+        qcPass: qc.pass,
+        qcReasons: qc.reasons,
+        testPulse: null,
+        voltageClamp: { holdingPotential: qc.holdingPotential, baselineCurrent: qc.baselineCurrent, testPulse: tp },
+      };
+    }
     const qc = recordingQc(c.response, quiet);
     return {
       key: c.key,
@@ -128,14 +157,27 @@ export function analyzeSweep(
         const spike = pre.spikes[k]!;
         const window = responseWindow(pre.pulses, k, rate, post.response.length);
         const data = view(post.response, window.start, window.stop);
+        const measure = post.vc ? VC_MEASURE : {};
         const strength = measureResponse(
           data,
           rate,
           pulse.start - window.start,
           spike.maxSlopeTime - window.start / rate,
+          measure,
         );
         const previousDt = k > 0 ? (pulse.start - pre.pulses[k - 1]!.start) / rate : Infinity;
-        const qc = responseQc(data, rate, strength.baseline, true, previousDt, recordings[j]!.qcPass, qcOptions);
+        const qc = post.vc
+          ? vcResponseQc(
+              data,
+              rate,
+              strength.baseline,
+              recordings[j]!.baselinePotential,
+              true,
+              previousDt,
+              recordings[j]!.qcPass,
+              qcOptions,
+            )
+          : responseQc(data, rate, strength.baseline, true, previousDt, recordings[j]!.qcPass, qcOptions);
         const chunk = chunkOf[n]!;
         const baseline =
           chunk >= 0
@@ -144,6 +186,7 @@ export function analyzeSweep(
                 rate,
                 Math.round(SNIPPET_PRE * rate),
                 SNIPPET_PRE + (spike.maxSlopeTime - pulse.start / rate),
+                measure,
               )
             : null;
         responses.push({

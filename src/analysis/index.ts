@@ -11,5 +11,6 @@ export * from './intrinsic.js';
 export * from './psp-model.js';
 export * from './psp-fit.js';
 export { nelderMead } from './nelder-mead.js';
+export * from './voltage-clamp.js';
 export * from './analyze-sweep.js';
 export * from './validation.js';

@@ -28,6 +28,8 @@ export interface MeasureOptions {
   peakWindow?: [number, number];
   deconvolutionTau?: number;
   lowpass?: number;
+  /** Matched-filter kinetics (s); default the generic PSP (latency 1.75 ms, rise 2 ms, decay 20 ms). Voltage clamp uses a PSC's. */
+  template?: { latency: number; riseTime: number; decayTau: number };
 }
 
 /**
@@ -81,14 +83,28 @@ export function measureResponse(
     decNegAmp: dMin,
     decMeanAmp: d1 > d0 ? dSum / (d1 - d0) : 0,
     crosstalk: Number.isFinite(crosstalk) ? crosstalk : 0,
-    templateAmp: templateAmplitude(data, rate, spikeTime),
+    templateAmp: opts.template
+      ? templateAmplitude(
+          data,
+          rate,
+          spikeTime,
+          pspShape(opts.template.riseTime, opts.template.decayTau),
+          opts.template.latency,
+        )
+      : templateAmplitude(data, rate, spikeTime),
   };
 }
 
 const TEMPLATE = pspShape(2e-3, 20e-3);
 
 /** LS solve of y = b0 + b1·t + a·k(t − 1.75 ms) around the spike; returns a. */
-export function templateAmplitude(data: ArrayLike<number>, rate: number, spikeTime: number): number {
+export function templateAmplitude(
+  data: ArrayLike<number>,
+  rate: number,
+  spikeTime: number,
+  template = TEMPLATE,
+  latency = 1.75e-3,
+): number {
   const i0 = Math.max(0, Math.round((spikeTime - 0.004) * rate));
   const i1 = Math.min(data.length, Math.round((spikeTime + 0.008) * rate));
   // Accumulate the 3×3 normal equations.
@@ -103,7 +119,7 @@ export function templateAmplitude(data: ArrayLike<number>, rate: number, spikeTi
     y2 = 0;
   for (let i = i0; i < i1; i++) {
     const t = i / rate - spikeTime;
-    const k = pspValue(TEMPLATE, t - 1.75e-3);
+    const k = pspValue(template, t - latency);
     const y = data[i]!;
     s00 += 1;
     s01 += t;

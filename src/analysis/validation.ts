@@ -17,6 +17,11 @@ export interface PairTruthLike {
   synapseType: 'ex' | 'in' | null;
   amplitude: number | null;
   latency: number | null;
+  /**
+   * What `minAmplitude` is compared with, when it is not `amplitude`: voltage clamp scores PSC
+   * amplitudes (A) over the connections whose PSP (V) reaches the current-clamp threshold.
+   */
+  selectionAmplitude?: number | null;
 }
 
 export interface ValidationReport {
@@ -57,7 +62,8 @@ export function validate(
     (t.connected ? pos : neg).push(Number.isFinite(score) ? score : -Infinity);
     if (!t.connected) continue;
     if (p?.synapseType === t.synapseType) typeOk++;
-    if (p?.amplitude != null && t.amplitude != null && Math.abs(t.amplitude) >= minAmplitude)
+    const size = t.selectionAmplitude === undefined ? t.amplitude : t.selectionAmplitude;
+    if (p?.amplitude != null && t.amplitude != null && size != null && Math.abs(size) >= minAmplitude)
       ampErr.push(Math.abs(p.amplitude - t.amplitude) / Math.abs(t.amplitude));
     if (p?.latency != null && t.latency != null) latErr.push(Math.abs(p.latency - t.latency));
   }

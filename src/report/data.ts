@@ -187,7 +187,7 @@ export async function loadReportData(
   const qc = await query<RecordingQc>(
     em,
     sql`SELECT experiment_id AS experiment, count(*)::int AS recordings, count(*) FILTER (WHERE qc_pass)::int AS passed,
-      avg(noise_sd) AS "meanNoiseSd" FROM recording
+      avg(noise_sd) FILTER (WHERE clamp_mode = 'ic') AS "meanNoiseSd" FROM recording
       WHERE ${filter}::text[] IS NULL OR experiment_id = ANY(${filter}::text[]) GROUP BY experiment_id`,
   );
   const hasDynamics = (await existingTables(em, ['dynamics'])).has('dynamics');

@@ -23,6 +23,8 @@ export interface SampleDataOptions {
   testPulseGap?: number | null;
   /** Membrane τ range (s) per cell instead of R·C; default none. */
   membraneTau?: [number, number] | null;
+  /** Sweeps per cell in which the other cells are held in voltage clamp at −70 mV; default 0 (none). */
+  voltageClampSweepsPerCell?: number;
   /** Write the NWB recordings (default true); metadata-only roots are for tests of the metadata modules. */
   nwb?: boolean;
 }

@@ -43,6 +43,7 @@ export async function writeSampleData(options: SampleDataOptions): Promise<Sampl
         riseShapes: options.riseShapes ?? 'smooth',
         testPulseGap: options.testPulseGap ?? null,
         membraneTau: options.membraneTau ?? null,
+        voltageClampSweeps: (options.voltageClampSweepsPerCell ?? 0) * options.cells,
       });
       await writeIcephysNwb(toNwbInput(sim), path.join(site.dir, site.nwbFile), {
         identifier: site.experimentId,
@@ -68,6 +69,10 @@ export async function writeSampleData(options: SampleDataOptions): Promise<Sampl
       ),
       trainStartMs: PROTOCOL.trainStart * 1e3,
       membraneTauMs: options.membraneTau ? options.membraneTau.map((t) => Number((t * 1e3).toFixed(3))) : null,
+      // Written only when asked for, so default truth stays byte-identical.
+      ...(options.voltageClampSweepsPerCell
+        ? { voltageClampSweepsPerCell: options.voltageClampSweepsPerCell, holdingPotentialMv: -70 }
+        : {}),
     },
   });
   write('pairs.json', pairs);

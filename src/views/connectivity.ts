@@ -51,7 +51,7 @@ export interface PairRow {
   fit_latency: number | null;
 }
 
-/** Every ordered pair with its QC-passed spike counts and detection result. */
+/** Every ordered pair with its QC-passed current-clamp response counts and (current-clamp) detection result: the modes are not mixed. */
 export async function pairRows(orm: Orm, experimentIds?: string[]): Promise<PairRow[]> {
   const only = experimentIds?.length ? experimentIds : null;
   return query<PairRow>(
@@ -61,8 +61,9 @@ export async function pairRows(orm: Orm, experimentIds?: string[]): Promise<Pair
         pre.cre_type AS pre_cre, post.cre_type AS post_cre,
         coalesce(pr.n_ex, 0) AS n_ex, coalesce(pr.n_in, 0) AS n_in, cs.detection_score, cs.fit_amplitude, cs.fit_latency
       FROM pair p JOIN cell pre ON pre.id = p.pre_cell_id JOIN cell post ON post.id = p.post_cell_id
-      LEFT JOIN (SELECT pair_id, count(*) FILTER (WHERE ex_qc_pass) AS n_ex, count(*) FILTER (WHERE in_qc_pass) AS n_in
-        FROM pulse_response GROUP BY pair_id) pr ON pr.pair_id = p.id
+      LEFT JOIN (SELECT pr.pair_id, count(*) FILTER (WHERE pr.ex_qc_pass) AS n_ex, count(*) FILTER (WHERE pr.in_qc_pass) AS n_in
+        FROM pulse_response pr JOIN recording r ON r.id = pr.recording_id WHERE r.clamp_mode = 'ic'
+        GROUP BY pr.pair_id) pr ON pr.pair_id = p.id
       LEFT JOIN connection_strength cs ON cs.pair_id = p.id
       WHERE ${only}::text[] IS NULL OR p.experiment_id = ANY(${only}::text[])
       ORDER BY p.experiment_id, pre.ext_id, post.ext_id`,

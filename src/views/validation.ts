@@ -7,6 +7,7 @@ import { BadInputError } from '../errors/index.js';
 import type { PairTruthRecord } from '../sample-data/truth.js';
 import { validateDynamics, type DynamicsValidation } from './validation-dynamics.js';
 import { validateConnectivity, type ConnectivityValidation } from './connectivity-validation.js';
+import { validateVoltageClamp, type VoltageClampValidation } from './validation-vc.js';
 
 export interface ValidationSummary {
   truthDir: string;
@@ -27,6 +28,12 @@ export interface ValidationSummary {
   dynamics: DynamicsValidation | null;
   /** Connectivity by class against truth/connectivity.json; null for truth written before it existed. */
   connectivity: ConnectivityValidation | null;
+  /**
+   * The same detection, type, amplitude (A) and latency figures from the voltage-clamp results
+   * alone (connection_strength_vc); the figures above are current clamp only. Null when the
+   * truth has no voltage-clamp sweeps.
+   */
+  voltageClamp: VoltageClampValidation | null;
 }
 
 // Electrode names in the analysis' validate() are free-form keys: experiment and pipette make them unique across sites.
@@ -102,5 +109,6 @@ export async function validateAgainstTruth(
       truthDir,
       new Map(used.map((t) => [`${t.experiment_id}\u0001${t.pre_pipette}\u0001${t.post_pipette}`, t.connected])),
     ),
+    voltageClamp: await validateVoltageClamp(orm.em.fork(), used, minAmplitudeMv),
   };
 }

@@ -20,6 +20,7 @@ export default class SampleData extends MpctlCommand<typeof SampleData> {
     '<%= config.bin %> <%= command.id %> --out ./data --slices 3 --sites-per-slice 2 --cells 6 --seed 11',
     '<%= config.bin %> <%= command.id %> --cells 8 --sweeps 10 --connection-probability 0.4 --noise 1.5',
     '<%= config.bin %> <%= command.id %> --rise-shapes mixed --test-pulse-gap 10 --membrane-tau 20-40',
+    '<%= config.bin %> <%= command.id %> --voltage-clamp-sweeps 5',
   ];
   static override flags = {
     out: Flags.string({ char: 'o', description: 'Folder to write (becomes a data root)', default: 'data' }),
@@ -57,6 +58,12 @@ export default class SampleData extends MpctlCommand<typeof SampleData> {
       default: true,
       allowNo: true,
     }),
+    'voltage-clamp-sweeps': Flags.integer({
+      description:
+        'Sweeps per cell, after the current-clamp ones, in which the driven cell is in current clamp and the others are held in voltage clamp at −70 mV (NWB VoltageClampSeries, PSC truth in pairs.json `psc`) [default: 0, none]',
+      min: 0,
+      default: 0,
+    }),
     seed: Flags.integer({
       description: 'Random seed (each site is simulated with its own seed derived from it)',
       default: 1,
@@ -78,6 +85,7 @@ export default class SampleData extends MpctlCommand<typeof SampleData> {
       riseShapes: this.flags['rise-shapes'] as RiseShapes,
       testPulseGap: this.testPulseGap(),
       membraneTau: this.membraneTau(),
+      voltageClampSweepsPerCell: this.flags['voltage-clamp-sweeps'],
     });
     if (this.flags.settled)
       for (const slice of new Set(summary.experiments.map(sliceOf))) backdate(path.join(out, slice), HOUR_MS);

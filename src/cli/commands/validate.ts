@@ -43,6 +43,7 @@ export default class Validate extends MpctlCommand<typeof Validate> {
           ],
           ['median latency error', `${f(result.medianLatencyErrorMs, 3)} ms`, `${result.connections} true connections`],
           ...dynamicsRows(result.dynamics, f),
+          ...voltageClampRows(result.voltageClamp, min, f),
         ],
       ),
     );
@@ -56,6 +57,26 @@ export default class Validate extends MpctlCommand<typeof Validate> {
     if (result.missingPredictions) this.say(`${result.missingPredictions} true pairs have no connection_strength row`);
     return result;
   }
+}
+
+/** The same four figures from the voltage-clamp results alone, when the truth has VC sweeps. */
+function voltageClampRows(
+  v: ValidationSummary['voltageClamp'],
+  min: number,
+  f: (x: number, digits: number) => string,
+): string[][] {
+  if (!v) return [];
+  const over = `${v.connections} true connections`;
+  return [
+    ['voltage clamp: ROC AUC', f(v.rocAuc, 3), `${v.connections} connected / ${v.pairs} pairs`],
+    ['voltage clamp: synapse-type accuracy', f(v.synapseTypeAccuracy, 3), over],
+    [
+      `voltage clamp: median PSC amplitude error (PSP ≥ ${min} mV)`,
+      `${f(v.medianAmplitudeErrorPct, 1)} %`,
+      `${v.amplitudesCompared} connections`,
+    ],
+    ['voltage clamp: median latency error', `${f(v.medianLatencyErrorMs, 3)} ms`, over],
+  ];
 }
 
 /** The dynamics module's figures, or one row saying it has not run. */

@@ -75,3 +75,48 @@ export const AverageResponseSchema = defineEntity({
 
 export class AverageResponse extends AverageResponseSchema.class {}
 AverageResponseSchema.setClass(AverageResponse);
+
+/**
+ * Per ordered pair, from its voltage-clamp responses only (post cell held in VC): the same
+ * statistics and fit as `connection_strength`, in amperes (signed: an EPSC is negative), with
+ * the holding potential and current the responses were recorded at. Kept apart from current
+ * clamp so no average or statistic mixes the two. A row only for pairs with VC responses.
+ * Owned by `connection_strength`.
+ */
+export const ConnectionStrengthVcSchema = defineEntity({
+  name: 'ConnectionStrengthVc',
+  tableName: 'connection_strength_vc',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    experiment: () => p.manyToOne(Experiment).index(),
+    pair: () => p.manyToOne(Pair).unique(),
+    synapseType: p.string().length(4).nullable(),
+    detectionScore: p.double().nullable(),
+    signEvidence: p.double().nullable(),
+    nSamples: p.integer(),
+    nBackground: p.integer(),
+    /** Mean holding potential (V) and quiet holding current (A) of the post recordings used. */
+    holdingPotential: p.double().nullable(),
+    holdingCurrent: p.double().nullable(),
+    ampMean: p.double().nullable(),
+    ampStdev: p.double().nullable(),
+    bgAmpMean: p.double().nullable(),
+    bgAmpStdev: p.double().nullable(),
+    ampTtestP: p.double().nullable(),
+    ampKsP: p.double().nullable(),
+    latencyMean: p.double().nullable(),
+    latencyStdev: p.double().nullable(),
+    decAmpMean: p.double().nullable(),
+    bgDecAmpMean: p.double().nullable(),
+    /** Fit of the averaged VC train: first-pulse PSC amplitude (A), onset latency, rise, decay (s). */
+    fitAmplitude: p.double().nullable(),
+    fitLatency: p.double().nullable(),
+    fitRiseTime: p.double().nullable(),
+    fitDecayTau: p.double().nullable(),
+    fitNrmse: p.double().nullable(),
+    fitPulseAmplitudes: p.json<(number | null)[]>().nullable(),
+  },
+});
+
+export class ConnectionStrengthVc extends ConnectionStrengthVcSchema.class {}
+ConnectionStrengthVcSchema.setClass(ConnectionStrengthVc);

@@ -71,8 +71,12 @@ export interface PulseAverage {
   fit: Float64Array | null;
 }
 
-/** The fit's model choices (defaults: fitted onset exponent, shared baseline relaxation); the bench ablates them. */
-export type FitOptions = Pick<PspFitInput, 'onsetExponent' | 'baselineDrift'>;
+/**
+ * The fit's model choices (defaults: fitted onset exponent, shared baseline relaxation); the
+ * bench ablates them. `clampMode` 'vc' reads the responses as currents: inward (negative) is
+ * excitatory, and the baseline has no membrane relaxation to model.
+ */
+export type FitOptions = Pick<PspFitInput, 'onsetExponent' | 'baselineDrift'> & { clampMode?: 'ic' | 'vc' };
 
 function fgBg(fg: number[], bg: number[]): FgBgStats {
   return {
@@ -115,8 +119,12 @@ export function analyzePair(
     if (a.length < 2) continue;
     signEvidence += Math.sign(mean(a) - mean(b)) * pEvidence(ksTwoSample(a, b).p);
   }
+  const vc = fitOptions.clampMode === 'vc';
+  // In voltage clamp an excitatory synapse gives an inward (negative) current: flip the vote (aisynphys does too).
+  if (vc) signEvidence = -signEvidence;
   const synapseType = signEvidence >= 0 ? 'ex' : 'in';
-  const ex = synapseType === 'ex';
+  // The deflection to measure: up for an EPSP or an IPSC, down for an IPSP or an EPSC.
+  const ex = (synapseType === 'ex') !== vc;
   const amp = fgBg(
     fgOf((s) => (ex ? s.posAmp : s.negAmp)),
     bgOf((s) => (ex ? s.posAmp : s.negAmp)),
@@ -132,7 +140,15 @@ export function analyzePair(
   const decMeanFg = fgOf((s) => s.decMeanAmp);
   const decMeanBg = bgOf((s) => s.decMeanAmp);
   const decMean = fgBg(decMeanFg, decMeanBg);
-  const { fit, averageResponse, averageResponseT0, averages } = fitTrain(used, rate, fitOptions);
+  const { clampMode: _mode, ...modelOptions } = fitOptions;
+  const { fit, averageResponse, averageResponseT0, averages } = fitTrain(
+    used,
+    rate,
+    vc ? { baselineDrift: false, ...modelOptions } : modelOptions,
+    // Currents (~1e-11 A) fitted in nA: the simplex's stopping rule (relative, with an absolute
+    // floor of 1e-10) would otherwise stop at the grid, its SSE being ~1e-22.
+    vc ? 1e9 : 1,
+  );
   return {
     nResponses: used.length,
     nBackground: paired.length,
@@ -200,7 +216,8 @@ function commonProtocol(responses: PairResponse[]): PairResponse[] {
 function fitTrain(
   all: PairResponse[],
   rate: number,
-  fitOptions: FitOptions,
+  fitOptions: Omit<FitOptions, 'clampMode'>,
+  scale = 1,
 ): Pick<PairConnectivity, 'fit' | 'averageResponse' | 'averageResponseT0' | 'averages'> {
   const used = commonProtocol(all);
   const byPulse = new Map<number, PairResponse[]>();
@@ -223,7 +240,7 @@ function fitTrain(
     const start = mean(rs.map((r) => r.windowStart));
     const spike = mean(rs.map((r) => r.spikeTime));
     // Free baselines per segment: fixing the first to its float-mode baseline measured worse (noisy 10 ms estimate).
-    segments.push({ start, data: avg });
+    segments.push({ start, data: scale === 1 ? avg : avg.map((x) => x * scale) });
     events.push({ time: spike, group });
     averages.push({ pulseNumber: k, start, spikeTime: spike, nAveraged: rs.length, data: avg, fit: null });
     if (group === 0) {
@@ -233,8 +250,20 @@ function fitTrain(
   });
   if (segments.length === 0) return { fit: null, averageResponse, averageResponseT0, averages };
   const input = { rate, segments, events, nGroups: pulseNumbers.length, ...fitOptions };
-  const fit = fitPsp(input);
-  fitCurves(input, fit).forEach((curve, i) => (averages[i]!.fit = curve));
+  const scaled = fitPsp(input);
+  fitCurves(input, scaled).forEach(
+    (curve, i) => (averages[i]!.fit = scale === 1 ? curve : curve.map((x) => x / scale)),
+  );
+  const fit =
+    scale === 1
+      ? scaled
+      : {
+          ...scaled,
+          amplitudes: scaled.amplitudes.map((a) => a / scale),
+          baselines: scaled.baselines.map((b) => b / scale),
+          drift: { ...scaled.drift, amplitude: scaled.drift.amplitude / scale },
+          residualSd: scaled.residualSd / scale,
+        };
   return { fit: { ...fit, amplitude: fit.amplitudes[0]! }, averageResponse, averageResponseT0, averages };
 }
 

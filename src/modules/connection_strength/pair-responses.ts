@@ -3,7 +3,12 @@ import { selectAs } from '../../db/entity-rows.js';
 import { fromFloat32Bytes } from '../../db/float32.js';
 import type { Em } from '../../db/orm.js';
 import { query, sql } from '../../db/sql.js';
-import { backgroundOf, PulseResponseStrengthSchema, RESPONSE_MEASURES } from '../pulse_response/entities.js';
+import {
+  backgroundOf,
+  PulseResponseStrengthSchema,
+  PulseResponseVcStrengthSchema,
+  RESPONSE_MEASURES,
+} from '../pulse_response/entities.js';
 import type { PairResponse } from './pair-connectivity.js';
 
 const BACKGROUND = RESPONSE_MEASURES.map(backgroundOf);
@@ -19,6 +24,8 @@ type Row = Record<string, number | null> & {
   ex_qc_pass: boolean;
   in_qc_pass: boolean;
   qc_reasons: string[];
+  baseline_potential: number | null;
+  baseline_current: number | null;
 };
 
 function strength(row: Row, background: boolean): ResponseStrength {
@@ -28,24 +35,36 @@ function strength(row: Row, background: boolean): ResponseStrength {
   ) as unknown as ResponseStrength;
 }
 
-/** Every measured response of the experiment, grouped by pair, as `analyzePair` takes them. One query. */
+/** The post recording's holding potential (V) and quiet current (A), per response; voltage clamp only. */
+export interface Holding {
+  potential: number | null;
+  current: number | null;
+}
+
+/**
+ * Every measured response of the experiment in one clamp mode, grouped by pair, as
+ * `analyzePair` takes them. One query; each mode's measures live in their own table, so the
+ * two never meet in one sample.
+ */
 export async function pairResponses(
   em: Em,
   experimentId: string,
-): Promise<Map<number, { rate: number; responses: PairResponse[] }>> {
-  const measures = selectAs(em, PulseResponseStrengthSchema, 's', [...RESPONSE_MEASURES, ...BACKGROUND]);
+  clampMode: 'ic' | 'vc' = 'ic',
+): Promise<Map<number, { rate: number; responses: (PairResponse & { holding: Holding })[] }>> {
+  const schema = clampMode === 'vc' ? PulseResponseVcStrengthSchema : PulseResponseStrengthSchema;
+  const measures = selectAs(em, schema, 's', [...RESPONSE_MEASURES, ...BACKGROUND]);
   const rows = await query<Row>(
     em,
     sql`SELECT pr.pair_id, r.sweep_number, sp.pulse_number, pr.window_start, pr.sample_rate, sp.spike_time, pr.data,
-      pr.ex_qc_pass, pr.in_qc_pass, pr.qc_reasons, ${measures}
+      pr.ex_qc_pass, pr.in_qc_pass, pr.qc_reasons, r.baseline_potential, r.baseline_current, ${measures}
     FROM pulse_response pr
-    JOIN pulse_response_strength s ON s.pulse_response_id = pr.id
+    JOIN ${sql.id(schema.meta.tableName)} s ON s.pulse_response_id = pr.id
     JOIN stim_pulse sp ON sp.id = pr.stim_pulse_id
     JOIN recording r ON r.id = pr.recording_id
     WHERE pr.experiment_id = ${experimentId}
     ORDER BY pr.pair_id, r.sweep_number, sp.pulse_number`,
   );
-  const byPair = new Map<number, { rate: number; responses: PairResponse[] }>();
+  const byPair = new Map<number, { rate: number; responses: (PairResponse & { holding: Holding })[] }>();
   for (const row of rows) {
     const entry = byPair.get(row.pair_id) ?? { rate: row.sample_rate, responses: [] };
     entry.responses.push({
@@ -57,6 +76,7 @@ export async function pairResponses(
       strength: strength(row, false),
       background: row.bgBaseline === null ? null : strength(row, true),
       qc: { exPass: row.ex_qc_pass, inPass: row.in_qc_pass, reasons: row.qc_reasons },
+      holding: { potential: row.baseline_potential, current: row.baseline_current },
     });
     byPair.set(row.pair_id, entry);
   }

@@ -2,10 +2,11 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { analyzePair, type PairConnectivity, type PulseAverage } from './pair-connectivity.js';
 import { insertRows, type InsertRow } from '../../db/entity-rows.js';
 import { query, sql } from '../../db/sql.js';
-import { AverageResponseSchema, ConnectionStrengthSchema } from './entities.js';
+import { AverageResponseSchema, ConnectionStrengthSchema, ConnectionStrengthVcSchema } from './entities.js';
 import { toFloat32Bytes } from '../../db/float32.js';
 import type { ProcessContext, ProcessResult } from '../types.js';
-import { pairResponses } from './pair-responses.js';
+import { pairResponses, type Holding } from './pair-responses.js';
+import { mean } from '../../analysis/stats.js';
 import { finiteOrNull } from '../../util/finite.js';
 
 /** Analyses every ordered pair of the experiment; pairs without usable responses still get a row (n_samples 0). */
@@ -20,7 +21,9 @@ export async function processConnectionStrength({
     sql`SELECT id FROM pair WHERE experiment_id = ${job.jobId} ORDER BY id`,
   );
   const responses = await pairResponses(em, job.jobId);
+  const vcResponses = await pairResponses(em, job.jobId, 'vc');
   const rows: ConnectionRow[] = [];
+  const vcRows: VcRow[] = [];
   const averages: AverageRow[] = [];
   for (const [i, pair] of pairs.entries()) {
     signal.throwIfAborted();
@@ -29,16 +32,66 @@ export async function processConnectionStrength({
     const result = entry ? analyzePair(entry.responses, entry.rate) : null;
     rows.push(connectionRow(job.jobId, pair.id, result));
     for (const a of result?.averages ?? []) averages.push(averageRow(job.jobId, pair.id, entry!.rate, a));
+    // Voltage clamp: the pair's VC responses alone, analysed as currents. (average_response stays current clamp.)
+    const vcEntry = vcResponses.get(pair.id);
+    if (vcEntry) {
+      const vc = analyzePair(vcEntry.responses, vcEntry.rate, { clampMode: 'vc' });
+      const used = vcEntry.responses.filter((r) => r.qc.exPass || r.qc.inPass).map((r) => r.holding);
+      vcRows.push(vcRow(job.jobId, pair.id, vc, used));
+    }
     // Each fit is synchronous CPU work: let heartbeats and cancellation through between pairs.
     await tick();
   }
   await insertRows(em, ConnectionStrengthSchema, rows);
   await insertRows(em, AverageResponseSchema, averages);
-  return { rows: { connection_strength: rows.length, average_response: averages.length } };
+  await insertRows(em, ConnectionStrengthVcSchema, vcRows);
+  return {
+    rows: {
+      connection_strength: rows.length,
+      average_response: averages.length,
+      connection_strength_vc: vcRows.length,
+    },
+  };
 }
 
 type ConnectionRow = InsertRow<typeof ConnectionStrengthSchema>;
 type AverageRow = InsertRow<typeof AverageResponseSchema>;
+type VcRow = InsertRow<typeof ConnectionStrengthVcSchema>;
+
+function vcRow(experiment: string, pair: number, r: PairConnectivity | null, holding: Holding[]): VcRow {
+  const avg = (xs: (number | null)[]) => finiteOrNull(mean(xs.filter((x): x is number => x !== null)));
+  const base = {
+    experiment,
+    pair,
+    holdingPotential: avg(holding.map((h) => h.potential)),
+    holdingCurrent: avg(holding.map((h) => h.current)),
+  };
+  if (!r) return { ...base, nSamples: 0, nBackground: 0 };
+  return {
+    ...base,
+    synapseType: r.synapseType,
+    detectionScore: finiteOrNull(r.detectionScore),
+    signEvidence: finiteOrNull(r.signEvidence),
+    nSamples: r.nResponses,
+    nBackground: r.nBackground,
+    ampMean: finiteOrNull(r.amp.mean),
+    ampStdev: finiteOrNull(r.amp.stdev),
+    bgAmpMean: finiteOrNull(r.amp.baseMean),
+    bgAmpStdev: finiteOrNull(r.amp.baseStdev),
+    ampTtestP: finiteOrNull(r.amp.ttestP),
+    ampKsP: finiteOrNull(r.amp.ksP),
+    latencyMean: finiteOrNull(r.latency.mean),
+    latencyStdev: finiteOrNull(r.latency.stdev),
+    decAmpMean: finiteOrNull(r.decAmp.mean),
+    bgDecAmpMean: finiteOrNull(r.decAmp.baseMean),
+    fitAmplitude: finiteOrNull(r.fit?.amplitude),
+    fitLatency: finiteOrNull(r.fit?.latency),
+    fitRiseTime: finiteOrNull(r.fit?.riseTime),
+    fitDecayTau: finiteOrNull(r.fit?.decayTau),
+    fitNrmse: finiteOrNull(r.fit?.nrmse),
+    fitPulseAmplitudes: r.fit ? r.fit.amplitudes.map((a) => finiteOrNull(a)) : null,
+  };
+}
 
 function averageRow(experiment: string, pair: number, rate: number, a: PulseAverage): AverageRow {
   return {

@@ -53,10 +53,12 @@ export function addSweep(
       nSamples: r.nSamples,
       stimulusDescription: channel.stimulusDescription || null,
       baselinePotential: finiteOrNull(r.baselinePotential),
+      baselineCurrent: finiteOrNull(r.voltageClamp?.baselineCurrent),
       noiseSd: finiteOrNull(r.noiseSd),
       qcPass: r.qcPass,
       qcReasons: r.qcReasons,
-      tpInputResistance: finiteOrNull(r.testPulse?.inputResistance),
+      tpInputResistance: finiteOrNull(r.testPulse?.inputResistance ?? r.voltageClamp?.testPulse?.inputResistance),
+      tpAccessResistance: finiteOrNull(r.voltageClamp?.testPulse?.accessResistance),
       tpTau: finiteOrNull(r.testPulse?.tau),
       tpBaseline: finiteOrNull(r.testPulse?.baseline),
     });

@@ -17,8 +17,11 @@ export const RecordingSchema = defineEntity({
     startTime: p.double(),
     nSamples: p.integer(),
     stimulusDescription: p.text().nullable(),
-    /** Float mode of quiet time (V). */
+    /** Float mode of quiet time (V); in voltage clamp the holding command (V). */
     baselinePotential: p.double().nullable(),
+    /** Voltage clamp only: float mode of the quiet current (A). */
+    baselineCurrent: p.double().nullable(),
+    /** Quiet-time noise SD: V in current clamp, A in voltage clamp (see clamp_mode). */
     noiseSd: p.double().nullable(),
     qcPass: p.boolean(),
     qcReasons: p.json<string[]>(),
@@ -26,6 +29,8 @@ export const RecordingSchema = defineEntity({
     tpInputResistance: p.double().nullable(),
     tpTau: p.double().nullable(),
     tpBaseline: p.double().nullable(),
+    /** Voltage clamp only: access (series) resistance from the test pulse's transient (Ω). */
+    tpAccessResistance: p.double().nullable(),
   },
   uniques: [{ properties: ['electrode', 'sweepNumber'] }],
 });
@@ -94,7 +99,7 @@ export const PulseResponseSchema = defineEntity({
     /** First sample of the window, as an index into the post recording's sweep. */
     windowStart: p.integer(),
     sampleRate: p.double(),
-    /** Samples as little-endian float32 (V). */
+    /** Samples as little-endian float32: V in current clamp, A in voltage clamp (the recording's clamp_mode). */
     data: p.blob(),
     exQcPass: p.boolean(),
     inQcPass: p.boolean(),

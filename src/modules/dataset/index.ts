@@ -7,7 +7,7 @@ import { DATASET_PARAMS, processDataset } from './process.js';
 export const datasetModule = defineModule({
   name: 'dataset',
   dependencies: ['experiment'],
-  version: '1',
+  version: '2',
   scope: 'experiment',
   entities: [RecordingSchema, StimPulseSchema, BaselineSchema, PulseResponseSchema],
   params: DATASET_PARAMS,

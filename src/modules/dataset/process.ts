@@ -60,7 +60,7 @@ export async function processDataset({
         channels.set(electrode.ext_id, { channel, electrode, response });
         // A channel without a stimulus series was held at its holding current: a flat command.
         const command = channel.command ? channel.command.read(0, channel.length) : new Float64Array(channel.length);
-        return { key: electrode.ext_id, rate: channel.sampleRate, command, response };
+        return { key: electrode.ext_id, rate: channel.sampleRate, command, response, clampMode: channel.clampMode };
       });
       if (inputs.length === 0) continue;
       // Reading is synchronous (h5wasm); the analysis of this sweep runs on the analyzer's thread

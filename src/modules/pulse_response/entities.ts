@@ -33,13 +33,14 @@ const measure = () => p.double().nullable();
 type MeasureColumns = { [M in ResponseMeasure]: ReturnType<typeof measure> } & {
   [M in ResponseMeasure as Background<M>]: ReturnType<typeof measure>;
 };
-const measureColumns = Object.fromEntries([
-  ...RESPONSE_MEASURES.map((m) => [m, measure()]),
-  ...RESPONSE_MEASURES.map((m) => [backgroundOf(m), measure()]),
-]) as MeasureColumns;
+const measureColumns = () =>
+  Object.fromEntries([
+    ...RESPONSE_MEASURES.map((m) => [m, measure()]),
+    ...RESPONSE_MEASURES.map((m) => [backgroundOf(m), measure()]),
+  ]) as MeasureColumns;
 
 /**
- * Measures of one response window and, with the `bg` prefix, of its matched background
+ * Current-clamp responses only. Measures of one response window and, with the `bg` prefix, of its matched background
  * snippet measured the same way (V, s after the spike); null where a measure is undefined
  * (e.g. a window cut short).
  */
@@ -50,9 +51,28 @@ export const PulseResponseStrengthSchema = defineEntity({
     id: p.integer().primary().autoincrement(),
     experiment: () => p.manyToOne(Experiment).index(),
     pulseResponse: () => p.manyToOne(PulseResponse).unique(),
-    ...measureColumns,
+    ...measureColumns(),
   },
 });
 
 export class PulseResponseStrength extends PulseResponseStrengthSchema.class {}
 PulseResponseStrengthSchema.setClass(PulseResponseStrength);
+
+/**
+ * The same measures of a voltage-clamp response window (A, s after the spike), measured with
+ * the VC settings (deconvolution τ 5 ms, PSC template): kept apart from current clamp so no
+ * query can average amperes with volts. `baseline` is the window's holding current.
+ */
+export const PulseResponseVcStrengthSchema = defineEntity({
+  name: 'PulseResponseVcStrength',
+  tableName: 'pulse_response_vc_strength',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    experiment: () => p.manyToOne(Experiment).index(),
+    pulseResponse: () => p.manyToOne(PulseResponse).unique(),
+    ...measureColumns(),
+  },
+});
+
+export class PulseResponseVcStrength extends PulseResponseVcStrengthSchema.class {}
+PulseResponseVcStrengthSchema.setClass(PulseResponseVcStrength);

@@ -4,7 +4,8 @@ import { float32Attr, seriesData, typed } from './h5-write.js';
 
 export interface SeriesSpec {
   name: string;
-  neurodataType: 'CurrentClampSeries' | 'CurrentClampStimulusSeries';
+  neurodataType:
+    'CurrentClampSeries' | 'CurrentClampStimulusSeries' | 'VoltageClampSeries' | 'VoltageClampStimulusSeries';
   values: Float32Array;
   unit: 'volts' | 'amperes';
   conversion: number;

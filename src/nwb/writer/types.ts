@@ -1,4 +1,4 @@
-/** What the writers need: plain arrays per sweep and channel, SI units (A for commands, V for responses). */
+/** What the writers need: plain arrays per sweep and channel, SI units (CC: A commands, V responses; VC the reverse). */
 export interface NwbRecordingInput {
   sampleRate: number;
   /** Pipette names, one IntracellularElectrode each, e.g. "electrode_0". */
@@ -16,6 +16,8 @@ export interface NwbSweepInput {
 export interface NwbChannelInput {
   electrode: string;
   stimulusDescription: string;
+  /** Voltage clamp writes VoltageClamp(Stimulus)Series: command in V, response in A. Default current clamp. */
+  clampMode?: 'ic' | 'vc';
   command: Float32Array;
   response: Float32Array;
 }

@@ -7,7 +7,7 @@ import { writeSeries } from './patch-clamp-series.js';
 import type { NwbRecordingInput, NwbWriteOptions } from './types.js';
 
 /**
- * Writes current-clamp recordings in the layout pynwb produces with
+ * Writes current- and voltage-clamp recordings in the layout pynwb produces with
  * add_intracellular_recording / add_icephys_simultaneous_recording: series in
  * /stimulus/presentation and /acquisition plus the icephys tables. Output is byte-identical
  * for the same input and options.
@@ -47,14 +47,15 @@ export async function writeIcephysNwb(
             compressionLevel: level,
             conversion: 1,
           };
+          const vc = ch.clampMode === 'vc';
           const stim = writeSeries(
             presentation,
             {
               ...common,
               name: `stimulus_${tag}`,
-              neurodataType: 'CurrentClampStimulusSeries',
+              neurodataType: vc ? 'VoltageClampStimulusSeries' : 'CurrentClampStimulusSeries',
               values: ch.command,
-              unit: 'amperes',
+              unit: vc ? 'volts' : 'amperes',
             },
             ids,
           );
@@ -63,9 +64,9 @@ export async function writeIcephysNwb(
             {
               ...common,
               name: `response_${tag}`,
-              neurodataType: 'CurrentClampSeries',
+              neurodataType: vc ? 'VoltageClampSeries' : 'CurrentClampSeries',
               values: ch.response,
-              unit: 'volts',
+              unit: vc ? 'amperes' : 'volts',
             },
             ids,
           );

@@ -26,6 +26,8 @@ export async function writeMiesNwb(input: NwbRecordingInput, path: string, opts:
       const presentation = f.get('/stimulus/presentation') as Group;
       for (const sweep of input.sweeps) {
         sweep.channels.forEach((ch, channelIndex) => {
+          // This writer's units (mV / pA) are current clamp's; voltage clamp goes through writeIcephysNwb.
+          if (ch.clampMode === 'vc') throw new Error('writeMiesNwb writes current clamp only');
           const electrodePath = electrodePaths.get(ch.electrode)!;
           const sweepTag = String(sweep.sweepNumber).padStart(5, '0');
           const common = {

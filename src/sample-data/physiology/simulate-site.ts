@@ -6,6 +6,7 @@ import { addNoise } from './noise.js';
 import { releaseFactors } from './plasticity.js';
 import { Prng } from '../../util/prng.js';
 import { addSquarePulse, PROTOCOL, testPulseStart, trainPulseTimes } from './protocol.js';
+import { simulateVcSweeps, VC_HOLDING } from './voltage-clamp.js';
 import type {
   PairTruth,
   ResolvedOptions,
@@ -33,6 +34,7 @@ export function resolveOptions(options: SimulationOptions = {}): ResolvedOptions
     riseShapes: options.riseShapes ?? 'smooth',
     testPulseGap: options.testPulseGap ?? null,
     membraneTau: options.membraneTau ?? null,
+    voltageClampSweeps: options.voltageClampSweeps ?? 0,
   };
   if (!Number.isInteger(resolved.cells) || resolved.cells < 2 || resolved.cells > 16)
     throw new RangeError('cells must be an integer in 2..16');
@@ -48,6 +50,8 @@ export function resolveOptions(options: SimulationOptions = {}): ResolvedOptions
   const gap = resolved.testPulseGap;
   if (gap !== null && !(gap >= 0.002 && gap <= PROTOCOL.trainStart - PROTOCOL.testPulseDuration - 0.01))
     throw new RangeError('testPulseGap must be from 2 ms to 250 ms');
+  if (!Number.isInteger(resolved.voltageClampSweeps) || resolved.voltageClampSweeps < 0)
+    throw new RangeError('voltageClampSweeps must be a non-negative integer');
   const tau = resolved.membraneTau;
   if (tau !== null && !(tau[0] >= 1e-3 && tau[1] >= tau[0] && tau[1] <= 0.1))
     throw new RangeError('membraneTau must be a range within 1–100 ms');
@@ -151,11 +155,23 @@ export function simulateSite(options: SimulationOptions = {}): SimulatedSite {
     if (pair.connected && acc) pair.pulseAmplitudes = acc.sum.map((x, k) => (acc.n[k]! > 0 ? x / acc.n[k]! : null));
   }
   const testPulse = { start: testPulseAt, end: testPulseAt + PROTOCOL.testPulseDuration };
+  // Voltage-clamp sweeps come after, from their own stream: without them nothing above changes.
+  const vc = opts.voltageClampSweeps > 0 ? simulateVcSweeps(opts, cells, pairs, evokedAmplitudes) : null;
+  if (vc) sweeps.push(...vc.sweeps);
+  const voltageClamp = vc ? { holdingPotential: VC_HOLDING, cells: vc.vcCells } : null;
   return {
     options: opts,
     cells,
     sweeps,
-    truth: { seed: opts.seed, sampleRate: rate, testPulse, trainStart: PROTOCOL.trainStart, cells, pairs },
+    truth: {
+      seed: opts.seed,
+      sampleRate: rate,
+      testPulse,
+      trainStart: PROTOCOL.trainStart,
+      cells,
+      pairs,
+      voltageClamp,
+    },
   };
 }
 

@@ -28,6 +28,11 @@ export interface SimulationOptions {
   testPulseGap?: number | null;
   /** Membrane τ range (s) drawn per cell instead of τ = R·C from the capacitance range; null (default) = R·C. */
   membraneTau?: [number, number] | null;
+  /**
+   * Extra sweeps, after the current-clamp ones, in which the driven cell is in current clamp and
+   * every other cell is held in voltage clamp at −70 mV (round-robin like the others); default 0.
+   */
+  voltageClampSweeps?: number;
 }
 
 export type RiseShapes = 'smooth' | 'sharp' | 'mixed';
@@ -57,9 +62,11 @@ export interface SimulatedChannel {
   cell: number;
   electrode: string;
   stimulusDescription: string;
-  /** Injected current (A). */
+  /** Set only on voltage-clamped channels; absent = current clamp. */
+  clampMode?: 'vc';
+  /** Injected current (A), or in voltage clamp the command potential (V). */
   command: Float32Array;
-  /** Membrane potential (V). */
+  /** Membrane potential (V), or in voltage clamp the clamp current (A). */
   response: Float32Array;
 }
 
@@ -106,6 +113,27 @@ export interface PairTruth {
    * recovery pulses over the trials whose presynaptic spike fired; null for a pulse that never did.
    */
   pulseAmplitudes?: (number | null)[];
+  /** The same synapse seen in voltage clamp at −70 mV (A, s); only when the site has VC sweeps. */
+  psc?: PscTruth;
+}
+
+export interface PscTruth {
+  /** Mean first-pulse PSC peak (A, signed: inward < 0 for excitatory) over the VC trials, failures included. */
+  amplitude: number | null;
+  expectedAmplitude: number;
+  /** Onset after the presynaptic spike (s): the PSP's. */
+  latency: number;
+  riseTime: number;
+  decayTau: number;
+}
+
+/** A cell's voltage-clamp parameters (Ω, A). */
+export interface VoltageClampCellTruth {
+  index: number;
+  accessResistance: number;
+  /** Current that holds the cell at −70 mV. */
+  holdingCurrent: number;
+  noiseSd: number;
 }
 
 export interface SiteTruth {
@@ -116,6 +144,8 @@ export interface SiteTruth {
   trainStart: number;
   cells: SimulatedCell[];
   pairs: PairTruth[];
+  /** Holding potential and per-cell VC parameters; null without VC sweeps. */
+  voltageClamp: { holdingPotential: number; cells: VoltageClampCellTruth[] } | null;
 }
 
 export interface SimulatedSite {
