@@ -50,7 +50,10 @@ export async function benchReportExport(
 ): Promise<{ rows: BenchRow[]; details: Record<string, unknown> }> {
   const base = quick ? 2 : 4;
   const copies = quick ? 10 : 25;
-  const data = await sampleRootWithNwb({ slices: base / 2, sitesPerSlice: 2, cells: 8, seed: 31 });
+  // A sample experiment as `mpctl sample-data` writes it by default (4 cells, 12 pairs); with
+  // 8 cells (56 pairs) every figure grows about 4×, see bench/README.md.
+  const cells = Number(process.env.MPCTL_BENCH_REPORT_CELLS ?? 4);
+  const data = await sampleRootWithNwb({ slices: base / 2, sitesPerSlice: 2, cells, seed: 31 });
   const p = await startTestPipeline([data.root]);
   try {
     await p.update();

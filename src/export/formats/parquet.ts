@@ -25,13 +25,17 @@ const ARROW: Record<ColumnKind, () => DataType> = {
   bytes: () => new Binary(),
 };
 
-/** One table as Parquet (zstd), built as an Arrow table and written by parquet-wasm. */
+/**
+ * One table as Parquet, built as an Arrow table and written by parquet-wasm. Snappy, as pandas
+ * writes by default: on 100 sample experiments zstd in wasm took the export from 16.6 to 21.2 s
+ * (past its 20 s goal) for a release 29 % smaller.
+ */
 export function writeParquet(table: ReleaseTable, file: string): void {
   const vectors = Object.fromEntries(
     table.columns.map((c, i) => [c.name, vectorFromArray(table.values[i]!, ARROW[c.kind]())]),
   );
   const arrow = new Table(vectors);
   const wasmTable = parquet.Table.fromIPCStream(tableToIPC(arrow, 'stream'));
-  const props = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.ZSTD).build();
+  const props = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.SNAPPY).build();
   fs.writeFileSync(file, parquet.writeParquet(wasmTable, props));
 }
