@@ -1,4 +1,5 @@
 import type { Em } from '../db/orm.js';
+import type { RawBuilder } from 'kysely';
 import { query, sql } from '../db/sql.js';
 import { DETECTION_THRESHOLD } from '../views/connections.js';
 import { existingTables, tableColumns, type ColumnKind, type ReleaseColumn, type ReleaseTable } from './columns.js';
@@ -18,37 +19,61 @@ const col = (name: string, kind: ColumnKind, nullable = true): ReleaseColumn => 
 });
 
 /** The fixed columns of `pairs`, their SQL and their meaning (SCHEMA.md takes the meanings from here). */
-const FIXED: { column: ReleaseColumn; expr: string; doc: string }[] = [
-  { column: col('experiment', 'text', false), expr: 'p.experiment_id', doc: 'experiment (site) id → experiment.id' },
-  { column: col('pair_id', 'int', false), expr: 'p.id', doc: 'ordered pair → pair.id' },
-  { column: col('pre_cell', 'text', false), expr: 'pre.ext_id', doc: 'presynaptic cell id within the site' },
-  { column: col('post_cell', 'text', false), expr: 'post.ext_id', doc: 'postsynaptic cell id within the site' },
-  { column: col('pre_cre_type', 'text'), expr: 'pre.cre_type', doc: 'presynaptic Cre line' },
-  { column: col('post_cre_type', 'text'), expr: 'post.cre_type', doc: 'postsynaptic Cre line' },
-  { column: col('pre_layer', 'text'), expr: 'pre.target_layer', doc: 'presynaptic cortical layer' },
-  { column: col('post_layer', 'text'), expr: 'post.target_layer', doc: 'postsynaptic cortical layer' },
-  { column: col('distance_um', 'float'), expr: 'p.distance_um', doc: 'intersomatic distance (µm)' },
-  { column: col('n_samples', 'int', false), expr: 'cs.n_samples', doc: 'responses that passed QC and were analysed' },
-  { column: col('synapse_type', 'text'), expr: 'cs.synapse_type', doc: "'ex' or 'in', from the sign of the response" },
+const FIXED: { column: ReleaseColumn; expr: RawBuilder<unknown>; doc: string }[] = [
+  {
+    column: col('experiment', 'text', false),
+    expr: sql.ref('p.experiment_id'),
+    doc: 'experiment (site) id → experiment.id',
+  },
+  { column: col('pair_id', 'int', false), expr: sql.ref('p.id'), doc: 'ordered pair → pair.id' },
+  { column: col('pre_cell', 'text', false), expr: sql.ref('pre.ext_id'), doc: 'presynaptic cell id within the site' },
+  {
+    column: col('post_cell', 'text', false),
+    expr: sql.ref('post.ext_id'),
+    doc: 'postsynaptic cell id within the site',
+  },
+  { column: col('pre_cre_type', 'text'), expr: sql.ref('pre.cre_type'), doc: 'presynaptic Cre line' },
+  { column: col('post_cre_type', 'text'), expr: sql.ref('post.cre_type'), doc: 'postsynaptic Cre line' },
+  { column: col('pre_layer', 'text'), expr: sql.ref('pre.target_layer'), doc: 'presynaptic cortical layer' },
+  { column: col('post_layer', 'text'), expr: sql.ref('post.target_layer'), doc: 'postsynaptic cortical layer' },
+  { column: col('distance_um', 'float'), expr: sql.ref('p.distance_um'), doc: 'intersomatic distance (µm)' },
+  {
+    column: col('n_samples', 'int', false),
+    expr: sql.ref('cs.n_samples'),
+    doc: 'responses that passed QC and were analysed',
+  },
+  {
+    column: col('synapse_type', 'text'),
+    expr: sql.ref('cs.synapse_type'),
+    doc: "'ex' or 'in', from the sign of the response",
+  },
   {
     column: col('detection_score', 'float'),
-    expr: 'cs.detection_score',
+    expr: sql.ref('cs.detection_score'),
     doc: '|Welch t| of template amplitudes against matched background (docs/science.md)',
   },
   {
     column: col('connected', 'bool', false),
-    expr: `coalesce(cs.detection_score >= ${DETECTION_THRESHOLD}, false)`,
+    expr: sql`coalesce(cs.detection_score >= ${DETECTION_THRESHOLD}, false)`,
     doc: `detection_score ≥ ${DETECTION_THRESHOLD}`,
   },
   {
     column: col('amplitude', 'float'),
-    expr: 'cs.fit_amplitude',
+    expr: sql.ref('cs.fit_amplitude'),
     doc: 'fitted first-pulse PSP amplitude, signed (V)',
   },
-  { column: col('latency', 'float'), expr: 'cs.fit_latency', doc: 'fitted onset after the presynaptic spike (s)' },
-  { column: col('rise_time', 'float'), expr: 'cs.fit_rise_time', doc: 'fitted onset to peak (s)' },
-  { column: col('decay_tau', 'float'), expr: 'cs.fit_decay_tau', doc: 'fitted decay time constant (s)' },
-  { column: col('fit_nrmse', 'float'), expr: 'cs.fit_nrmse', doc: 'fit residual RMS over data SD (1 = no fit)' },
+  {
+    column: col('latency', 'float'),
+    expr: sql.ref('cs.fit_latency'),
+    doc: 'fitted onset after the presynaptic spike (s)',
+  },
+  { column: col('rise_time', 'float'), expr: sql.ref('cs.fit_rise_time'), doc: 'fitted onset to peak (s)' },
+  { column: col('decay_tau', 'float'), expr: sql.ref('cs.fit_decay_tau'), doc: 'fitted decay time constant (s)' },
+  {
+    column: col('fit_nrmse', 'float'),
+    expr: sql.ref('cs.fit_nrmse'),
+    doc: 'fit residual RMS over data SD (1 = no fit)',
+  },
 ];
 
 export const PAIRS_DOCS: Record<string, string> = Object.fromEntries(FIXED.map((f) => [f.column.name, f.doc]));
@@ -63,7 +88,7 @@ export async function pairsTable(em: Em, experiments: ExperimentFilter): Promise
   const described = await tableColumns(em, [...optional]);
   const columns = FIXED.map((f) => f.column);
   const exprs = FIXED.map((f) => f.expr);
-  const joins: string[] = [];
+  let joins = sql``;
   const classCols = (described.get(CELL_CLASS_TABLE) ?? []).filter((c) => !KEYS.has(c.name) && c.kind === 'text');
   if (classCols.length && (described.get(CELL_CLASS_TABLE) ?? []).some((c) => c.name === 'cell_id')) {
     // A cell may belong to several classes: their names joined with ','.
@@ -71,7 +96,7 @@ export async function pairsTable(em: Em, experiments: ExperimentFilter): Promise
       for (const c of classCols) {
         columns.push(col(`${side}_${c.name === 'class' ? 'class' : `class_${c.name}`}`, 'text'));
         exprs.push(
-          `(SELECT string_agg(DISTINCT cc."${c.name}", ',') FROM "${CELL_CLASS_TABLE}" cc WHERE cc.cell_id = ${side}.id)`,
+          sql`(SELECT string_agg(DISTINCT cc.${sql.ref(c.name)}, ',') FROM ${sql.table(CELL_CLASS_TABLE)} cc WHERE cc.cell_id = ${sql.ref(`${side}.id`)})`,
         );
       }
   }
@@ -79,19 +104,20 @@ export async function pairsTable(em: Em, experiments: ExperimentFilter): Promise
     (c) => !KEYS.has(c.name) && c.kind !== 'bytes' && c.kind !== 'json',
   );
   if (dynCols.length && (described.get(DYNAMICS_TABLE) ?? []).some((c) => c.name === 'pair_id')) {
-    joins.push(`LEFT JOIN "${DYNAMICS_TABLE}" dyn ON dyn.pair_id = p.id`);
+    joins = sql`LEFT JOIN ${sql.table(DYNAMICS_TABLE)} dyn ON dyn.pair_id = p.id`;
     for (const c of dynCols) {
       columns.push({ ...c, name: `dynamics_${c.name}`, nullable: true, primaryKey: false, references: null });
-      exprs.push(`dyn."${c.name}"`);
+      exprs.push(sql.ref(`dyn.${c.name}`));
     }
   }
-  const select = exprs.map((e, i) => `${e} AS "${columns[i]!.name}"`).join(', ');
+  // Names from the code and from the database's own column list, through sql.ref; values bound.
+  const select = sql.join(exprs.map((e, i) => sql`${e} AS ${sql.ref(columns[i]!.name)}`));
   const rows = await query<Record<string, unknown>>(
     em,
-    sql`SELECT ${sql.raw(select)}
+    sql`SELECT ${select}
       FROM connection_strength cs JOIN pair p ON p.id = cs.pair_id
       JOIN cell pre ON pre.id = p.pre_cell_id JOIN cell post ON post.id = p.post_cell_id
-      ${sql.raw(joins.join(' '))}
+      ${joins}
       WHERE cs.n_samples > 0 AND (${experiments}::text[] IS NULL OR p.experiment_id = ANY(${experiments}::text[]))
       ORDER BY p.experiment_id, p.id`,
   );

@@ -41,7 +41,7 @@ export async function readTable(
 ): Promise<ReleaseTable> {
   // JSON travels as its text, so every format stores exactly what the database holds.
   const select = sql.join(
-    columns.map((c) => (c.kind === 'json' ? sql`${sql.ref(c.name)}::text AS ${sql.id(c.name)}` : sql.ref(c.name))),
+    columns.map((c) => (c.kind === 'json' ? sql`${sql.ref(c.name)}::text AS ${sql.ref(c.name)}` : sql.ref(c.name))),
   );
   const keys = columns.filter((c) => c.primaryKey).map((c) => sql.ref(c.name));
   const order = keys.length ? sql`ORDER BY ${sql.join(keys)}` : sql``;

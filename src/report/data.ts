@@ -171,10 +171,10 @@ export async function loadReportData(
   const lastUpdate = finished.length ? new Date(Math.max(...finished.map((d) => +new Date(d)))).toISOString() : null;
 
   const cls = await classColumn(orm);
-  const classOf = (alias: string) =>
+  const classOf = (alias: 'c' | 'pre' | 'post') =>
     cls
-      ? sql.raw(`(SELECT string_agg(DISTINCT cc."${cls}", ',') FROM cell_class cc WHERE cc.cell_id = ${alias}.id)`)
-      : sql.raw('NULL::text');
+      ? sql`(SELECT string_agg(DISTINCT cc.${sql.ref(cls)}, ',') FROM cell_class cc WHERE cc.cell_id = ${sql.ref(`${alias}.id`)})`
+      : sql`NULL::text`;
   const cells = await query<CellRow>(
     em,
     sql`SELECT c.experiment_id AS experiment, c.id AS "cellId", c.ext_id AS "extId", c.cre_type AS "creType",

@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors/index.js';
 import type http from 'node:http';
 import { Runtime, Worker } from '@temporalio/worker';
 import { createActivities, WORKER_IDENTITY } from '../activities/index.js';
@@ -68,7 +69,12 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
     sdkMetricsUrl = `http://127.0.0.1:${port}/metrics`;
   }
   const modules = new LiveModules(config);
-  await syncExternalTables(databaseUrl, modules.current.manifests);
+  // A bad declaration stops the worker here; an unreachable database does not: the worker must
+  // start polling and recover when it returns, and every update syncs the tables before it plans.
+  await syncExternalTables(databaseUrl, modules.current.manifests).catch((error: Error) => {
+    if (error instanceof ConfigError) throw error;
+    console.error(`external module tables not checked at start (${error.message.split('\n')[0]}); updates check them`);
+  });
   const orm = await openOrm(databaseUrl, { poolMax: settings.maxConcurrentActivities + 4 });
   const metrics = new JobMetrics();
   const client = await connectClient(config);

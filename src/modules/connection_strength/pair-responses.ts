@@ -58,7 +58,7 @@ export async function pairResponses(
     sql`SELECT pr.pair_id, r.sweep_number, sp.pulse_number, pr.window_start, pr.sample_rate, sp.spike_time, pr.data,
       pr.ex_qc_pass, pr.in_qc_pass, pr.qc_reasons, r.baseline_potential, r.baseline_current, ${measures}
     FROM pulse_response pr
-    JOIN ${sql.id(schema.meta.tableName)} s ON s.pulse_response_id = pr.id
+    JOIN ${sql.table(schema.meta.tableName!)} s ON s.pulse_response_id = pr.id
     JOIN stim_pulse sp ON sp.id = pr.stim_pulse_id
     JOIN recording r ON r.id = pr.recording_id
     WHERE pr.experiment_id = ${experimentId}
