@@ -75,9 +75,13 @@ export abstract class MpctlCommand<T extends typeof Command> extends Command {
       return undefined;
     }
     // Configuration mistakes are usage errors (exit 2): retrying the same command cannot help.
-    // `exitCode` is what oclif uses under --json, `oclif.exit` without it.
+    // `exitCode` is what oclif uses under --json, `oclif.exit` without it. Not enumerable: oclif 5
+    // prints an error's own enumerable properties as its --json, which stays {name, errorType, message}.
     if (error instanceof ConfigError)
-      Object.assign(error, { oclif: { exit: ExitCode.usage }, exitCode: ExitCode.usage });
+      Object.defineProperties(error, {
+        oclif: { value: { exit: ExitCode.usage }, enumerable: false, configurable: true },
+        exitCode: { value: ExitCode.usage, enumerable: false, configurable: true },
+      });
     return super.catch(error);
   }
 }

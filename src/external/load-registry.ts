@@ -97,6 +97,15 @@ export class LiveModules {
     this.signature = manifestsSignature(config.modulePaths);
   }
 
+  /**
+   * The modules as the folders hold them now, not as last checked: what an update syncs tables
+   * for must be what it then plans with (a folder copied in a moment ago included).
+   */
+  fresh(): LoadedModules {
+    this.checkedAt = 0;
+    return this.current;
+  }
+
   /** The current modules; a manifest that became bad keeps the last good set and throws its error. */
   get current(): LoadedModules {
     const now = Date.now();

@@ -84,7 +84,7 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
       return modules.registry;
     },
     // A module.yml added or changed since start-up gets its tables before the update plans it.
-    prepareModules: async () => void (await syncExternalTables(databaseUrl, modules.current.manifests)),
+    prepareModules: async () => void (await syncExternalTables(databaseUrl, modules.fresh().manifests)),
     dataRoots: config.dataRoots,
     resultsRoot: config.resultsRoot,
     settle: config.settle,
