@@ -2,6 +2,8 @@ import chokidar, { type ChokidarOptions } from 'chokidar';
 
 /** A recursive watcher over the data roots (chokidar, on inotify or by polling). */
 export interface FileWatcher {
+  /** Resolves once the initial scan is done: from then on every change is seen. */
+  ready?: Promise<void>;
   close(): void;
 }
 
@@ -30,7 +32,8 @@ function watch(roots: string[], options: ChokidarOptions, onChange: OnChange, on
     const root = roots.find((r) => (error as NodeJS.ErrnoException).path?.startsWith(r)) ?? roots.join(', ');
     onError(isWatchLimit(error) ? new WatchLimitError(root) : (error as Error));
   });
-  return { close: () => void watcher.close() };
+  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  return { ready, close: () => void watcher.close() };
 }
 
 /** inotify: sees writes made on this machine only. */

@@ -32,7 +32,7 @@ export interface WatchLoopOptions {
  * longer settling, starts one update for all that are due. Updates never overlap (the update lock),
  * so a change during an update is picked up by the next.
  */
-export function runWatchLoop(options: WatchLoopOptions, stop: AbortSignal): Promise<void> {
+export async function runWatchLoop(options: WatchLoopOptions, stop: AbortSignal): Promise<void> {
   const dirty = new Map<string, number>();
   const reported = new Map<string, string>();
   const onChange: OnChange = (file) => {
@@ -42,6 +42,8 @@ export function runWatchLoop(options: WatchLoopOptions, stop: AbortSignal): Prom
     dirty.set(jobId, Date.now());
   };
   const watcher = options.watch(onChange, (error) => options.emit({ event: 'error', message: error.message }));
+  // 'watching' means it: changes made before the watcher has read the tree would go unseen.
+  await watcher.ready;
   options.emit({
     event: 'watching',
     roots: options.roots,
