@@ -67,30 +67,7 @@ function vcRow(experiment: string, pair: number, r: PairConnectivity | null, hol
     holdingCurrent: avg(holding.map((h) => h.current)),
   };
   if (!r) return { ...base, nSamples: 0, nBackground: 0 };
-  return {
-    ...base,
-    synapseType: r.synapseType,
-    detectionScore: finiteOrNull(r.detectionScore),
-    signEvidence: finiteOrNull(r.signEvidence),
-    nSamples: r.nResponses,
-    nBackground: r.nBackground,
-    ampMean: finiteOrNull(r.amp.mean),
-    ampStdev: finiteOrNull(r.amp.stdev),
-    bgAmpMean: finiteOrNull(r.amp.baseMean),
-    bgAmpStdev: finiteOrNull(r.amp.baseStdev),
-    ampTtestP: finiteOrNull(r.amp.ttestP),
-    ampKsP: finiteOrNull(r.amp.ksP),
-    latencyMean: finiteOrNull(r.latency.mean),
-    latencyStdev: finiteOrNull(r.latency.stdev),
-    decAmpMean: finiteOrNull(r.decAmp.mean),
-    bgDecAmpMean: finiteOrNull(r.decAmp.baseMean),
-    fitAmplitude: finiteOrNull(r.fit?.amplitude),
-    fitLatency: finiteOrNull(r.fit?.latency),
-    fitRiseTime: finiteOrNull(r.fit?.riseTime),
-    fitDecayTau: finiteOrNull(r.fit?.decayTau),
-    fitNrmse: finiteOrNull(r.fit?.nrmse),
-    fitPulseAmplitudes: r.fit ? r.fit.amplitudes.map((a) => finiteOrNull(a)) : null,
-  };
+  return { ...base, ...pairMeasures(r) };
 }
 
 function averageRow(experiment: string, pair: number, rate: number, a: PulseAverage): AverageRow {
@@ -112,6 +89,17 @@ function connectionRow(experiment: string, pair: number, r: PairConnectivity | n
   return {
     experiment,
     pair,
+    ...pairMeasures(r),
+    decAmpTtestP: finiteOrNull(r.decAmp.ttestP),
+    decAmpKsP: finiteOrNull(r.decAmp.ksP),
+    decMeanTtestP: finiteOrNull(r.decMean.ttestP),
+    decMeanKsP: finiteOrNull(r.decMean.ksP),
+  };
+}
+
+/** What both clamp modes store of a pair's analysis (the CC row adds its extra tests). */
+function pairMeasures(r: PairConnectivity) {
+  return {
     synapseType: r.synapseType,
     detectionScore: finiteOrNull(r.detectionScore),
     signEvidence: finiteOrNull(r.signEvidence),
@@ -127,10 +115,6 @@ function connectionRow(experiment: string, pair: number, r: PairConnectivity | n
     latencyStdev: finiteOrNull(r.latency.stdev),
     decAmpMean: finiteOrNull(r.decAmp.mean),
     bgDecAmpMean: finiteOrNull(r.decAmp.baseMean),
-    decAmpTtestP: finiteOrNull(r.decAmp.ttestP),
-    decAmpKsP: finiteOrNull(r.decAmp.ksP),
-    decMeanTtestP: finiteOrNull(r.decMean.ttestP),
-    decMeanKsP: finiteOrNull(r.decMean.ksP),
     fitAmplitude: finiteOrNull(r.fit?.amplitude),
     fitLatency: finiteOrNull(r.fit?.latency),
     fitRiseTime: finiteOrNull(r.fit?.riseTime),
