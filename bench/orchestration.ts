@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { execute, query, sql } from '../src/db/sql.js';
 import { noopModules } from './support/noop-modules.js';
+import { emptySiteFolders } from './support/site-folders.js';
 import { startTestPipeline } from '../test/helpers/pipeline.js';
 import { TEST_NAMESPACE, testServers } from '../test/helpers/servers.js';
 import { cpuBetween, cpuSnapshot } from './support/proc-cpu.js';
@@ -13,19 +13,6 @@ import { median, type BenchRow } from './support/report.js';
 import { updateWorkflowId } from '../src/workflow-safe/job-ids.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-function dataRoot(experiments: number, sitesPerSlice = 10): { root: string; slices: string[]; ids: string[] } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-bench-orch-'));
-  const slices: string[] = [];
-  const ids: string[] = [];
-  for (let i = 0; i < experiments; i++) {
-    const slice = `slice${String(Math.floor(i / sitesPerSlice)).padStart(4, '0')}`;
-    if (!slices.includes(slice)) slices.push(slice);
-    fs.mkdirSync(path.join(root, slice, `site_${i % sitesPerSlice}`), { recursive: true });
-    ids.push(`${slice}/site_${i % sitesPerSlice}`);
-  }
-  return { root, slices, ids };
-}
 
 /**
  * 200 experiments × 5 module activities (+ slice jobs) through mpctl, versus the same workflows,
@@ -37,7 +24,7 @@ export async function benchOrchestration(
   const experiments = quick ? 40 : 200;
   const rounds = quick ? 1 : 3;
   const parallel = 20;
-  const { root, slices, ids } = dataRoot(experiments);
+  const { root, slices, ids } = emptySiteFolders(experiments);
   const servers = await testServers();
   const pipeline = await startTestPipeline([root], noopModules, { maxConcurrentActivities: parallel });
   const connection = await NativeConnection.connect({ address: servers.temporalAddress });

@@ -12,6 +12,7 @@ import { benchScaling } from './scaling.js';
 import { benchConnectionStrength } from './connection-strength.js';
 import { benchReportExport } from './report-export.js';
 import { benchAcquisitionLatency } from './acquisition-latency.js';
+import { benchScale } from './scale.js';
 import { markdownTable, notesList, writeResults, type BenchRow } from './support/report.js';
 
 const quick = process.argv.includes('--quick');
@@ -36,6 +37,8 @@ const benches: Record<string, (quick: boolean) => Promise<{ rows: BenchRow[]; de
   'report-export': benchReportExport,
   'acquisition-latency': benchAcquisitionLatency,
 };
+// Archive-sized, for the production server; run by name only (`--only=scale`), never by default.
+const byNameOnly: typeof benches = { scale: benchScale };
 
 // Durable PostgreSQL (fsync on) like a real stack; Temporal's dev server with its WAL SQLite file,
 // or the production server whose persistence and visibility are that PostgreSQL.
@@ -46,8 +49,8 @@ process.env[SERVER_ENV.temporal] = servers.temporalAddress;
 const rows: BenchRow[] = [];
 const details: Record<string, unknown> = {};
 try {
-  for (const [name, bench] of Object.entries(benches)) {
-    if (only && !only.includes(name)) continue;
+  for (const [name, bench] of Object.entries({ ...benches, ...byNameOnly })) {
+    if (only ? !only.includes(name) : name in byNameOnly) continue;
     // The benches write their sample data just before they run it: no settle time, as in the tests
     // (the acquisition bench sets its own, and must not leave it to the next).
     process.env.MPCTL_SETTLE_SECONDS = '0';
