@@ -69,7 +69,9 @@ export async function benchScale(quick: boolean): Promise<{ rows: BenchRow[]; de
     progress = await result;
     sample(progress.experiments.done);
     if (progress.experiments.succeeded !== experiments)
-      throw new Error(`the update processed ${progress.experiments.succeeded} of ${experiments} experiments`);
+      throw new Error(
+        `the update processed ${progress.experiments.succeeded} of ${experiments} experiments: ${JSON.stringify(progress).slice(0, 2000)}`,
+      );
     runs = await listAll(pipeline, `WorkflowId = '${updateWorkflowId(updateId)}'`);
     children = await listAll(pipeline, `WorkflowType = '${WorkflowNames.processExperiment}'`, 200);
     databaseBytes = diffSizes(bytesBefore, await databaseSizes(pipeline));

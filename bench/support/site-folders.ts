@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * A data root of `experiments` empty site folders, `sitesPerSlice` to a slice: enough for the
- * planner to see experiments when the modules do no work (the no-op benchmarks).
+ * A data root of `experiments` site folders, `sitesPerSlice` to a slice, each holding only a
+ * `pipettes.yml` (a site without one is still being recorded and is not planned): enough for
+ * the planner to see experiments when the modules do no work (the no-op benchmarks).
  */
 export function emptySiteFolders(
   experiments: number,
@@ -16,7 +17,9 @@ export function emptySiteFolders(
   for (let i = 0; i < experiments; i++) {
     const slice = `slice${String(Math.floor(i / sitesPerSlice)).padStart(4, '0')}`;
     if (slices.at(-1) !== slice) slices.push(slice);
-    fs.mkdirSync(path.join(root, slice, `site_${i % sitesPerSlice}`), { recursive: true });
+    const site = path.join(root, slice, `site_${i % sitesPerSlice}`);
+    fs.mkdirSync(site, { recursive: true });
+    fs.writeFileSync(path.join(site, 'pipettes.yml'), '{}\n');
     ids.push(`${slice}/site_${i % sitesPerSlice}`);
   }
   return { root, slices, ids };
