@@ -13,6 +13,7 @@ import { benchConnectionStrength } from './connection-strength.js';
 import { benchReportExport } from './report-export.js';
 import { benchAcquisitionLatency } from './acquisition-latency.js';
 import { benchScale } from './scale.js';
+import { orchestrationShareRow } from './support/orchestration-share.js';
 import { markdownTable, notesList, writeResults, type BenchRow } from './support/report.js';
 
 const quick = process.argv.includes('--quick');
@@ -63,6 +64,8 @@ try {
 } finally {
   await servers.stop();
 }
+const share = orchestrationShareRow(details);
+if (share) rows.push(share);
 writeResults(resultsFile, quick, rows, details);
 console.log(markdownTable(rows));
 console.log(`\nnotes:\n${notesList(rows)}`);
