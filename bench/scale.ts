@@ -82,15 +82,25 @@ export async function benchScale(quick: boolean): Promise<{ rows: BenchRow[]; de
 
   const seconds = samples.at(-1)!.seconds;
   const rate = experiments / seconds;
-  const windows = samples.slice(1).map((s, i) => ({
-    fromSeconds: Math.round(samples[i]!.seconds),
-    rate: (s.done - samples[i]!.done) / (s.seconds - samples[i]!.seconds),
-  }));
-  // Throughput early and late in the run, steady windows only (the first holds planning).
-  const steady = windows.slice(1, -1).map((w) => w.rate);
+  const windows = samples.slice(1).map((s, i) => {
+    const c = cpuBetween(samples[i]!.cpu, s.cpu);
+    const done = s.done - samples[i]!.done;
+    return {
+      fromSeconds: Math.round(samples[i]!.seconds),
+      rate: done / (s.seconds - samples[i]!.seconds),
+      // mpctl's own parts only: what one experiment costs, whatever else the machine is doing.
+      cpuMsPerExperiment: done ? (1000 * (c.bench + c.temporal + c.postgres)) / done : Number.NaN,
+      otherCores: c.other / c.wallSeconds,
+    };
+  });
+  // Early and late in the run, steady windows only (the first holds planning, the last the tail).
+  const steady = windows.slice(1, -1);
   const tenth = Math.max(1, Math.floor(steady.length / 10));
-  const early = steady.length ? median(steady.slice(0, tenth)) : rate;
-  const late = steady.length ? median(steady.slice(-tenth)) : rate;
+  const tenths = (pick: (w: (typeof windows)[number]) => number, whole: number) =>
+    steady.length ? [median(steady.slice(0, tenth).map(pick)), median(steady.slice(-tenth).map(pick))] : [whole, whole];
+  const [early, late] = tenths((w) => w.rate, rate);
+  const [earlyOthers, lateOthers] = tenths((w) => w.otherCores, 0);
+  const [earlyCpu, lateCpu] = tenths((w) => w.cpuMsPerExperiment, Number.NaN);
   const cpu = cpuBetween(samples[0]!.cpu, samples.at(-1)!.cpu);
   const perExperimentMs = (s: number) => (s * 1000) / experiments;
   const history = (list: WorkflowExecutionInfo[]) => ({
@@ -122,6 +132,19 @@ export async function benchScale(quick: boolean): Promise<{ rows: BenchRow[]; de
         ratio: late / early,
         goal: '≥ 0.8',
         met: late / early >= 0.8,
+        note: `others on the machine used ${earlyOthers!.toFixed(2)} cores in the first tenth, ${lateOthers!.toFixed(2)} in the last`,
+      },
+      {
+        benchmark: 'scale',
+        metric: "mpctl's CPU per experiment (worker, Temporal, PostgreSQL) in the last tenth vs the first",
+        unit: 'ms',
+        mpctl: lateCpu!,
+        baseline: earlyCpu!,
+        baselineName: 'first tenth',
+        // Higher is better: less CPU per experiment late in the run than early.
+        ratio: earlyCpu! / lateCpu!,
+        goal: '≥ 0.8',
+        met: earlyCpu! / lateCpu! >= 0.8,
       },
       {
         benchmark: 'scale',
