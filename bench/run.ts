@@ -14,6 +14,7 @@ import { benchReportExport } from './report-export.js';
 import { benchAcquisitionLatency } from './acquisition-latency.js';
 import { benchScale } from './scale.js';
 import { orchestrationShareRow } from './support/orchestration-share.js';
+import { benchModuleReferences } from './module-references.js';
 import { markdownTable, notesList, writeResults, type BenchRow } from './support/report.js';
 
 const quick = process.argv.includes('--quick');
@@ -37,6 +38,7 @@ const benches: Record<string, (quick: boolean) => Promise<{ rows: BenchRow[]; de
   'connection-strength': benchConnectionStrength,
   'report-export': benchReportExport,
   'acquisition-latency': benchAcquisitionLatency,
+  'module-references': benchModuleReferences,
 };
 // Archive-sized, for the production server; run by name only (`--only=scale`), never by default.
 const byNameOnly: typeof benches = { scale: benchScale };

@@ -219,6 +219,37 @@ function fitTrain(
   fitOptions: Omit<FitOptions, 'clampMode'>,
   scale = 1,
 ): Pick<PairConnectivity, 'fit' | 'averageResponse' | 'averageResponseT0' | 'averages'> {
+  const { input, averageResponse, averageResponseT0, averages } = trainFitInput(all, rate, fitOptions, scale);
+  if (input.segments.length === 0) return { fit: null, averageResponse, averageResponseT0, averages };
+  const scaled = fitPsp(input);
+  fitCurves(input, scaled).forEach(
+    (curve, i) => (averages[i]!.fit = scale === 1 ? curve : curve.map((x) => x / scale)),
+  );
+  const fit =
+    scale === 1
+      ? scaled
+      : {
+          ...scaled,
+          amplitudes: scaled.amplitudes.map((a) => a / scale),
+          baselines: scaled.baselines.map((b) => b / scale),
+          drift: { ...scaled.drift, amplitude: scaled.drift.amplitude / scale },
+          residualSd: scaled.residualSd / scale,
+        };
+  return { fit: { ...fit, amplitude: fit.amplitudes[0]! }, averageResponse, averageResponseT0, averages };
+}
+
+/** The train fit's input (one averaged segment and spike per pulse number) and the averages; exported for the numpy reference's bench. */
+export function trainFitInput(
+  all: PairResponse[],
+  rate: number,
+  fitOptions: Omit<FitOptions, 'clampMode'> = {},
+  scale = 1,
+): {
+  input: PspFitInput;
+  averageResponse: Float64Array | null;
+  averageResponseT0: number;
+  averages: PulseAverage[];
+} {
   const used = commonProtocol(all);
   const byPulse = new Map<number, PairResponse[]>();
   for (const r of used) byPulse.set(r.pulseNumber, [...(byPulse.get(r.pulseNumber) ?? []), r]);
@@ -248,23 +279,8 @@ function fitTrain(
       averageResponseT0 = spike - start;
     }
   });
-  if (segments.length === 0) return { fit: null, averageResponse, averageResponseT0, averages };
   const input = { rate, segments, events, nGroups: pulseNumbers.length, ...fitOptions };
-  const scaled = fitPsp(input);
-  fitCurves(input, scaled).forEach(
-    (curve, i) => (averages[i]!.fit = scale === 1 ? curve : curve.map((x) => x / scale)),
-  );
-  const fit =
-    scale === 1
-      ? scaled
-      : {
-          ...scaled,
-          amplitudes: scaled.amplitudes.map((a) => a / scale),
-          baselines: scaled.baselines.map((b) => b / scale),
-          drift: { ...scaled.drift, amplitude: scaled.drift.amplitude / scale },
-          residualSd: scaled.residualSd / scale,
-        };
-  return { fit: { ...fit, amplitude: fit.amplitudes[0]! }, averageResponse, averageResponseT0, averages };
+  return { input, averageResponse, averageResponseT0, averages };
 }
 
 /** Clips both samples at the pooled 5th/95th percentiles, so a stray spontaneous PSP cannot dominate a mean. */
