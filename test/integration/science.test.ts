@@ -15,6 +15,7 @@ import { connectionSummary } from '../../src/views/connections.js';
 import { connectivityMatrix } from '../../src/views/connectivity.js';
 import { validateAgainstTruth } from '../../src/views/validation.js';
 import { WorkflowNames, type DropResultsResult } from '../../src/workflow-safe/workflow-types.js';
+import { mpctl } from '../helpers/cli.js';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.js';
 import { sampleRootWithNwb } from '../helpers/sample.js';
 
@@ -100,6 +101,14 @@ describe('science modules: sample NWB through a real update, validated against t
 
   it('connectivity by class: the JSON shape, consistent counts, and intervals that cover the truth', async () => {
     const m = await connectivityMatrix(p.db.orm);
+    // What a user's script reads: the CLI's --json, not just the query behind it.
+    const cli = await mpctl(os.tmpdir(), ['connectivity', '--json', '--database-url', p.db.url]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.deepEqual(
+      cli.json(),
+      JSON.parse(JSON.stringify(m)),
+      'connectivity --json prints the matrix as the query gives it',
+    );
     assert.deepEqual(Object.keys(m).sort(), ['classes', 'matrix']);
     assert.deepEqual(m.classes, ['L2/3 Pyr', 'L5 Pyr', 'Pvalb', 'Sst', 'Vip']);
     assert.equal(m.matrix.length, 25);
