@@ -121,6 +121,13 @@ describe('science modules: sample NWB through a real update, validated against t
     assert.ok(m.matrix.reduce((s, c) => s + c.probed, 0) > 150, 'nearly every pair is probed');
     const v = (await validateAgainstTruth(p.db.orm, data.truthDir)).connectivity!;
     console.log(`# connectivity: ${JSON.stringify({ ...v, classPairs: v.classPairs.length })}`);
+    // Detection misses small connections, never finds more than exist, and the oracle fit sees the truth.
+    assert.ok(v.sensitivity! > 0.5 && v.sensitivity! <= 1, `sensitivity ${v.sensitivity}`);
+    for (const c of v.classPairs) {
+      assert.ok(c.detectedTrue <= Math.min(c.trueConnected, c.connected), `${c.pre} → ${c.post}`);
+      if (c.probed >= 2)
+        assert.equal(c.oraclePmax === null, c.trueConnected === 0, `${c.pre} → ${c.post}: oracle fit iff connected`);
+    }
     const covered = v.classPairs.filter((c) => c.covered).length;
     assert.ok(covered >= 0.8 * v.classPairs.length, `${covered} of ${v.classPairs.length} class pairs covered`);
   });
