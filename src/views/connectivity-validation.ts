@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Orm } from '../db/orm.js';
 import { BadInputError } from '../errors/index.js';
-import { connectivityGroups, groupKey } from './connectivity.js';
+import { fitGaussianConnectivity } from '../analysis/connectivity.js';
+import { connectivityGroups, groupKey, isConnected, lateralDistance } from './connectivity.js';
 
 /** A class pair needs this many probed pairs for its interval to be judged (issue 14). */
 export const MIN_PROBED_FOR_COVERAGE = 20;
@@ -17,18 +18,34 @@ export interface ConnectivityValidation {
   /** Median |fit − truth| / truth over class pairs with enough true connections (%). */
   medianPmaxErrorPct: number | null;
   medianSigmaErrorPct: number | null;
+  /**
+   * Share of the true connections among probed pairs that detection found, and the unconnected
+   * pairs it called connected: a probability of detected connections is low by the missed share.
+   */
+  sensitivity: number | null;
+  falsePositives: number;
+  /**
+   * The same errors for the fit given the true connections of the same probed pairs (perfect
+   * detection): what the fit alone costs on this set, apart from what detection misses.
+   */
+  medianOraclePmaxErrorPct: number | null;
+  medianOracleSigmaErrorPct: number | null;
   classPairs: {
     pre: string;
     post: string;
     probed: number;
     connected: number;
     trueConnected: number;
+    /** True connections among the probed pairs that detection found. */
+    detectedTrue: number;
     trueProbability: number;
     covered: boolean;
     pmax: number | null;
     truePmax: number | null;
     sigma: number | null;
     trueSigma: number | null;
+    oraclePmax: number | null;
+    oracleSigma: number | null;
   }[];
 }
 
@@ -77,6 +94,13 @@ export async function validateConnectivity(
     const keys = pairs.map((r) => key(r.experiment_id, r.pre_ext, r.post_ext));
     const trueProbability = keys.reduce((s, k) => s + probability.get(k)!, 0) / keys.length;
     const c = model.get(groupKey(m.pre, m.post));
+    const oracle = fitGaussianConnectivity(
+      pairs.flatMap((r) => {
+        const distance = lateralDistance(r.pre_pos, r.post_pos);
+        const connected = connectedTruth.get(key(r.experiment_id, r.pre_ext, r.post_ext)) ?? false;
+        return distance === null ? [] : [{ distance, connected }];
+      }),
+    );
     return [
       {
         pre: m.pre,
@@ -84,12 +108,16 @@ export async function validateConnectivity(
         probed: m.probed,
         connected: m.connected,
         trueConnected: keys.filter((k) => connectedTruth.get(k)).length,
+        detectedTrue: pairs.filter((r, i) => connectedTruth.get(keys[i]!) && isConnected(r)).length,
+        falsePositives: pairs.filter((r, i) => !connectedTruth.get(keys[i]!) && isConnected(r)).length,
         trueProbability,
         covered: m.ciLow <= trueProbability && trueProbability <= m.ciHigh,
         pmax: m.pmax,
         truePmax: c?.pmax ?? null,
         sigma: m.sigma,
         trueSigma: c?.sigma_um ?? null,
+        oraclePmax: oracle?.pmax ?? null,
+        oracleSigma: oracle?.sigma ?? null,
       },
     ];
   });
@@ -98,12 +126,18 @@ export async function validateConnectivity(
     (c) => c.trueConnected >= MIN_CONNECTIONS_FOR_FIT && c.pmax !== null && c.truePmax !== null,
   );
   const relError = (a: number, b: number) => (100 * Math.abs(a - b)) / b;
+  const trueConnected = classPairs.reduce((s, c) => s + c.trueConnected, 0);
   return {
     classPairsJudged: judged.length,
     ciCoverage: judged.length ? judged.filter((c) => c.covered).length / judged.length : null,
     classPairsFitted: fitted.length,
     medianPmaxErrorPct: median(fitted.map((c) => relError(c.pmax!, c.truePmax!))),
     medianSigmaErrorPct: median(fitted.map((c) => relError(c.sigma!, c.trueSigma!))),
-    classPairs,
+    // A pair is in as many class pairs as its cells have classes; the sample cells have one each.
+    sensitivity: trueConnected ? classPairs.reduce((s, c) => s + c.detectedTrue, 0) / trueConnected : null,
+    falsePositives: classPairs.reduce((s, c) => s + c.falsePositives, 0),
+    medianOraclePmaxErrorPct: median(fitted.map((c) => relError(c.oraclePmax!, c.truePmax!))),
+    medianOracleSigmaErrorPct: median(fitted.map((c) => relError(c.oracleSigma!, c.trueSigma!))),
+    classPairs: classPairs.map(({ falsePositives: _, ...c }) => c),
   };
 }

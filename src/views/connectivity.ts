@@ -149,7 +149,7 @@ export function probedWithDistance(probedPairs: Map<string, PairRow[]>): { dista
   return out;
 }
 
-const isConnected = (r: PairRow) => (r.detection_score ?? 0) >= DETECTION_THRESHOLD;
+export const isConnected = (r: PairRow) => (r.detection_score ?? 0) >= DETECTION_THRESHOLD;
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
 function summarise(pre: string, post: string, pairs: PairRow[]): ConnectivityCell {

@@ -15,6 +15,7 @@ import { connectionSummary } from '../../src/views/connections.js';
 import { connectivityMatrix } from '../../src/views/connectivity.js';
 import { validateAgainstTruth } from '../../src/views/validation.js';
 import { WorkflowNames, type DropResultsResult } from '../../src/workflow-safe/workflow-types.js';
+import { mpctl } from '../helpers/cli.js';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.js';
 import { sampleRootWithNwb } from '../helpers/sample.js';
 
@@ -100,6 +101,14 @@ describe('science modules: sample NWB through a real update, validated against t
 
   it('connectivity by class: the JSON shape, consistent counts, and intervals that cover the truth', async () => {
     const m = await connectivityMatrix(p.db.orm);
+    // What a user's script reads: the CLI's --json, not just the query behind it.
+    const cli = await mpctl(os.tmpdir(), ['connectivity', '--json', '--database-url', p.db.url]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.deepEqual(
+      cli.json(),
+      JSON.parse(JSON.stringify(m)),
+      'connectivity --json prints the matrix as the query gives it',
+    );
     assert.deepEqual(Object.keys(m).sort(), ['classes', 'matrix']);
     assert.deepEqual(m.classes, ['L2/3 Pyr', 'L5 Pyr', 'Pvalb', 'Sst', 'Vip']);
     assert.equal(m.matrix.length, 25);
@@ -112,6 +121,13 @@ describe('science modules: sample NWB through a real update, validated against t
     assert.ok(m.matrix.reduce((s, c) => s + c.probed, 0) > 150, 'nearly every pair is probed');
     const v = (await validateAgainstTruth(p.db.orm, data.truthDir)).connectivity!;
     console.log(`# connectivity: ${JSON.stringify({ ...v, classPairs: v.classPairs.length })}`);
+    // Detection misses small connections, never finds more than exist, and the oracle fit sees the truth.
+    assert.ok(v.sensitivity! > 0.5 && v.sensitivity! <= 1, `sensitivity ${v.sensitivity}`);
+    for (const c of v.classPairs) {
+      assert.ok(c.detectedTrue <= Math.min(c.trueConnected, c.connected), `${c.pre} → ${c.post}`);
+      if (c.probed >= 2)
+        assert.equal(c.oraclePmax === null, c.trueConnected === 0, `${c.pre} → ${c.post}: oracle fit iff connected`);
+    }
     const covered = v.classPairs.filter((c) => c.covered).length;
     assert.ok(covered >= 0.8 * v.classPairs.length, `${covered} of ${v.classPairs.length} class pairs covered`);
   });

@@ -52,6 +52,12 @@ export default class Validate extends MpctlCommand<typeof Validate> {
       this.say(
         `connectivity: CI covers the truth in ${c.ciCoverage === null ? 'n/a' : f(c.ciCoverage, 2)} of ${c.classPairsJudged} class pairs (≥ 20 probed); median error of pmax ${c.medianPmaxErrorPct === null ? 'n/a' : f(c.medianPmaxErrorPct, 1)} %, σ ${c.medianSigmaErrorPct === null ? 'n/a' : f(c.medianSigmaErrorPct, 1)} % over ${c.classPairsFitted} class pairs (≥ 20 true connections)`,
       );
+    if (c && c.sensitivity !== null) {
+      const pct = (x: number | null) => (x === null ? 'n/a' : `${f(x, 1)} %`);
+      this.say(
+        `connectivity: detection found ${f(100 * c.sensitivity, 1)} % of the true connections among probed pairs (${c.falsePositives} false positives); with every true connection known, the fit's median error would be pmax ${pct(c.medianOraclePmaxErrorPct)}, σ ${pct(c.medianOracleSigmaErrorPct)}`,
+      );
+    }
     if (result.experimentsMissing)
       this.say(`${result.experimentsMissing} of ${result.experiments} experiments in the truth have no results yet`);
     if (result.missingPredictions) this.say(`${result.missingPredictions} true pairs have no connection_strength row`);
