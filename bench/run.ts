@@ -12,6 +12,7 @@ import { benchScaling } from './scaling.js';
 import { benchConnectionStrength } from './connection-strength.js';
 import { benchReportExport } from './report-export.js';
 import { benchAcquisitionLatency } from './acquisition-latency.js';
+import { benchSingleSite } from './single-site.js';
 import { markdownTable, notesList, writeResults, type BenchRow } from './support/report.js';
 
 const quick = process.argv.includes('--quick');
@@ -35,6 +36,7 @@ const benches: Record<string, (quick: boolean) => Promise<{ rows: BenchRow[]; de
   'connection-strength': benchConnectionStrength,
   'report-export': benchReportExport,
   'acquisition-latency': benchAcquisitionLatency,
+  'single-site': benchSingleSite,
 };
 
 // Durable PostgreSQL (fsync on) like a real stack; Temporal's dev server with its WAL SQLite file,
