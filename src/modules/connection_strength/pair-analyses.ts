@@ -47,9 +47,15 @@ export async function* analyzePairs(
   threads = analysisThreads(),
 ): AsyncGenerator<PairConnectivity | null> {
   if (threads <= 1) {
-    for (const t of tasks) {
+    for (const [i, t] of tasks.entries()) {
       signal.throwIfAborted();
-      yield analyzePair(t.responses, t.rate, t.options);
+      let result: PairConnectivity | null;
+      try {
+        result = analyzePair(t.responses, t.rate, t.options);
+      } catch (error) {
+        throw new PairAnalysisError(i, error);
+      }
+      yield result;
       // Each fit is synchronous CPU work: let heartbeats and cancellation through between pairs.
       await tick();
     }
@@ -65,7 +71,7 @@ export async function* analyzePairs(
   // Those after a failure are never awaited: no unhandled rejection.
   for (const o of outcomes) o.catch(() => undefined);
   try {
-    for (const outcome of outcomes) {
+    for (const [i, outcome] of outcomes.entries()) {
       signal.throwIfAborted();
       let o: PairOutcome;
       try {
@@ -75,12 +81,26 @@ export async function* analyzePairs(
         signal.throwIfAborted();
         throw error;
       }
-      if ('failed' in o) throw asThrown(o.failed);
+      if ('failed' in o) throw new PairAnalysisError(i, asThrown(o.failed));
       yield o.result;
     }
   } finally {
     signal.removeEventListener('abort', cancel);
     stop.abort();
+  }
+}
+
+/**
+ * analyzePair threw on task `index` (the same error on any number of threads). A thread that
+ * crashed instead (out of memory) rejects with the pool's own error, which is not this.
+ */
+export class PairAnalysisError extends Error {
+  constructor(
+    readonly index: number,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause), { cause });
+    this.name = 'PairAnalysisError';
   }
 }
 

@@ -1,5 +1,6 @@
 import type { PairConnectivity, PulseAverage } from './pair-connectivity.js';
-import { analyzePairs, type PairTask } from './pair-analyses.js';
+import { analyzePairs, PairAnalysisError, type PairTask } from './pair-analyses.js';
+import { BadInputError } from '../../errors/index.js';
 import { insertRows, type InsertRow } from '../../db/entity-rows.js';
 import { query, sql } from '../../db/sql.js';
 import { AverageResponseSchema, ConnectionStrengthSchema, ConnectionStrengthVcSchema } from './entities.js';
@@ -16,9 +17,11 @@ export async function processConnectionStrength({
   heartbeat,
   signal,
 }: ProcessContext): Promise<ProcessResult> {
-  const pairs = await query<{ id: number }>(
+  const pairs = await query<{ id: number; pre: string; post: string }>(
     em,
-    sql`SELECT id FROM pair WHERE experiment_id = ${job.jobId} ORDER BY id`,
+    sql`SELECT p.id, pre.ext_id AS pre, post.ext_id AS post
+    FROM pair p JOIN cell pre ON pre.id = p.pre_cell_id JOIN cell post ON post.id = p.post_cell_id
+    WHERE p.experiment_id = ${job.jobId} ORDER BY p.id`,
   );
   const responses = await pairResponses(em, job.jobId);
   const vcResponses = await pairResponses(em, job.jobId, 'vc');
@@ -33,17 +36,29 @@ export async function processConnectionStrength({
     ...(vc ? [{ responses: vc.responses, rate: vc.rate, options: { clampMode: 'vc' as const } }] : []),
   ]);
   const results = analyzePairs(tasks, signal);
-  const next = async () => (await results.next()).value as PairConnectivity | null;
+  const next = async (pair: { pre: string; post: string }, mode: string) => {
+    try {
+      return (await results.next()).value as PairConnectivity | null;
+    } catch (error) {
+      // Deterministic: a retry would fail the same way. Named by site and pair, not retried.
+      if (error instanceof PairAnalysisError)
+        throw new BadInputError(
+          job.dir,
+          `cell ${pair.pre} → cell ${pair.post} (${mode}): analysis failed: ${error.message}`,
+        );
+      throw error;
+    }
+  };
   try {
     for (const [i, { pair, cc, vc }] of plan.entries()) {
       signal.throwIfAborted();
       heartbeat({ phase: 'connection_strength', pair: i + 1, of: pairs.length });
-      const result = cc ? await next() : null;
+      const result = cc ? await next(pair, 'current clamp') : null;
       rows.push(connectionRow(job.jobId, pair.id, result));
       for (const a of result?.averages ?? []) averages.push(averageRow(job.jobId, pair.id, cc!.rate, a));
       if (vc) {
         const used = vc.responses.filter((r) => r.qc.exPass || r.qc.inPass).map((r) => r.holding);
-        vcRows.push(vcRow(job.jobId, pair.id, await next(), used));
+        vcRows.push(vcRow(job.jobId, pair.id, await next(pair, 'voltage clamp'), used));
       }
     }
   } finally {

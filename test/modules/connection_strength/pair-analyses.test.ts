@@ -3,6 +3,7 @@ import { after, test } from 'node:test';
 import {
   analyzePairs,
   closeAnalysisThreads,
+  PairAnalysisError,
   runningAnalysisThreads,
   type PairTask,
 } from '../../../src/modules/connection_strength/pair-analyses.js';
@@ -69,8 +70,10 @@ test("a pair that fails on a thread fails with the one-thread path's error, at t
         for await (const r of analyzePairs(broken, new AbortController().signal, threads)) seen.push(r);
       })(),
       (error: Error) => {
-        assert.ok(error instanceof TypeError, `a TypeError on ${threads} thread(s)`);
-        assert.equal(error.message, direct.message);
+        assert.ok(error instanceof PairAnalysisError, `${error.name} on ${threads} thread(s)`);
+        assert.equal(error.index, 3);
+        assert.ok(error.cause instanceof TypeError, 'the cause keeps its class across the thread');
+        assert.equal(error.cause.message, direct.message);
         return true;
       },
     );
