@@ -116,8 +116,12 @@ async function runSite(client: Client, root: string, threads: number): Promise<S
   }
 }
 
-/** connection_strength's fits alone, in this process: every pair of a simulated site, wall seconds. */
-async function fitsInProcess(cells: number, threads: number[], rounds: number): Promise<Map<number, number[]>> {
+/** connection_strength's fits alone, in this process: every pair of a simulated site, wall and CPU seconds (all threads). */
+async function fitsInProcess(
+  cells: number,
+  threads: number[],
+  rounds: number,
+): Promise<Map<number, { wall: number[]; cpu: number[] }>> {
   const site = simulateSite({ cells, sweeps: 5 * cells, seed: 11 });
   const sweeps = site.sweeps.map((s) => ({
     sweepNumber: s.sweepNumber,
@@ -131,16 +135,20 @@ async function fitsInProcess(cells: number, threads: number[], rounds: number): 
   const { rate, perPair } = siteResponses('bench', sweeps);
   const tasks = [...perPair.values()].map((responses) => ({ responses, rate }));
   const signal = new AbortController().signal;
-  const run = async (n: number) => {
+  const out = new Map(threads.map((n) => [n, { wall: [] as number[], cpu: [] as number[] }]));
+  const run = async (n: number, record: boolean) => {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for await (const _ of analyzePairs(tasks, signal, n));
-    return (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(c0);
+    if (record) {
+      out.get(n)!.wall.push((performance.now() - t0) / 1000);
+      out.get(n)!.cpu.push((c.user + c.system) / 1e6);
+    }
   };
-  const out = new Map(threads.map((n) => [n, [] as number[]]));
   // Warm: JIT here, thread start-up and module loading in the pool.
-  for (const n of threads) await run(n);
-  for (let r = 0; r < rounds; r++)
-    for (const n of r % 2 ? [...threads].reverse() : threads) out.get(n)!.push(await run(n));
+  for (const n of threads) await run(n, false);
+  for (let r = 0; r < rounds; r++) for (const n of r % 2 ? [...threads].reverse() : threads) await run(n, true);
   await closeAnalysisThreads();
   return out;
 }
@@ -185,8 +193,8 @@ export async function benchSingleSite(
     `dataset ${moduleWall(rs, 'dataset').toFixed(2)} s, pulse_response ${moduleWall(rs, 'pulse_response').toFixed(2)} s, connection_strength ${moduleWall(rs, 'connection_strength').toFixed(2)} s; worker CPU ${median(rs.map((r) => r.workerCpuSeconds)).toFixed(2)} s, peak RSS ${median(rs.map((r) => r.peakRssMiB)).toFixed(0)} MiB`;
   const refS = median(reference);
   const fits = await fitsInProcess(s.cells, [1, cores], s.rounds + 1);
-  const fit1 = median(fits.get(1)!);
-  const fitN = median(fits.get(cores)!);
+  const fit1 = median(fits.get(1)!.wall);
+  const fitN = median(fits.get(cores)!.wall);
   const pairs = s.cells * (s.cells - 1);
   const rows: BenchRow[] = [
     {
@@ -219,7 +227,7 @@ export async function benchSingleSite(
       baseline: fit1,
       baselineName: '1 thread',
       ratio: fit1 / fitN,
-      note: `analyzePairs over a simulated ${s.cells}-cell site (no servers), wall, ${s.rounds + 1} alternating rounds, medians`,
+      note: `analyzePairs over a simulated ${s.cells}-cell site (no servers), wall, ${s.rounds + 1} alternating rounds, medians; CPU (all threads) ${median(fits.get(cores)!.cpu).toFixed(2)} s on ${cores} threads, ${median(fits.get(1)!.cpu).toFixed(2)} s on 1`,
     },
   ];
   return {
