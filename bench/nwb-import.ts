@@ -173,7 +173,7 @@ export async function mpctlPhases(file: string): Promise<{ open: number; read: n
   return phases;
 }
 
-function referenceCut(
+export function referenceCut(
   python: string,
   file: string,
 ): CutCounts & { seconds: number; cpu_seconds: number; read_seconds: number } {

@@ -15,6 +15,7 @@ import { benchAcquisitionLatency } from './acquisition-latency.js';
 import { benchScale } from './scale.js';
 import { orchestrationShareRow } from './support/orchestration-share.js';
 import { benchModuleReferences } from './module-references.js';
+import { benchSingleSite } from './single-site.js';
 import { markdownTable, notesList, writeResults, type BenchRow } from './support/report.js';
 
 const quick = process.argv.includes('--quick');
@@ -39,6 +40,7 @@ const benches: Record<string, (quick: boolean) => Promise<{ rows: BenchRow[]; de
   'report-export': benchReportExport,
   'acquisition-latency': benchAcquisitionLatency,
   'module-references': benchModuleReferences,
+  'single-site': benchSingleSite,
 };
 // Archive-sized, for the production server; run by name only (`--only=scale`), never by default.
 const byNameOnly: typeof benches = { scale: benchScale };

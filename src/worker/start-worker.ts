@@ -18,6 +18,7 @@ import {
 import { startHealthServer } from './health-server.js';
 import { JobMetrics, runtimeMetrics } from './metrics.js';
 import { workflowCode } from './workflow-code.js';
+import { closeAnalysisThreads } from '../modules/connection_strength/pair-analyses.js';
 
 export interface WorkerSettings {
   maxConcurrentActivities: number;
@@ -177,6 +178,7 @@ export async function startWorker(config: MpctlConfig, settings: WorkerSettings)
         await connection.close();
         await client.connection.close();
         await orm.close();
+        await closeAnalysisThreads();
       }
     },
     taskQueues: queues,

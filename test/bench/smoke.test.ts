@@ -6,6 +6,7 @@ import { benchConnectionStrength } from '../../bench/connection-strength.js';
 import { benchNwbImport } from '../../bench/nwb-import.js';
 import { benchResultWrites } from '../../bench/result-writes.js';
 import { benchScaling } from '../../bench/scaling.js';
+import { benchSingleSite } from '../../bench/single-site.js';
 import type { BenchRow } from '../../bench/support/report.js';
 
 function assertRows(rows: BenchRow[], benchmark: string): void {
@@ -67,3 +68,12 @@ test('connection-strength bench: both fit models analyse every pair and report f
   const { rows } = await benchConnectionStrength(true, { cells: 3, rounds: 1 });
   assertRows(rows, 'connection-strength');
 });
+
+test(
+  'single-site bench: one site on 1 thread and on every core writes the same rows and reports finite figures',
+  { timeout: 600_000 },
+  async () => {
+    const { rows } = await benchSingleSite(true, { cells: 2, sweepsPerCell: 1, rounds: 1 });
+    assertRows(rows, 'single-site');
+  },
+);

@@ -1,5 +1,6 @@
-import { setImmediate as tick } from 'node:timers/promises';
-import { analyzePair, type PairConnectivity, type PulseAverage } from './pair-connectivity.js';
+import type { PairConnectivity, PulseAverage } from './pair-connectivity.js';
+import { analyzePairs, PairAnalysisError, type PairTask } from './pair-analyses.js';
+import { BadInputError } from '../../errors/index.js';
 import { insertRows, type InsertRow } from '../../db/entity-rows.js';
 import { query, sql } from '../../db/sql.js';
 import { AverageResponseSchema, ConnectionStrengthSchema, ConnectionStrengthVcSchema } from './entities.js';
@@ -16,31 +17,53 @@ export async function processConnectionStrength({
   heartbeat,
   signal,
 }: ProcessContext): Promise<ProcessResult> {
-  const pairs = await query<{ id: number }>(
+  const pairs = await query<{ id: number; pre: string; post: string }>(
     em,
-    sql`SELECT id FROM pair WHERE experiment_id = ${job.jobId} ORDER BY id`,
+    sql`SELECT p.id, pre.ext_id AS pre, post.ext_id AS post
+    FROM pair p JOIN cell pre ON pre.id = p.pre_cell_id JOIN cell post ON post.id = p.post_cell_id
+    WHERE p.experiment_id = ${job.jobId} ORDER BY p.id`,
   );
   const responses = await pairResponses(em, job.jobId);
   const vcResponses = await pairResponses(em, job.jobId, 'vc');
   const rows: ConnectionRow[] = [];
   const vcRows: VcRow[] = [];
   const averages: AverageRow[] = [];
-  for (const [i, pair] of pairs.entries()) {
-    signal.throwIfAborted();
-    heartbeat({ phase: 'connection_strength', pair: i + 1, of: pairs.length });
-    const entry = responses.get(pair.id);
-    const result = entry ? analyzePair(entry.responses, entry.rate) : null;
-    rows.push(connectionRow(job.jobId, pair.id, result));
-    for (const a of result?.averages ?? []) averages.push(averageRow(job.jobId, pair.id, entry!.rate, a));
+  const plan = pairs.map((pair) => ({ pair, cc: responses.get(pair.id), vc: vcResponses.get(pair.id) }));
+  // Every fit of the experiment at once, spread over the analysis threads; results come back in this order.
+  const tasks: PairTask[] = plan.flatMap(({ cc, vc }) => [
+    ...(cc ? [{ responses: cc.responses, rate: cc.rate }] : []),
     // Voltage clamp: the pair's VC responses alone, analysed as currents. (average_response stays current clamp.)
-    const vcEntry = vcResponses.get(pair.id);
-    if (vcEntry) {
-      const vc = analyzePair(vcEntry.responses, vcEntry.rate, { clampMode: 'vc' });
-      const used = vcEntry.responses.filter((r) => r.qc.exPass || r.qc.inPass).map((r) => r.holding);
-      vcRows.push(vcRow(job.jobId, pair.id, vc, used));
+    ...(vc ? [{ responses: vc.responses, rate: vc.rate, options: { clampMode: 'vc' as const } }] : []),
+  ]);
+  const results = analyzePairs(tasks, signal);
+  const next = async (pair: { pre: string; post: string }, mode: string) => {
+    try {
+      return (await results.next()).value as PairConnectivity | null;
+    } catch (error) {
+      // Deterministic: a retry would fail the same way. Named by site and pair, not retried.
+      if (error instanceof PairAnalysisError)
+        throw new BadInputError(
+          job.dir,
+          `cell ${pair.pre} → cell ${pair.post} (${mode}): analysis failed: ${error.message}`,
+        );
+      throw error;
     }
-    // Each fit is synchronous CPU work: let heartbeats and cancellation through between pairs.
-    await tick();
+  };
+  try {
+    for (const [i, { pair, cc, vc }] of plan.entries()) {
+      signal.throwIfAborted();
+      heartbeat({ phase: 'connection_strength', pair: i + 1, of: pairs.length });
+      const result = cc ? await next(pair, 'current clamp') : null;
+      rows.push(connectionRow(job.jobId, pair.id, result));
+      for (const a of result?.averages ?? []) averages.push(averageRow(job.jobId, pair.id, cc!.rate, a));
+      if (vc) {
+        const used = vc.responses.filter((r) => r.qc.exPass || r.qc.inPass).map((r) => r.holding);
+        vcRows.push(vcRow(job.jobId, pair.id, await next(pair, 'voltage clamp'), used));
+      }
+    }
+  } finally {
+    // A failure above leaves fits queued or running: cancel them.
+    await results.return(undefined);
   }
   await insertRows(em, ConnectionStrengthSchema, rows);
   await insertRows(em, AverageResponseSchema, averages);
