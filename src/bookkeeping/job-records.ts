@@ -18,6 +18,25 @@ export interface JobKey {
 }
 
 /**
+ * Locks the job's record and tells whether another attempt has taken the job over since this
+ * one wrote its `running` marker: a later attempt of the same run (this one's heartbeat timed
+ * out and Temporal retried it), another run (a reset) or another update. Such a stale attempt
+ * must leave the record and the results alone: its failure is not the job's.
+ */
+export async function takenOverByAnotherAttempt(
+  em: Em,
+  attempt: JobKey & { attempts: number; workflowId: string | null; runId: string | null },
+): Promise<boolean> {
+  const [row] = await query<{ attempts: number; workflow_id: string | null; run_id: string | null }>(
+    em,
+    sql`SELECT attempts, workflow_id, run_id FROM pipeline_job
+        WHERE module = ${attempt.module} AND job_id = ${attempt.jobId} FOR UPDATE`,
+  );
+  if (!row) return false;
+  return row.attempts !== attempt.attempts || row.workflow_id !== attempt.workflowId || row.run_id !== attempt.runId;
+}
+
+/**
  * Inserts or updates the one record of (module, job id); fields left undefined keep their value.
  * Returns the status the record had before (null when there was none).
  */

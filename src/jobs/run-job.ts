@@ -1,6 +1,11 @@
 import type { Orm } from '../db/orm.js';
 import type { ConsumedUpstream } from '../bookkeeping/entities.js';
-import { markRunning, upsertJobRecord, type JobRecordUpdate } from '../bookkeeping/job-records.js';
+import {
+  markRunning,
+  takenOverByAnotherAttempt,
+  upsertJobRecord,
+  type JobRecordUpdate,
+} from '../bookkeeping/job-records.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BadInputError, ErrorTypes, IgnoredError, SettlingError, errorTypeOf, sourceFileOf } from '../errors/index.js';
@@ -194,7 +199,11 @@ function asSettling(error: unknown, deps: RunJobDeps): unknown {
   return seconds > 0 && ageS < seconds ? new SettlingError(error.file, error.problem, ageS) : error;
 }
 
-/** A failed or cancelled job keeps no results, so the results tables always agree with the job records. */
+/**
+ * A failed or cancelled job keeps no results, so the results tables always agree with the job
+ * records, unless a newer attempt owns the job by now: an attempt whose heartbeat timed out
+ * learns it was cancelled only after Temporal has started its retry, which may have succeeded.
+ */
 async function recordFailure(
   deps: RunJobDeps,
   identity: Omit<JobRecordUpdate, 'status'>,
@@ -205,6 +214,14 @@ async function recordFailure(
   const finished = new Date();
   const err = error instanceof Error ? error : new Error(String(error));
   await deps.orm.em.fork().transactional(async (em) => {
+    const stale = await takenOverByAnotherAttempt(em, {
+      module: identity.module,
+      jobId: identity.jobId,
+      attempts: identity.attempts ?? 0,
+      workflowId: identity.workflowId ?? null,
+      runId: identity.runId ?? null,
+    });
+    if (stale) return;
     await dropJobs(em, deps.registry, identity.module, [identity.jobId], { keepRootRecords: true });
     await upsertJobRecord(em, {
       ...identity,
