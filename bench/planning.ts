@@ -12,14 +12,14 @@ const registry = new ModuleRegistry(noopModules);
 const FINISHED = '2026-11-01T12:00:00.000Z';
 const RAW = 'r0';
 
-/** Job records for n experiments (n/10 slices) × 6 modules, all succeeded and up to date. */
+/** Job records for n experiments (n/10 slices) × 6 modules, all succeeded and up to date (each at its module's current version). */
 async function seedRecords(em: Em, n: number): Promise<void> {
   const params = paramsHash(undefined);
   for (const m of registry.ordered.filter((m) => m.scope === 'slice')) {
     await execute(
       em,
       sql`INSERT INTO pipeline_job (module, job_id, status, finished_at, code_version, params_hash, raw_signature, upstream, attempts)
-      SELECT ${m.name}, 's' || i, 'succeeded', ${FINISHED}::timestamptz, '1', ${params}, ${RAW}, '{}'::jsonb, 1
+      SELECT ${m.name}, 's' || i, 'succeeded', ${FINISHED}::timestamptz, ${m.version}, ${params}, ${RAW}, '{}'::jsonb, 1
       FROM generate_series(0, ${Math.ceil(n / 10) - 1}::int) AS i`,
     );
   }
@@ -28,7 +28,7 @@ async function seedRecords(em: Em, n: number): Promise<void> {
     await execute(
       em,
       sql`INSERT INTO pipeline_job (module, job_id, status, finished_at, code_version, params_hash, raw_signature, upstream, attempts)
-      SELECT ${m.name}, 's' || (i / 10) || '/site_' || (i % 10), 'succeeded', ${FINISHED}::timestamptz, '1', ${params}, ${RAW},
+      SELECT ${m.name}, 's' || (i / 10) || '/site_' || (i % 10), 'succeeded', ${FINISHED}::timestamptz, ${m.version}, ${params}, ${RAW},
              replace(${JSON.stringify(upstream)}, '§', CASE WHEN ${registry.get(m.dependencies[0]!).scope} = 'slice' THEN 's' || (i / 10) ELSE 's' || (i / 10) || '/site_' || (i % 10) END)::jsonb, 1
       FROM generate_series(0, ${n - 1}::int) AS i`,
     );
