@@ -7,7 +7,7 @@ import {
   type PairResponse,
 } from '../src/modules/connection_strength/pair-connectivity.js';
 import { simulateSite, type SimulationOptions } from '../src/sample-data/physiology/index.js';
-import { siteResponses } from '../test/helpers/site-analysis.js';
+import { siteResponses, simulatedSweeps } from '../test/helpers/site-analysis.js';
 import { median, type BenchRow } from './support/report.js';
 
 const PREVIOUS_MODEL: FitOptions = { onsetExponent: 2, baselineDrift: false };
@@ -35,15 +35,7 @@ export async function benchConnectionStrength(
   const details: Record<string, unknown> = {};
   for (const shape of SHAPES) {
     const site = simulateSite({ cells, seed: 11, ...shape.options });
-    const sweeps = site.sweeps.map((s) => ({
-      sweepNumber: s.sweepNumber,
-      channels: s.channels.map((c) => ({
-        key: c.electrode,
-        rate: site.options.sampleRate,
-        command: c.command,
-        response: c.response,
-      })),
-    }));
+    const sweeps = simulatedSweeps(site);
     const { rate, perPair } = siteResponses('bench', sweeps);
     const pairs: PairResponse[][] = [...perPair.values()];
     const run = (options: FitOptions) => {

@@ -16,7 +16,7 @@ import { updateWorkflowId } from '../src/workflow-safe/job-ids.js';
 import { WorkflowNames, type PipelineUpdateInput, type UpdateProgress } from '../src/workflow-safe/workflow-types.js';
 import { createTestDatabase } from '../test/helpers/database.js';
 import { TEST_NAMESPACE, testServers } from '../test/helpers/servers.js';
-import { siteResponses } from '../test/helpers/site-analysis.js';
+import { siteResponses, simulatedSweeps } from '../test/helpers/site-analysis.js';
 import { spawnWorker } from '../test/helpers/worker-process.js';
 import { referenceCut } from './nwb-import.js';
 import { moduleCosts, type ModuleCost } from './support/module-costs.js';
@@ -123,15 +123,7 @@ async function fitsInProcess(
   rounds: number,
 ): Promise<Map<number, { wall: number[]; cpu: number[] }>> {
   const site = simulateSite({ cells, sweeps: 5 * cells, seed: 11 });
-  const sweeps = site.sweeps.map((s) => ({
-    sweepNumber: s.sweepNumber,
-    channels: s.channels.map((c) => ({
-      key: c.electrode,
-      rate: site.options.sampleRate,
-      command: c.command,
-      response: c.response,
-    })),
-  }));
+  const sweeps = simulatedSweeps(site);
   const { rate, perPair } = siteResponses('bench', sweeps);
   const tasks = [...perPair.values()].map((responses) => ({ responses, rate }));
   const signal = new AbortController().signal;

@@ -7,7 +7,7 @@ import {
 import { riseRange } from '../../src/analysis/psp-fit.js';
 import { median } from '../../src/analysis/stats.js';
 import { simulateSite, type SimulationOptions } from '../../src/sample-data/physiology/index.js';
-import { analyzeSite } from './site-analysis.js';
+import { analyzeSite, simulatedSweeps } from './site-analysis.js';
 
 export interface ScienceFigures extends ValidationReport {
   /** Median |fit − truth| latency (s) by true onset shape, over connections ≥ the amplitude floor. */
@@ -37,15 +37,7 @@ export function scienceFigures(
   let riseAtCapWeak = 0;
   for (const seed of seeds) {
     const site = simulateSite({ cells: 6, ...options, seed });
-    const sweeps = site.sweeps.map((s) => ({
-      sweepNumber: s.sweepNumber,
-      channels: s.channels.map((c) => ({
-        key: c.electrode,
-        rate: site.options.sampleRate,
-        command: c.command,
-        response: c.response,
-      })),
-    }));
+    const sweeps = simulatedSweeps(site);
     const result = analyzeSite(`site-${seed}`, sweeps);
     const byKey = new Map(result.pairs.map((p) => [`${p.pre}\u0000${p.post}`, p]));
     for (const p of result.pairs)

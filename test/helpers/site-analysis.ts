@@ -6,8 +6,22 @@ import {
   type PairResponse,
 } from '../../src/modules/connection_strength/pair-connectivity.js';
 import type { ResponseQcOptions } from '../../src/analysis/response-qc.js';
+import type { SimulatedSite } from '../../src/sample-data/physiology/types.js';
 
 export type SiteSweepInput = SweepInput;
+
+/** A simulated site's sweeps as the analysis reads them from an NWB file (one channel per electrode). */
+export function simulatedSweeps(site: SimulatedSite): SweepInput[] {
+  return site.sweeps.map((s) => ({
+    sweepNumber: s.sweepNumber,
+    channels: s.channels.map((c) => ({
+      key: c.electrode,
+      rate: site.options.sampleRate,
+      command: c.command,
+      response: c.response,
+    })),
+  }));
+}
 
 export interface SiteAnalysis {
   cells: { key: string; intrinsic: CellIntrinsic }[];

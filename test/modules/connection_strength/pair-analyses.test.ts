@@ -9,22 +9,14 @@ import {
 } from '../../../src/modules/connection_strength/pair-analyses.js';
 import { analyzePair, type PairConnectivity } from '../../../src/modules/connection_strength/pair-connectivity.js';
 import { simulateSite } from '../../../src/sample-data/physiology/index.js';
-import { siteResponses } from '../../helpers/site-analysis.js';
+import { siteResponses, simulatedSweeps } from '../../helpers/site-analysis.js';
 
 after(() => closeAnalysisThreads());
 
 /** Every ordered pair of a simulated 4-cell site, current clamp, and each again read as voltage clamp. */
 function siteTasks(): PairTask[] {
   const site = simulateSite({ cells: 4, sweeps: 4, seed: 3 });
-  const sweeps = site.sweeps.map((s) => ({
-    sweepNumber: s.sweepNumber,
-    channels: s.channels.map((c) => ({
-      key: c.electrode,
-      rate: site.options.sampleRate,
-      command: c.command,
-      response: c.response,
-    })),
-  }));
+  const sweeps = simulatedSweeps(site);
   const { rate, perPair } = siteResponses('expt', sweeps);
   return [...perPair.values()].flatMap((responses) => [
     { responses, rate },
