@@ -13,6 +13,8 @@ export function clopperPearson(k: number, n: number, confidence = 0.95): [number
 export interface ProbedPair {
   distance: number;
   connected: boolean;
+  /** Probability that a connection here would have been detected (1 = perfect detection; see detection-power.ts). */
+  power?: number;
 }
 
 export interface GaussianFit {
@@ -28,7 +30,9 @@ const Z95 = 1.959963984540054;
 
 /**
  * Maximum-likelihood fit of p(d) = pmax·exp(−d²/2σ²) to probed pairs (Bernoulli per pair), as
- * aisynphys' distance-adjusted connectivity. Null when nothing is connected (σ is then undetermined).
+ * aisynphys' distance-adjusted connectivity; with a pair's detection power w the chance of a found
+ * connection there is w·p(d), as aisynphys' CorrectionModel. Null when nothing is connected (σ is
+ * then undetermined).
  */
 export function fitGaussianConnectivity(
   pairs: ProbedPair[],
@@ -38,8 +42,11 @@ export function fitGaussianConnectivity(
   if (connected === 0 || pairs.length < 2) return null;
   const nll = (pmax: number, sigma: number) => {
     let sum = 0;
-    for (const { distance, connected } of pairs) {
-      const p = Math.min(1 - 1e-12, Math.max(1e-300, pmax * Math.exp(-(distance * distance) / (2 * sigma * sigma))));
+    for (const { distance, connected, power = 1 } of pairs) {
+      const p = Math.min(
+        1 - 1e-12,
+        Math.max(1e-300, pmax * power * Math.exp(-(distance * distance) / (2 * sigma * sigma))),
+      );
       sum -= connected ? Math.log(p) : Math.log1p(-p);
     }
     return sum;
@@ -47,7 +54,8 @@ export function fitGaussianConnectivity(
   // Searched on logit(pmax) and log σ so the bounds hold; σ beyond the range is clamped.
   const unpack = ([a, b]: number[]) =>
     [1 / (1 + Math.exp(-a!)), Math.min(sigmaRange[1], Math.max(sigmaRange[0], Math.exp(b!)))] as const;
-  const p0 = Math.min(0.9, Math.max(0.05, connected / pairs.length));
+  const expected = pairs.reduce((sum, p) => sum + (p.power ?? 1), 0);
+  const p0 = Math.min(0.9, Math.max(0.05, connected / Math.max(expected, connected)));
   const mean = pairs.reduce((s, p) => s + p.distance, 0) / pairs.length;
   let best = { x: [Math.log(p0 / (1 - p0)), Math.log(Math.max(sigmaRange[0], mean))], value: Infinity };
   for (const start of [best.x, [best.x[0]! + 1, best.x[1]! - 0.5], [best.x[0]! - 0.5, best.x[1]! + 0.7]]) {
@@ -67,12 +75,12 @@ export function fitGaussianConnectivity(
 
 /** Standard errors from the inverse of the observed information (analytic second derivatives of the log-likelihood). */
 function waldSe(pairs: ProbedPair[], pmax: number, sigma: number): [number, number] {
-  // p = pmax·g, g = exp(−d²/2σ²); ∂p/∂pmax = g, ∂p/∂σ = p·d²/σ³.
+  // p = pmax·g, g = w·exp(−d²/2σ²) with w the pair's detection power; ∂p/∂pmax = g, ∂p/∂σ = p·d²/σ³.
   let hpp = 0;
   let hps = 0;
   let hss = 0;
-  for (const { distance: d, connected } of pairs) {
-    const g = Math.exp(-(d * d) / (2 * sigma * sigma));
+  for (const { distance: d, connected, power = 1 } of pairs) {
+    const g = power * Math.exp(-(d * d) / (2 * sigma * sigma));
     const p = Math.min(1 - 1e-9, pmax * g);
     const dp = [g, (p * d * d) / sigma ** 3];
     const d2ps = (g * d * d) / sigma ** 3; // ∂²p/∂pmax∂σ

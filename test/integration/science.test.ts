@@ -109,7 +109,7 @@ describe('science modules: sample NWB through a real update, validated against t
       JSON.parse(JSON.stringify(m)),
       'connectivity --json prints the matrix as the query gives it',
     );
-    assert.deepEqual(Object.keys(m).sort(), ['classes', 'matrix']);
+    assert.deepEqual(Object.keys(m).sort(), ['classes', 'detectionCorrection', 'matrix']);
     assert.deepEqual(m.classes, ['L2/3 Pyr', 'L5 Pyr', 'Pvalb', 'Sst', 'Vip']);
     assert.equal(m.matrix.length, 25);
     for (const c of m.matrix) {
@@ -117,12 +117,19 @@ describe('science modules: sample NWB through a real update, validated against t
         assert.ok(key in c, key);
       assert.ok(c.connected <= c.probed);
       if (c.probed) assert.ok(c.ciLow <= c.probability! && c.probability! <= c.ciHigh);
+      // Correcting for missed connections only ever raises the estimate.
+      if (c.probed) assert.ok(c.detectionPower! > 0 && c.detectionPower! <= 1, `power ${c.detectionPower}`);
+      if (c.connected) assert.ok(c.probabilityCorrected! >= c.probability!);
     }
+    const all = m.detectionCorrection.all;
+    assert.ok(all && all.n > 0 && all.s > 0, `a shift distribution is fitted: ${JSON.stringify(all)}`);
     assert.ok(m.matrix.reduce((s, c) => s + c.probed, 0) > 150, 'nearly every pair is probed');
     const v = (await validateAgainstTruth(p.db.orm, data.truthDir)).connectivity!;
     console.log(`# connectivity: ${JSON.stringify({ ...v, classPairs: v.classPairs.length })}`);
     // Detection misses small connections, never finds more than exist, and the oracle fit sees the truth.
     assert.ok(v.sensitivity! > 0.5 && v.sensitivity! <= 1, `sensitivity ${v.sensitivity}`);
+    // The power estimated from the data alone predicts the share found (large sets: docs/science.md).
+    assert.ok(Math.abs(v.meanDetectionPower! - v.sensitivity!) < 0.2, `power ${v.meanDetectionPower}`);
     for (const c of v.classPairs) {
       assert.ok(c.detectedTrue <= Math.min(c.trueConnected, c.connected), `${c.pre} → ${c.post}`);
       if (c.probed >= 2)

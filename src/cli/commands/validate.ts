@@ -50,12 +50,12 @@ export default class Validate extends MpctlCommand<typeof Validate> {
     const c = result.connectivity;
     if (c)
       this.say(
-        `connectivity: CI covers the truth in ${c.ciCoverage === null ? 'n/a' : f(c.ciCoverage, 2)} of ${c.classPairsJudged} class pairs (≥ 20 probed); median error of pmax ${c.medianPmaxErrorPct === null ? 'n/a' : f(c.medianPmaxErrorPct, 1)} %, σ ${c.medianSigmaErrorPct === null ? 'n/a' : f(c.medianSigmaErrorPct, 1)} % over ${c.classPairsFitted} class pairs (≥ 20 true connections)`,
+        `connectivity: CI covers the truth in ${c.ciCoverage === null ? 'n/a' : f(c.ciCoverage, 2)} of ${c.classPairsJudged} class pairs (≥ 20 probed), corrected for detection power ${c.ciCoverageCorrected === null ? 'n/a' : f(c.ciCoverageCorrected, 2)}; median error of corrected pmax ${c.medianPmaxErrorPct === null ? 'n/a' : f(c.medianPmaxErrorPct, 1)} %, σ ${c.medianSigmaErrorPct === null ? 'n/a' : f(c.medianSigmaErrorPct, 1)} % over ${c.classPairsFitted} class pairs (≥ 20 true connections)`,
       );
     if (c && c.sensitivity !== null) {
       const pct = (x: number | null) => (x === null ? 'n/a' : `${f(x, 1)} %`);
       this.say(
-        `connectivity: detection found ${f(100 * c.sensitivity, 1)} % of the true connections among probed pairs (${c.falsePositives} false positives); with every true connection known, the fit's median error would be pmax ${pct(c.medianOraclePmaxErrorPct)}, σ ${pct(c.medianOracleSigmaErrorPct)}`,
+        `connectivity: detection found ${f(100 * c.sensitivity, 1)} % of the true connections among probed pairs (${c.falsePositives} false positives; estimated detection power ${c.meanDetectionPower === null ? 'n/a' : `${f(100 * c.meanDetectionPower, 1)} %`}); without the detection-power correction the median error would be pmax ${pct(c.medianDetectedPmaxErrorPct)}, σ ${pct(c.medianDetectedSigmaErrorPct)}; with every true connection known, pmax ${pct(c.medianOraclePmaxErrorPct)}, σ ${pct(c.medianOracleSigmaErrorPct)}`,
       );
     }
     if (result.experimentsMissing)

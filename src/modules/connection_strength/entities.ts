@@ -16,6 +16,10 @@ export const ConnectionStrengthSchema = defineEntity({
     pair: () => p.manyToOne(Pair).unique(),
     synapseType: p.string().length(4).nullable(),
     detectionScore: p.double().nullable(),
+    /** |Foreground − background| mean template amplitude, the detection score's numerator (V; A in voltage clamp). */
+    detectionShift: p.double().nullable(),
+    /** Standard error of that difference from the pair's noise alone (V; A): what its detection power rests on. */
+    detectionSe: p.double().nullable(),
     signEvidence: p.double().nullable(),
     nSamples: p.integer(),
     nBackground: p.integer(),
@@ -92,6 +96,10 @@ export const ConnectionStrengthVcSchema = defineEntity({
     pair: () => p.manyToOne(Pair).unique(),
     synapseType: p.string().length(4).nullable(),
     detectionScore: p.double().nullable(),
+    /** |Foreground − background| mean template amplitude, the detection score's numerator (V; A in voltage clamp). */
+    detectionShift: p.double().nullable(),
+    /** Standard error of that difference from the pair's noise alone (V; A): what its detection power rests on. */
+    detectionSe: p.double().nullable(),
     signEvidence: p.double().nullable(),
     nSamples: p.integer(),
     nBackground: p.integer(),

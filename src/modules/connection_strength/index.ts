@@ -6,7 +6,7 @@ import { processConnectionStrength } from './process.js';
 export const connectionStrengthModule = defineModule({
   name: 'connection_strength',
   dependencies: ['pulse_response'],
-  version: '4',
+  version: '5',
   scope: 'experiment',
   entities: [ConnectionStrengthSchema, AverageResponseSchema, ConnectionStrengthVcSchema],
   process: processConnectionStrength,

@@ -43,6 +43,15 @@ export interface PairConnectivity {
   signEvidence: number;
   /** Larger = more evidence for a synapse; see docs/science.md. */
   detectionScore: number;
+  /**
+   * The standard error of the foreground − background template amplitude difference that this
+   * pair's noise alone gives (V, or A in voltage clamp): a weak connection shifting the template
+   * amplitude by k·SE scores about k, so this sets the pair's detection power (what
+   * `connectivity` corrects for). A connection's own variability adds to the score's denominator.
+   */
+  detectionSe: number;
+  /** |foreground − background| mean template amplitude (V, or A), the score's numerator. */
+  detectionShift: number;
   /** Alternative scores kept for diagnostics (|t| of deconvolved mean and of raw template amplitude). */
   scores: Record<string, number>;
   amp: FgBgStats;
@@ -154,7 +163,7 @@ export function analyzePair(
     nBackground: paired.length,
     synapseType,
     signEvidence,
-    detectionScore: detectionScore(
+    ...detectionStatistic(
       fgOf((s) => s.templateAmp),
       bgOf((s) => s.templateAmp),
     ),
@@ -187,8 +196,27 @@ export function analyzePair(
  * spontaneous PSP cannot make or break a pair. Larger = more evidence for a synapse.
  */
 export function detectionScore(fg: number[], bg: number[]): number {
-  const t = welchTTest(...winsorize(fg, bg)).statistic;
-  return Number.isFinite(t) ? Math.abs(t) : 0;
+  return detectionStatistic(fg, bg).detectionScore;
+}
+
+/**
+ * The detection score with what its power depends on, from the same winsorised samples: the
+ * |mean shift| of foreground over background, and the standard error that shift would have on
+ * this pair without a connection (background spread over both counts: the pair's noise). NaN
+ * with fewer than two of either.
+ */
+export function detectionStatistic(
+  fg: number[],
+  bg: number[],
+): { detectionScore: number; detectionShift: number; detectionSe: number } {
+  const [a, b] = winsorize(fg, bg);
+  const t = welchTTest(a, b).statistic;
+  const few = a.length < 2 || b.length < 2;
+  return {
+    detectionScore: Number.isFinite(t) ? Math.abs(t) : 0,
+    detectionShift: few ? Number.NaN : Math.abs(mean(a) - mean(b)),
+    detectionSe: few ? Number.NaN : stdev(b) * Math.sqrt(1 / a.length + 1 / b.length),
+  };
 }
 
 /**

@@ -125,6 +125,8 @@ function pairMeasures(r: PairConnectivity) {
   return {
     synapseType: r.synapseType,
     detectionScore: finiteOrNull(r.detectionScore),
+    detectionShift: finiteOrNull(r.detectionShift),
+    detectionSe: finiteOrNull(r.detectionSe),
     signEvidence: finiteOrNull(r.signEvidence),
     nSamples: r.nResponses,
     nBackground: r.nBackground,

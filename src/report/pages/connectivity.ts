@@ -144,12 +144,22 @@ export async function connectivityPage(d: ReportData): Promise<string> {
       parts.push(
         figure(
           await renderChart(matrixSpec(cells)),
-          'Connection probability (connected/probed) by class; probed pairs are counted as mpctl connectivity counts them.',
+          "Connection probability (connected/probed) by class; probed pairs are counted as mpctl connectivity counts them. In the table, pmax and σ are the distance fit corrected for each pair's detection power (the share of connections its noise lets detection find), as mpctl connectivity gives them.",
         ),
       );
     parts.push(
       table(
-        ['pre', 'post', 'probed', 'connected', 'probability', '95 % CI (Clopper–Pearson)', 'pmax', 'σ (µm)'],
+        [
+          'pre',
+          'post',
+          'probed',
+          'connected',
+          'probability',
+          '95 % CI (Clopper–Pearson)',
+          'detection power',
+          'pmax (corrected)',
+          'σ (µm)',
+        ],
         cells.map((c) => [
           esc(c.pre),
           esc(c.post),
@@ -157,6 +167,7 @@ export async function connectivityPage(d: ReportData): Promise<string> {
           String(c.connected),
           fmt(c.probability),
           `${fmt(c.ciLow)}–${fmt(c.ciHigh)}`,
+          fmt(c.detectionPower),
           fmt(c.pmax),
           fmt(c.sigma, 1, 0),
         ]),
