@@ -7,6 +7,13 @@ import { DETECTION_THRESHOLD } from './connections.js';
 
 export type GroupBy = 'class' | 'layer' | 'cre';
 
+/**
+ * Found connections needed to fit their shift distribution for the detection-power correction:
+ * with fewer the fitted tail is too loose to extrapolate (on 12 found the predicted share found
+ * ranged 0.41–0.92 for a true 0.71; on 30, 0.53–0.87; docs/science.md), so nothing is corrected.
+ */
+export const MIN_FOUND_FOR_CORRECTION = 30;
+
 /** As aisynphys' pair_was_probed: at least this many QC-passed presynaptic spikes of the pair's sign. */
 export const MIN_PROBED_SPIKES = 10;
 
@@ -96,8 +103,12 @@ export const lateralDistance = (a: [number, number, number] | null, b: [number, 
  * The connectivity matrix, computed on demand from the per-pair results (a query, not a module:
  * it spans every experiment, while a job is one slice or experiment, and it must follow class edits at once).
  */
-export async function connectivityMatrix(orm: Orm, by: GroupBy = 'class'): Promise<ConnectivityMatrix> {
-  const { classes, matrix, detectionCorrection } = await connectivityGroups(orm, by);
+export async function connectivityMatrix(
+  orm: Orm,
+  by: GroupBy = 'class',
+  minFoundForCorrection = MIN_FOUND_FOR_CORRECTION,
+): Promise<ConnectivityMatrix> {
+  const { classes, matrix, detectionCorrection } = await connectivityGroups(orm, by, undefined, minFoundForCorrection);
   return { classes, matrix, detectionCorrection };
 }
 
@@ -106,6 +117,7 @@ export async function connectivityGroups(
   orm: Orm,
   by: GroupBy,
   experimentIds?: string[],
+  minFoundForCorrection = MIN_FOUND_FOR_CORRECTION,
 ): Promise<ConnectivityMatrix & { probedPairs: Map<string, PairRow[]> }> {
   const rows = await pairRows(orm, experimentIds);
   const classRows = await query<{ cell_id: number; class_name: string }>(
@@ -114,7 +126,7 @@ export async function connectivityGroups(
   );
   const classesOfCell = new Map<number, string[]>();
   for (const r of classRows) classesOfCell.set(r.cell_id, [...(classesOfCell.get(r.cell_id) ?? []), r.class_name]);
-  return groupConnectivity(rows, classesOfCell, readCellClasses(), by);
+  return groupConnectivity(rows, classesOfCell, readCellClasses(), by, minFoundForCorrection);
 }
 
 /**
@@ -126,6 +138,7 @@ export function groupConnectivity(
   classesOfCell: Map<number, string[]>,
   definitions: { name: string; synapseType?: string | null }[],
   by: GroupBy,
+  minFoundForCorrection = MIN_FOUND_FOR_CORRECTION,
 ): ConnectivityMatrix & { probedPairs: Map<string, PairRow[]> } {
   const classSign = new Map(definitions.map((d) => [d.name, d.synapseType]));
   const groupsOf = (cell: number, layer: string | null, cre: string | null): string[] =>
@@ -151,14 +164,11 @@ export function groupConnectivity(
         groups.get(key)!.pairs.push(r);
       }
   }
-  const detectionCorrection = fitDetectionCorrection(probed, signOf);
-  const powerOf = (r: PairRow) =>
-    detectionPower(
-      detectionCorrection[signOf(r.pre_cell_id) ?? 'all'] ?? detectionCorrection.all,
-      r.detection_se,
-      r.n_background ?? 0,
-      DETECTION_THRESHOLD,
-    );
+  const detectionCorrection = fitDetectionCorrection(probed, signOf, minFoundForCorrection);
+  const powerOf = (r: PairRow): number | null => {
+    const dist = detectionCorrection[signOf(r.pre_cell_id) ?? 'all'] ?? detectionCorrection.all;
+    return dist ? detectionPower(dist, r.detection_se, r.n_background ?? 0, DETECTION_THRESHOLD) : null;
+  };
   const classes =
     by === 'class'
       ? definitions.map((d) => d.name)
@@ -174,7 +184,11 @@ export function groupConnectivity(
 }
 
 /** The found connections' shift distributions, by the presynaptic class's sign (a pair of unknown sign counts in 'all' only). */
-function fitDetectionCorrection(probed: PairRow[], signOf: (cell: number) => 'ex' | 'in' | null): DetectionCorrection {
+function fitDetectionCorrection(
+  probed: PairRow[],
+  signOf: (cell: number) => 'ex' | 'in' | null,
+  minFound: number,
+): DetectionCorrection {
   const found = probed.filter((r) => isConnected(r) && r.detection_se !== null && r.detection_shift !== null);
   const shifts = (rs: PairRow[]) =>
     rs.map((r) => ({
@@ -184,9 +198,17 @@ function fitDetectionCorrection(probed: PairRow[], signOf: (cell: number) => 'ex
       n: r.n_background ?? 0,
     }));
   return {
-    ex: fitShiftDistribution(shifts(found.filter((r) => signOf(r.pre_cell_id) === 'ex')), DETECTION_THRESHOLD),
-    in: fitShiftDistribution(shifts(found.filter((r) => signOf(r.pre_cell_id) === 'in')), DETECTION_THRESHOLD),
-    all: fitShiftDistribution(shifts(found), DETECTION_THRESHOLD),
+    ex: fitShiftDistribution(
+      shifts(found.filter((r) => signOf(r.pre_cell_id) === 'ex')),
+      DETECTION_THRESHOLD,
+      minFound,
+    ),
+    in: fitShiftDistribution(
+      shifts(found.filter((r) => signOf(r.pre_cell_id) === 'in')),
+      DETECTION_THRESHOLD,
+      minFound,
+    ),
+    all: fitShiftDistribution(shifts(found), DETECTION_THRESHOLD, minFound),
   };
 }
 
@@ -210,16 +232,23 @@ export function probedWithDistance(probedPairs: Map<string, PairRow[]>): { dista
 export const isConnected = (r: PairRow) => (r.detection_score ?? 0) >= DETECTION_THRESHOLD;
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
-function summarise(pre: string, post: string, pairs: PairRow[], powerOf: (r: PairRow) => number): ConnectivityCell {
+function summarise(
+  pre: string,
+  post: string,
+  pairs: PairRow[],
+  powerOf: (r: PairRow) => number | null,
+): ConnectivityCell {
   const hits = pairs.filter(isConnected);
   const [ciLow, ciHigh] = clopperPearson(hits.length, pairs.length);
   const withDistance: ProbedPair[] = pairs.flatMap((r) => {
     const distance = lateralDistance(r.pre_pos, r.post_pos);
-    return distance === null ? [] : [{ distance, connected: isConnected(r), power: powerOf(r) }];
+    return distance === null ? [] : [{ distance, connected: isConnected(r), power: powerOf(r) ?? 1 }];
   });
-  const corrected = fitGaussianConnectivity(withDistance);
   const detected = fitGaussianConnectivity(withDistance.map(({ power: _, ...p }) => p));
-  const power = pairs.reduce((s, r) => s + powerOf(r), 0);
+  // Without a fitted correction (too few found connections) pmax and σ are the detected fit.
+  const corrected = pairs.some((r) => powerOf(r) !== null) ? fitGaussianConnectivity(withDistance) : detected;
+  const powers = pairs.map(powerOf).filter((w): w is number => w !== null);
+  const power = powers.length === pairs.length && pairs.length ? powers.reduce((a, b) => a + b, 0) : null;
   return {
     pre,
     post,
@@ -232,10 +261,10 @@ function summarise(pre: string, post: string, pairs: PairRow[], powerOf: (r: Pai
     sigma: corrected?.sigma ?? null,
     pmaxCi: corrected?.pmaxCi ?? null,
     sigmaCi: corrected?.sigmaCi ?? null,
-    detectionPower: pairs.length ? power / pairs.length : null,
-    probabilityCorrected: power > 0 ? Math.min(1, hits.length / power) : null,
-    ciLowCorrected: power > 0 ? Math.min(1, (ciLow * pairs.length) / power) : null,
-    ciHighCorrected: power > 0 ? Math.min(1, (ciHigh * pairs.length) / power) : null,
+    detectionPower: power === null ? null : power / pairs.length,
+    probabilityCorrected: power ? Math.min(1, hits.length / power) : null,
+    ciLowCorrected: power ? Math.min(1, (ciLow * pairs.length) / power) : null,
+    ciHighCorrected: power ? Math.min(1, (ciHigh * pairs.length) / power) : null,
     pmaxDetected: detected?.pmax ?? null,
     sigmaDetected: detected?.sigma ?? null,
     meanAmplitude: mean(hits.flatMap((h) => (h.fit_amplitude === null ? [] : [h.fit_amplitude]))),

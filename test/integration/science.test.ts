@@ -117,19 +117,28 @@ describe('science modules: sample NWB through a real update, validated against t
         assert.ok(key in c, key);
       assert.ok(c.connected <= c.probed);
       if (c.probed) assert.ok(c.ciLow <= c.probability! && c.probability! <= c.ciHigh);
-      // Correcting for missed connections only ever raises the estimate.
-      if (c.probed) assert.ok(c.detectionPower! > 0 && c.detectionPower! <= 1, `power ${c.detectionPower}`);
-      if (c.connected) assert.ok(c.probabilityCorrected! >= c.probability!);
     }
-    const all = m.detectionCorrection.all;
-    assert.ok(all && all.n > 0 && all.s > 0, `a shift distribution is fitted: ${JSON.stringify(all)}`);
+    // 20 connections found: too few to fit the detection-power correction, so none is applied
+    // (the large-set figures in docs/science.md measure it; test/analysis/detection-power.test.ts holds it).
+    assert.deepEqual(m.detectionCorrection, { ex: null, in: null, all: null });
+    for (const c of m.matrix) {
+      assert.equal(c.detectionPower, null);
+      assert.equal(c.pmax, c.pmaxDetected);
+    }
+    // The same columns with the floor lowered: what a larger archive gets, end to end from the rows.
+    const low = await connectivityMatrix(p.db.orm, 'class', 10);
+    assert.ok(low.detectionCorrection.all!.n >= 10, JSON.stringify(low.detectionCorrection));
+    assert.ok(low.detectionCorrection.all!.variability > 0);
+    for (const c of low.matrix.filter((x) => x.probed)) {
+      assert.ok(c.detectionPower! > 0 && c.detectionPower! <= 1, `power ${c.detectionPower}`);
+      if (c.connected) assert.ok(c.probabilityCorrected! >= c.probability!, `${c.pre} → ${c.post}`);
+    }
     assert.ok(m.matrix.reduce((s, c) => s + c.probed, 0) > 150, 'nearly every pair is probed');
     const v = (await validateAgainstTruth(p.db.orm, data.truthDir)).connectivity!;
     console.log(`# connectivity: ${JSON.stringify({ ...v, classPairs: v.classPairs.length })}`);
     // Detection misses small connections, never finds more than exist, and the oracle fit sees the truth.
     assert.ok(v.sensitivity! > 0.5 && v.sensitivity! <= 1, `sensitivity ${v.sensitivity}`);
-    // The power estimated from the data alone predicts the share found (large sets: docs/science.md).
-    assert.ok(Math.abs(v.meanDetectionPower! - v.sensitivity!) < 0.2, `power ${v.meanDetectionPower}`);
+    assert.equal(v.meanDetectionPower, null);
     for (const c of v.classPairs) {
       assert.ok(c.detectedTrue <= Math.min(c.trueConnected, c.connected), `${c.pre} → ${c.post}`);
       if (c.probed >= 2)

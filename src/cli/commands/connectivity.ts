@@ -3,6 +3,7 @@ import { withOrm } from '../../schema/with-orm.js';
 import { DETECTION_THRESHOLD } from '../../views/connections.js';
 import {
   connectivityMatrix,
+  MIN_FOUND_FOR_CORRECTION,
   MIN_PROBED_SPIKES,
   type ConnectivityMatrix,
   type GroupBy,
@@ -13,7 +14,7 @@ import { table } from '../table.js';
 export default class Connectivity extends MpctlCommand<typeof Connectivity> {
   static override summary =
     'Connection probability by (pre, post) cell class, with its 95 % interval and distance fit.';
-  static override description = `A pair counts as probed with at least ${MIN_PROBED_SPIKES} QC-passed presynaptic spikes of the pre class's sign (postsynaptic recording QC included), and as connected with a detection score of at least ${DETECTION_THRESHOLD}. The interval is Clopper–Pearson; pmax and σ come from a maximum-likelihood fit of pmax·exp(−d²/2σ²) over the probed pairs' lateral distances (µm), with Wald 95 % intervals, corrected for each pair's detection power: the chance that a connection there would score ${DETECTION_THRESHOLD}, from its noise and the log-normal of the found connections' amplitudes (fitted per presynaptic sign, shown below the tables). pmaxDetected and sigmaDetected in --json are the uncorrected fit.`;
+  static override description = `A pair counts as probed with at least ${MIN_PROBED_SPIKES} QC-passed presynaptic spikes of the pre class's sign (postsynaptic recording QC included), and as connected with a detection score of at least ${DETECTION_THRESHOLD}. The interval is Clopper–Pearson; pmax and σ come from a maximum-likelihood fit of pmax·exp(−d²/2σ²) over the probed pairs' lateral distances (µm), with Wald 95 % intervals, corrected for each pair's detection power: the chance that a connection there would score ${DETECTION_THRESHOLD}, from its noise and the log-normal of the found connections' amplitudes (fitted per presynaptic sign, shown below the tables; with fewer than ${MIN_FOUND_FOR_CORRECTION} found connections nothing is corrected). pmaxDetected and sigmaDetected in --json are the uncorrected fit.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --by layer',
@@ -65,7 +66,7 @@ export default class Connectivity extends MpctlCommand<typeof Connectivity> {
       this.say(
         d
           ? `detection power (${sign}): found connections' template shifts log-normal, median ${(Math.exp(d.mu) * 1e3).toFixed(3)} mV, s ${d.s.toFixed(2)} (n ${d.n})`
-          : `detection power (${sign}): fewer than 10 found connections, not corrected`,
+          : `detection power (${sign}): fewer than ${MIN_FOUND_FOR_CORRECTION} found connections, not corrected`,
       );
     return result;
   }
