@@ -20,7 +20,8 @@ export function findSquarePulses(command: ArrayLike<number>, tolerance = 1e-13):
   let level = holding;
   for (let i = 1; i <= n; i++) {
     const v = i < n ? command[i]! : holding;
-    if (Math.abs(v - level) <= tolerance) continue;
+    // Most samples repeat the level exactly: one compare, not a subtraction and abs.
+    if (v === level || Math.abs(v - level) <= tolerance) continue;
     if (start >= 0) pulses.push({ start, stop: i, amplitude: level - holding });
     start = Math.abs(v - holding) > tolerance ? i : -1;
     level = v;
