@@ -19,9 +19,10 @@ export function findSquarePulses(command: ArrayLike<number>, tolerance = 1e-13):
   let start = -1;
   let level = holding;
   for (let i = 1; i <= n; i++) {
+    // Most samples repeat the level exactly: a tight scan past them, no subtraction and abs each.
+    while (i < n && command[i] === level) i++;
     const v = i < n ? command[i]! : holding;
-    // Most samples repeat the level exactly: one compare, not a subtraction and abs.
-    if (v === level || Math.abs(v - level) <= tolerance) continue;
+    if (Math.abs(v - level) <= tolerance) continue;
     if (start >= 0) pulses.push({ start, stop: i, amplitude: level - holding });
     start = Math.abs(v - holding) > tolerance ? i : -1;
     level = v;
