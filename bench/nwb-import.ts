@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSweepAnalyzer } from '../src/modules/dataset/sweep-analyzer.js';
+import { closeIdleAnalyzers, startSweepAnalyzer } from '../src/modules/dataset/sweep-analyzer.js';
 import {
   analyzeSweep,
   detectEvokedSpike,
@@ -244,8 +244,16 @@ export async function benchNwbImport(
     mpBareCpu.push(cpu() - c1);
     phases.push(await mpctlPhases(file));
   }
+  // A worker process's first dataset job starts its analysis thread (later jobs reuse it): once, as such a job.
+  await closeIdleAnalyzers();
+  const c2 = cpu();
+  const t2 = performance.now();
+  await mpctlCut(file);
+  const fresh = { seconds: (performance.now() - t2) / 1000, cpuSeconds: cpu() - c2 };
   const mpS = median(mp);
   const refS = median(ref);
+  const mpCpuS = median(mpCpu);
+  const refCpuS = median(refCpu);
   const rawS = median(raw);
   const bareS = median(mpBare);
   const mb = sampleBytes / 1e6;
@@ -257,10 +265,12 @@ export async function benchNwbImport(
       baseline: refS,
       baselineName: 'h5py+numpy',
       ratio: refS / mpS,
-      goal: 'time ≤ reference (ratio ≥ 1)',
-      met: mpS <= refS,
+      goal: 'time ≤ reference (ratio ≥ 1), per core too',
+      // The analysis runs on a second thread: wall alone could pass on two cores while one core
+      // would not do it. Met only if the CPU seconds (row 3) are also no more than the reference's.
+      met: mpS <= refS && mpCpuS <= refCpuS,
       unit: 's',
-      note: `ratio = reference time / mpctl time; mpctl phases (median s): open ${median(phases.map((p) => p.open)).toFixed(2)}, read ${median(phases.map((p) => p.read)).toFixed(2)}, analyzeSweep ${median(phases.map((p) => p.analyze)).toFixed(2)}; reference: inside h5py reads ${median(refRead).toFixed(2)}, rest ${(refS - median(refRead)).toFixed(2)}`,
+      note: `ratio = reference time / mpctl time; met needs CPU ≤ the reference's too (row 3); mpctl phases (median s): open ${median(phases.map((p) => p.open)).toFixed(2)}, read ${median(phases.map((p) => p.read)).toFixed(2)}, analyzeSweep ${median(phases.map((p) => p.analyze)).toFixed(2)}; reference: inside h5py reads ${median(refRead).toFixed(2)}, rest ${(refS - median(refRead)).toFixed(2)}`,
     },
     {
       benchmark: 'nwb-import',
@@ -275,12 +285,12 @@ export async function benchNwbImport(
     {
       benchmark: 'nwb-import',
       metric: 'read+cut CPU (all threads) vs the reference process CPU',
-      mpctl: median(mpCpu),
-      baseline: median(refCpu),
+      mpctl: mpCpuS,
+      baseline: refCpuS,
       baselineName: 'h5py+numpy',
-      ratio: median(refCpu) / median(mpCpu),
+      ratio: refCpuS / mpCpuS,
       unit: 'CPU s',
-      note: `per core: CPU seconds of row 1's work (mpctl's main and analysis threads; Python's time.process_time()); reference-only work (row 2) ${median(mpBareCpu).toFixed(2)} CPU s = ${(median(refCpu) / median(mpBareCpu)).toFixed(2)} of the reference`,
+      note: `per core: CPU seconds of row 1's work (mpctl's main and analysis threads; Python's time.process_time()); reference-only work (row 2) ${median(mpBareCpu).toFixed(2)} CPU s = ${(refCpuS / median(mpBareCpu)).toFixed(2)} of the reference; a worker's first job (new analysis thread) ${fresh.cpuSeconds.toFixed(2)} CPU s, ${fresh.seconds.toFixed(2)} s`,
     },
     {
       benchmark: 'nwb-import',
@@ -304,6 +314,7 @@ export async function benchNwbImport(
       mpctlCutOnlySeconds: mpBare,
       referenceSeconds: ref,
       mpctlCpuSeconds: mpCpu,
+      mpctlFreshThread: fresh,
       mpctlCutOnlyCpuSeconds: mpBareCpu,
       referenceCpuSeconds: refCpu,
       referenceReadSeconds: refRead,

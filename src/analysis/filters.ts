@@ -43,10 +43,18 @@ function lowpassInPlace(out: Float64Array, rate: number, cutoff: number): Float6
 /**
  * Exponential deconvolution: v + τ·dv/dt turns each PSP into a brief pulse of the same sign,
  * so overlapping PSPs in a train separate. Followed by the low-pass that tames the derivative's noise.
+ * With `into` the result is a view on it, overwritten by the next call that passes it.
  */
-export function deconvolve(x: ArrayLike<number>, rate: number, tau: number, cutoff = 1000): Float64Array {
+export function deconvolve(
+  x: ArrayLike<number>,
+  rate: number,
+  tau: number,
+  cutoff = 1000,
+  into?: Float64Array,
+): Float64Array {
   const n = x.length;
-  const out = new Float64Array(n);
+  // A caller that measures thousands of windows passes one buffer for all (`into`, at least n long).
+  const out = into ? into.subarray(0, n) : new Float64Array(n);
   // Central differences inside, one-sided at the edges (span 1), the same arithmetic as
   // clamping the neighbours' indices, without the clamps in the hot loop.
   const edge = (i: number): void => {

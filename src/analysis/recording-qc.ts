@@ -1,4 +1,4 @@
-import { floatMode, stdev } from './stats.js';
+import { floatModeOf, span, stdev } from './stats.js';
 import type { Window } from './windows.js';
 
 export interface RecordingQc {
@@ -15,24 +15,17 @@ export interface RecordingQc {
  * −85…−45 mV, noise below 5 mV, not mostly zeros. Measured on quiet chunks only.
  */
 export function recordingQc(v: ArrayLike<number>, quiet: Window[]): RecordingQc {
-  // One typed buffer for all quiet samples: no per-sample boxing or spread of chunk arrays.
-  let total = 0;
-  for (const w of quiet) total += w.stop - w.start;
-  const samples = new Float64Array(total);
+  // The quiet samples are never gathered into one buffer: the mode and SDs read them in place.
   const sds: number[] = [];
-  let at = 0;
+  let total = 0;
   for (const w of quiet) {
-    const chunk = ArrayBuffer.isView(v)
-      ? (v as unknown as Float64Array).subarray(w.start, w.stop)
-      : (Array.prototype.slice.call(v, w.start, w.stop) as number[]);
-    samples.set(chunk, at);
-    at += chunk.length;
-    sds.push(stdev(chunk));
+    total += w.stop - w.start;
+    sds.push(stdev(span(v, w.start, w.stop)));
   }
   const reasons: string[] = [];
-  if (samples.length === 0)
+  if (total === 0)
     return { baselinePotential: Number.NaN, noiseSd: Number.NaN, pass: false, reasons: ['no quiet period'] };
-  const baselinePotential = floatMode(samples);
+  const baselinePotential = floatModeOf(v, quiet);
   // Median of per-chunk SDs: spontaneous PSPs inflate a few chunks, not the typical one.
   const noiseSd = sds.sort((a, b) => a - b)[sds.length >> 1]!;
   let zeros = 0;

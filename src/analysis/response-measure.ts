@@ -56,7 +56,8 @@ export function measureResponse(
     if (data[i]! > data[maxI]!) maxI = i;
     if (data[i]! < data[minI]!) minI = i;
   }
-  const dec = deconvolve(data, rate, opts.deconvolutionTau ?? 0.015, opts.lowpass ?? 1000);
+  if (decScratch.length < data.length) decScratch = new Float64Array(Math.max(data.length, 2 * decScratch.length));
+  const dec = deconvolve(data, rate, opts.deconvolutionTau ?? 0.015, opts.lowpass ?? 1000, decScratch);
   const decBase = median(dec.subarray(0, baseEnd));
   // The deconvolved PSP peaks during the rise, earlier than the raw peak.
   const d0 = Math.min(dec.length - 1, Math.round((spikeTime + 0.0005) * rate));
@@ -96,6 +97,9 @@ export function measureResponse(
 }
 
 const TEMPLATE = pspShape(2e-3, 20e-3);
+
+/** The deconvolved window, reused from one measure to the next (it never leaves measureResponse). */
+let decScratch = new Float64Array(2048);
 
 /** LS solve of y = b0 + b1·t + a·k(t − 1.75 ms) around the spike; returns a. */
 export function templateAmplitude(

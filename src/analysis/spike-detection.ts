@@ -1,4 +1,5 @@
 import { lowpass } from './filters.js';
+import { span } from './stats.js';
 import type { SquarePulse } from './square-pulses.js';
 
 export interface EvokedSpike {
@@ -50,7 +51,8 @@ export function detectEvokedSpike(
     }
   }
   if (best < 0 || bestSlope < minSlope) return null;
-  const chunk = lowpass(Array.prototype.slice.call(v, from - 1, to + 1) as number[], rate, Math.min(5000, rate / 4));
+  // A view, not a plain-array slice of a typed trace: lowpass copies it into its own buffer.
+  const chunk = lowpass(span(v, from - 1, to + 1), rate, Math.min(5000, rate / 4));
   let onset = best;
   for (let i = best - 1; i > from; i--) {
     const c = i - from + 1;

@@ -19,6 +19,8 @@ export function findSquarePulses(command: ArrayLike<number>, tolerance = 1e-13):
   let start = -1;
   let level = holding;
   for (let i = 1; i <= n; i++) {
+    // Most samples repeat the level exactly: a tight scan past them, no subtraction and abs each.
+    while (i < n && command[i] === level) i++;
     const v = i < n ? command[i]! : holding;
     if (Math.abs(v - level) <= tolerance) continue;
     if (start >= 0) pulses.push({ start, stop: i, amplitude: level - holding });

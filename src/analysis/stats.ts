@@ -27,29 +27,34 @@ export function span(x: ArrayLike<number>, from: number, to: number): ArrayLike<
 }
 
 export function median(x: ArrayLike<number>): number {
-  if (x.length === 0) return Number.NaN;
-  // The constructor copies typed arrays natively; Float64Array.from goes through the iterator.
-  const s = new Float64Array(x);
-  const h = s.length >> 1;
+  const n = x.length;
+  if (n === 0) return Number.NaN;
+  // A reused scratch buffer, not a new array per call: median runs three times per response window.
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+  const s = scratch;
+  s.set(x);
+  const h = n >> 1;
   // NaN has no order for selection; keep the sort's answer (NaNs sort last) for such input.
-  for (let i = 0; i < s.length; i++) {
+  for (let i = 0; i < n; i++) {
     if (Number.isNaN(s[i]!)) {
-      s.sort();
-      return s.length % 2 ? s[h]! : 0.5 * (s[h - 1]! + s[h]!);
+      const sorted = s.subarray(0, n).sort();
+      return n % 2 ? sorted[h]! : 0.5 * (sorted[h - 1]! + sorted[h]!);
     }
   }
   // Selection, not a full sort: the same order statistics in linear time.
-  select(s, h);
-  if (s.length % 2) return s[h]!;
+  select(s, n, h);
+  if (n % 2) return s[h]!;
   let below = -Infinity;
   for (let i = 0; i < h; i++) if (s[i]! > below) below = s[i]!;
   return 0.5 * (below + s[h]!);
 }
 
-/** Hoare quickselect: afterwards s[k] is the k-th smallest and everything before it is ≤ s[k]. */
-function select(s: Float64Array, k: number): void {
+let scratch = new Float64Array(1024);
+
+/** Hoare quickselect on s[0, n): afterwards s[k] is the k-th smallest and everything before it is ≤ s[k]. */
+function select(s: Float64Array, n: number, k: number): void {
   let lo = 0;
-  let hi = s.length - 1;
+  let hi = n - 1;
   while (hi > lo) {
     const pivot = s[(lo + hi) >> 1]!;
     let i = lo;
@@ -75,21 +80,32 @@ function select(s: Float64Array, k: number): void {
  * robust to PSPs and spikes riding on it, unlike the mean.
  */
 export function floatMode(x: ArrayLike<number>, from = 0, to = x.length): number {
-  const n = to - from;
+  return floatModeOf(x, [{ start: from, stop: to }]);
+}
+
+/**
+ * floatMode of the samples of several stretches of x taken together: the same value as
+ * floatMode of their concatenation, without building it.
+ */
+export function floatModeOf(x: ArrayLike<number>, spans: readonly { start: number; stop: number }[]): number {
+  let n = 0;
+  for (const w of spans) n += Math.max(0, w.stop - w.start);
   if (n <= 0) return Number.NaN;
-  if (n < 8) return median(Array.prototype.slice.call(x, from, to) as number[]);
+  if (n < 8) return median(spans.flatMap((w) => Array.prototype.slice.call(x, w.start, w.stop) as number[]));
   let lo = Infinity;
   let hi = -Infinity;
-  for (let i = from; i < to; i++) {
-    const v = x[i]!;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
+  for (const { start, stop } of spans)
+    for (let i = start; i < stop; i++) {
+      const v = x[i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   if (hi === lo) return lo;
   const bins = Math.max(4, Math.min(200, Math.round(Math.sqrt(n))));
   const width = (hi - lo) / bins;
   const counts = new Int32Array(bins);
-  for (let i = from; i < to; i++) counts[Math.min(bins - 1, Math.floor((x[i]! - lo) / width))]!++;
+  for (const { start, stop } of spans)
+    for (let i = start; i < stop; i++) counts[Math.min(bins - 1, Math.floor((x[i]! - lo) / width))]!++;
   let best = 0;
   for (let b = 1; b < bins; b++) if (counts[b]! > counts[best]!) best = b;
   // Average the fullest bin and its neighbours, weighted by count, for a smoother estimate.

@@ -103,3 +103,43 @@ test('the test-pulse fit recovers input resistance and τ from a 40 ms pulse sho
   assert.ok(Math.abs(fit.inputResistance - R) / R < 0.02, `${fit.inputResistance}`);
   assert.ok(Math.abs(fit.tau - tau) / tau < 0.03, `${fit.tau}`);
 });
+
+test('test-pulse fit: the interleaved τ-grid sums agree with a plain per-sample least squares', () => {
+  // Noisy charging curve, pulse length not a multiple of 4 (the interleaved sum's tail).
+  const prng = new Prng(11);
+  const R = 150e6;
+  const tau = 0.013;
+  const v = new Float64Array(4000);
+  for (let i = 0; i < v.length; i++) v[i] = -0.068 + 1e-4 * prng.normal();
+  for (let i = 400; i < 1203; i++) v[i]! -= 20e-12 * R * (1 - Math.exp(-(i - 400) / RATE / tau));
+  const pulse = { start: 400, stop: 1203, amplitude: -20e-12 };
+  const fit = fitTestPulse(v, RATE, pulse)!;
+  // The same grid, each τ by direct sums of g = 1 − e^{−t/τ} (Math.exp per sample).
+  const from = pulse.start + Math.round(0.0002 * RATE);
+  let best = { sse: Infinity, tau: 0, level: 0 };
+  for (let t = 0.002; t <= 0.1; t *= 1.03) {
+    let n = 0,
+      sg = 0,
+      sgg = 0,
+      sy = 0,
+      sgy = 0;
+    for (let i = from; i < pulse.stop; i++) {
+      const g = 1 - Math.exp(-(i - pulse.start) / RATE / t);
+      const y = v[i]!;
+      n++;
+      sg += g;
+      sgg += g * g;
+      sy += y;
+      sgy += g * y;
+    }
+    const dv = (n * sgy - sg * sy) / (n * sgg - sg * sg);
+    const v0 = (sy - dv * sg) / n;
+    let sse = 0;
+    for (let i = from; i < pulse.stop; i++)
+      sse += (v[i]! - v0 - dv * (1 - Math.exp(-(i - pulse.start) / RATE / t))) ** 2;
+    if (sse < best.sse) best = { sse, tau: t, level: v0 + dv };
+  }
+  assert.equal(fit.tau, best.tau);
+  const expected = (best.level - fit.baseline) / pulse.amplitude;
+  assert.ok(Math.abs(fit.inputResistance - expected) / expected < 1e-8, `${fit.inputResistance} vs ${expected}`);
+});

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   floatMode,
+  floatModeOf,
   incompleteBeta,
   ksTwoSample,
   logGamma,
@@ -62,4 +63,26 @@ test('float mode finds the baseline under a PSP, median under outliers', () => {
   close(floatMode(x), -0.07, 2e-5, 'mode');
   assert.equal(median([5, 1, 3]), 3);
   assert.equal(median([4, 1, 3, 2]), 2.5);
+});
+
+test('floatModeOf several stretches is floatMode of their concatenation; median reuses its buffer safely', () => {
+  // A noisy baseline with a PSP-like bump: every bin boundary the concatenation sees, the spans see.
+  const x = Float64Array.from(
+    { length: 3000 },
+    (_, i) => -0.065 + 1e-4 * Math.sin(i * 1.7) + (i > 900 && i < 1100 ? 2e-3 : 0),
+  );
+  const spans = [
+    { start: 0, stop: 400 },
+    { start: 800, stop: 1200 },
+    { start: 2600, stop: 3000 },
+  ];
+  const joined = Float64Array.from(spans.flatMap((w) => [...x.subarray(w.start, w.stop)]));
+  assert.equal(floatModeOf(x, spans), floatMode(joined));
+  assert.equal(floatModeOf(x, [{ start: 5, stop: 9 }]), floatMode(x, 5, 9), 'short: the median branch');
+  assert.ok(Number.isNaN(floatModeOf(x, [])));
+  // A long input grows the scratch buffer; shorter ones after it must not see its leftovers.
+  assert.equal(median(Float64Array.from({ length: 5000 }, (_, i) => i)), 2499.5);
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1]), 2.5);
+  assert.equal(median([1, Number.NaN, 3]), 3, 'NaN sorts last, as before');
 });
