@@ -74,21 +74,26 @@ function upsertCtes(em: Em, update: JobRecordUpdate) {
 
 /**
  * A job's start in one round trip and one autocommit statement: writes the `running` record
- * and reads the upstream jobs' states. The marker is only a progress hint (a crash that loses
+ * and reads the upstream jobs' states and the statuses of the given downstream jobs (keyed by
+ * `statusKey`, only those with a record). The marker is only a progress hint (a crash that loses
  * it loses nothing: the retry writes it again), so its commit does not wait for the disk;
  * set_config(…, true) holds until the end of the statement's own transaction, its commit included.
  */
 export async function markRunning(
   em: Em,
   update: JobRecordUpdate,
-  wanted: { module: string; jobId: string }[],
-): Promise<{ previous: JobStatus | null; upstream: UpstreamState[] }> {
+  wanted: JobKey[],
+  downstream: JobKey[] = [],
+): Promise<{ previous: JobStatus | null; upstream: UpstreamState[]; downstream: Map<string, JobStatus> }> {
   const rows = await query<{
     previous: JobStatus | null;
     modules: string[] | null;
     job_ids: string[] | null;
     statuses: (JobStatus | null)[] | null;
     finished: (Date | null)[] | null;
+    down_modules: string[] | null;
+    down_job_ids: string[] | null;
+    down_statuses: JobStatus[] | null;
   }>(
     em,
     sql`
@@ -97,9 +102,13 @@ export async function markRunning(
         array_agg(j.status ORDER BY w.n) AS statuses, array_agg(j.finished_at ORDER BY w.n) AS finished
       FROM unnest(${wanted.map((w) => w.module)}::text[], ${wanted.map((w) => w.jobId)}::text[]) WITH ORDINALITY AS w(module, job_id, n)
       LEFT JOIN pipeline_job j ON j.module = w.module AND j.job_id = w.job_id
+    ), down AS (
+      SELECT array_agg(j.module) AS down_modules, array_agg(j.job_id) AS down_job_ids, array_agg(j.status) AS down_statuses
+      FROM unnest(${downstream.map((d) => d.module)}::text[], ${downstream.map((d) => d.jobId)}::text[]) AS d(module, job_id)
+      JOIN pipeline_job j ON j.module = d.module AND j.job_id = d.job_id
     )
-    SELECT set_config('synchronous_commit', 'off', true) AS async_commit, (SELECT status FROM old) AS previous, up.*
-    FROM written, up`,
+    SELECT set_config('synchronous_commit', 'off', true) AS async_commit, (SELECT status FROM old) AS previous, up.*, down.*
+    FROM written, up, down`,
   );
   const row = rows[0]!;
   const upstream = (row.modules ?? []).map((module, i) => ({
@@ -108,7 +117,27 @@ export async function markRunning(
     status: row.statuses![i] ?? null,
     finishedAt: row.finished![i] ? new Date(row.finished![i]!).toISOString() : null,
   }));
-  return { previous: row.previous ?? null, upstream };
+  const statuses = new Map(
+    (row.down_modules ?? []).map((module, i) => [keyOf(module, row.down_job_ids![i]!), row.down_statuses![i]!]),
+  );
+  return { previous: row.previous ?? null, upstream, downstream: statuses };
+}
+
+/**
+ * A job's succeeded record (upsertJobRecord) and, in the same round trip, whether any of `gone`
+ * has a record: the caller deleted them all in this transaction, so one that is there was written
+ * by someone else after the caller read their statuses, and the caller must roll back.
+ */
+export async function recordSucceeded(em: Em, update: JobRecordUpdate, gone: JobKey[]): Promise<{ leftover: boolean }> {
+  const rows = await query<{ leftover: boolean }>(
+    em,
+    sql`WITH ${upsertCtes(em, update)}
+    SELECT EXISTS (
+      SELECT 1 FROM pipeline_job WHERE (module, job_id) IN (
+        SELECT * FROM unnest(${gone.map((g) => g.module)}::text[], ${gone.map((g) => g.jobId)}::text[]))
+    ) AS leftover FROM written`,
+  );
+  return { leftover: rows[0]?.leftover ?? false };
 }
 
 export interface UpstreamState {
@@ -162,6 +191,16 @@ export async function deleteJobRecords(em: Em, jobs: JobKey[]): Promise<void> {
     em,
     sql`DELETE FROM pipeline_job WHERE (module, job_id) IN (
       SELECT * FROM unnest(${jobs.map((r) => r.module)}::text[], ${jobs.map((r) => r.jobId)}::text[]))`,
+  );
+}
+
+/** Deletes the records that still have the status the caller read (the others stay, for the caller to notice). */
+export async function deleteJobRecordsIfStatus(em: Em, jobs: (JobKey & { status: JobStatus })[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await execute(
+    em,
+    sql`DELETE FROM pipeline_job WHERE (module, job_id, status) IN (
+      SELECT * FROM unnest(${jobs.map((r) => r.module)}::text[], ${jobs.map((r) => r.jobId)}::text[], ${jobs.map((r) => r.status)}::text[]))`,
   );
 }
 

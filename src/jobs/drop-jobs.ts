@@ -1,6 +1,7 @@
 import type { JobStatus } from '../bookkeeping/entities.js';
 import {
   deleteJobRecords,
+  deleteJobRecordsIfStatus,
   jobStatuses,
   recordedJobIdsInSlices,
   statusKey,
@@ -21,6 +22,11 @@ export interface DropOptions {
   rootStatus?: JobStatus | null;
   /** A dry run: rows go inside a transaction that is rolled back, files stay. */
   keepFiles?: boolean;
+  /**
+   * The statuses of the affected jobs (keyed by `statusKey`, those with a record), read by the
+   * caller before its transaction; records are then deleted only if they still have that status.
+   */
+  statuses?: Map<string, JobStatus>;
 }
 
 /**
@@ -42,12 +48,14 @@ export async function dropJobs(
   options: DropOptions = {},
 ): Promise<DropReport> {
   const affected = await affectedJobs(em, registry, module, jobIds);
-  const statuses = await jobStatuses(
-    em,
-    [...affected].flatMap(([name, ids]) => [...ids].map((jobId) => ({ module: name, jobId }))),
-  );
+  const statuses =
+    options.statuses ??
+    (await jobStatuses(
+      em,
+      [...affected].flatMap(([name, ids]) => [...ids].map((jobId) => ({ module: name, jobId }))),
+    ));
   const report: DropReport = { modules: {} };
-  const recordsToDelete: JobKey[] = [];
+  const recordsToDelete: (JobKey & { status: JobStatus })[] = [];
   for (const name of [...affected.keys()].reverse()) {
     const ids = [...affected.get(name)!];
     if (ids.length === 0) continue;
@@ -63,13 +71,24 @@ export async function dropJobs(
       recordsToDelete.push(
         ...ids
           .filter((jobId) => statuses.has(statusKey({ module: name, jobId })))
-          .map((jobId) => ({ module: name, jobId })),
+          .map((jobId) => ({ module: name, jobId, status: statuses.get(statusKey({ module: name, jobId }))! })),
       );
     }
     report.modules[name] = { jobs: ids.length, rows };
   }
-  await deleteJobRecords(em, recordsToDelete);
+  await (options.statuses ? deleteJobRecordsIfStatus(em, recordsToDelete) : deleteJobRecords(em, recordsToDelete));
   return report;
+}
+
+/**
+ * The jobs downstream of one job when every module downstream has the job's scope, so they are
+ * known without reading records (the same job id in each); undefined otherwise.
+ */
+export function sameScopeDownstream(registry: ModuleRegistry, module: string, jobId: string): JobKey[] | undefined {
+  const scope = registry.get(module).scope;
+  const names = registry.downstreamOf(module);
+  if (names.some((name) => registry.get(name).scope !== scope)) return undefined;
+  return names.map((name) => ({ module: name, jobId }));
 }
 
 /** The jobs of `module` and, in dependency order, every downstream job that consumed one of them. */

@@ -2,6 +2,7 @@ import type { Orm } from '../db/orm.js';
 import type { ConsumedUpstream } from '../bookkeeping/entities.js';
 import {
   markRunning,
+  recordSucceeded,
   takenOverByAnotherAttempt,
   upsertJobRecord,
   type JobRecordUpdate,
@@ -13,7 +14,7 @@ import { settleFromEnv, settleSecondsFor, type SettleRule } from '../raw/settle.
 import type { ModuleRegistry } from '../modules/registry.js';
 import { inputFingerprint, paramsHash, rawSignature, type FingerprintParts } from '../planning/fingerprint.js';
 import { resolveJobSource } from '../raw/scan.js';
-import { dropJobs } from './drop-jobs.js';
+import { dropJobs, sameScopeDownstream } from './drop-jobs.js';
 import { provenanceRecord, rawInputRecords } from './provenance.js';
 
 export interface RunJobRequest {
@@ -72,8 +73,14 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
     module: dep,
     jobId: deps.registry.upstreamJobId(module.name, dep, request.jobId),
   }));
+  // Known without a query for most modules; their statuses then come with the start statement.
+  const downstream = sameScopeDownstream(deps.registry, module.name, request.jobId);
   // One round trip before the work: every per-job query is several ms of latency on a loaded machine.
-  const { previous: previousStatus, upstream: upstreamNow } = await markRunning(
+  const {
+    previous: previousStatus,
+    upstream: upstreamNow,
+    downstream: downstreamStatuses,
+  } = await markRunning(
     deps.orm.em.fork(),
     {
       ...identity,
@@ -87,6 +94,7 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
       sourceFile: null,
     },
     wanted,
+    downstream,
   );
   let parts: FingerprintParts | undefined;
   try {
@@ -118,6 +126,7 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
       await dropJobs(em, deps.registry, module.name, [request.jobId], {
         keepRootRecords: true,
         rootStatus: previousStatus,
+        ...(downstream ? { statuses: downstreamStatuses } : {}),
       });
       const result = await module.process({
         em,
@@ -148,17 +157,24 @@ export async function runJob(deps: RunJobDeps, request: RunJobRequest, hooks: Ru
           workerCpuMs: cpuMsSince(cpuAtStart),
         },
       });
-      await upsertJobRecord(em, {
-        ...identity,
-        status: 'succeeded',
-        finishedAt: finished,
-        durationMs: finished.getTime() - started.getTime(),
-        inputFingerprint: inputFingerprint(fingerprint),
-        ...fingerprint,
-        rowCounts: result.rows,
-        provenance,
-        errorMessage: result.warnings?.length ? result.warnings.join('\n') : null,
-      });
+      const { leftover } = await recordSucceeded(
+        em,
+        {
+          ...identity,
+          status: 'succeeded',
+          finishedAt: finished,
+          durationMs: finished.getTime() - started.getTime(),
+          inputFingerprint: inputFingerprint(fingerprint),
+          ...fingerprint,
+          rowCounts: result.rows,
+          provenance,
+          errorMessage: result.warnings?.length ? result.warnings.join('\n') : null,
+        },
+        downstream ?? [],
+      );
+      // A downstream record written since the start statement read them: its rows may be stale; roll back, retry.
+      if (leftover)
+        throw new Error(`${module.name} ${request.jobId}: a downstream job was recorded while this one ran; retrying`);
       return {
         module: module.name,
         jobId: request.jobId,

@@ -23,6 +23,13 @@ export interface RunningTemporal {
 
 /** The SQLite pragmas the SDK's own CI uses: file persistence without paying an fsync per event. */
 const SQLITE_PRAGMAS = ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF'];
+/**
+ * Eager activity dispatch: an activity scheduled on the workflow's own queue goes back to the worker
+ * in the workflow task's completion when it has a free slot, skipping the matching round trip (off
+ * by default on the server; the worker asks for it unless `allowEagerDispatch: false`).
+ */
+const EAGER_ACTIVITIES = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
+const SERVER_FLAGS = [...SQLITE_PRAGMAS, ...EAGER_ACTIVITIES];
 
 /** Runs `temporal server start-dev` with its Web UI and a persisted SQLite file, on loopback only. */
 export async function startTemporalServer(options: TemporalServerOptions): Promise<RunningTemporal> {
@@ -45,7 +52,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     options.namespace,
     '--log-level',
     'warn',
-    ...SQLITE_PRAGMAS,
+    ...SERVER_FLAGS,
   ];
   const log = fs.openSync(options.logFile, 'a');
   const child = spawn(options.cli.path, args, { stdio: ['ignore', log, log] });
@@ -84,7 +91,7 @@ async function startWithSdkDownload(
       uiPort: options.uiPort,
       namespace: options.namespace,
       dbFilename: options.dbFile,
-      extraArgs: SQLITE_PRAGMAS,
+      extraArgs: SERVER_FLAGS,
     },
   });
   return { address, uiUrl, stop: () => env.teardown() };
