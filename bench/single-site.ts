@@ -23,9 +23,15 @@ import { referenceCut } from './nwb-import.js';
 import { moduleCosts, type ModuleCost } from './support/module-costs.js';
 import { cpuBetween, cpuSnapshot } from './support/proc-cpu.js';
 import { referencePython } from './support/python.js';
-import { assertAgree, ReferenceProcess, type Flat } from './support/reference-process.js';
+import { ReferenceProcess, type Flat } from './support/reference-process.js';
 import { median, type BenchRow } from './support/report.js';
-import { SITE_TOLERANCES, SITE_TOLERANCES_WHY, siteOutputs, writeSiteInputs } from './support/site-reference.js';
+import {
+  assertSiteAgree,
+  SITE_TOLERANCES_WHY,
+  siteOutputs,
+  writeSiteInputs,
+  type SiteAgreement,
+} from './support/site-reference.js';
 
 interface SiteSizes {
   cells: number;
@@ -180,7 +186,7 @@ export async function benchSingleSite(
   const keep = process.env.MPCTL_BENCH_REFERENCE_INPUTS;
   const siteDir = keep ? path.join(keep, 'site') : fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-site-ref-'));
   let siteRef: ReferenceProcess | undefined;
-  let worst: Record<string, number> = {};
+  let agreement: SiteAgreement | undefined;
   const referenceRound = async () => {
     const r = await siteRef!.run();
     site.wall.push(r.wall);
@@ -201,7 +207,7 @@ export async function benchSingleSite(
           // Started once the first run gave the ids; warmed (imports, page cache) and checked before any timing.
           siteRef = new ReferenceProcess(python, 'site.py', siteDir);
           await siteRef.run();
-          worst = assertAgree('single-site', run.outputs, siteRef.outputs(), SITE_TOLERANCES);
+          agreement = assertSiteAgree(run.outputs, siteRef.outputs());
         }
       }
       if (!(round % 2)) await referenceRound();
@@ -247,7 +253,7 @@ export async function benchSingleSite(
       ratio: siteS / wall(all),
       goal: 'ratio ≥ 1.5',
       met: siteS / wall(all) >= 1.5,
-      note: `bench/reference/site.py: h5py reads, dataset_sweep, response_measure, intrinsic medians, scipy.stats and psp_fit per pair (${median(site.cpu).toFixed(2)} CPU s, BLAS 1 thread, timed inside the process); outputs asserted equal first (${SITE_TOLERANCES_WHY}; worst column at ${Math.max(...Object.values(worst)).toPrecision(2)} of its tolerance); mpctl's figure also has the database writes and orchestration; 1 thread: ratio ${(siteS / wall(one)).toFixed(2)}; ${s.rounds} alternating rounds, medians`,
+      note: `bench/reference/site.py: h5py reads, dataset_sweep, response_measure, intrinsic medians, scipy.stats and psp_fit per pair (${median(site.cpu).toFixed(2)} CPU s, BLAS 1 thread, timed inside the process); outputs asserted equal first (${SITE_TOLERANCES_WHY}; worst column at ${Math.max(...Object.values(agreement!.worst)).toPrecision(2)} of its tolerance; ${agreement!.parted.length} of ${agreement!.fittedPairs} fits parted, NRMSE ${agreement!.parted.map((p) => `${p.mpctlNrmse.toPrecision(5)} vs ${p.referenceNrmse.toPrecision(5)}`).join(', ') || '—'}); mpctl's figure also has the database writes and orchestration; 1 thread: ratio ${(siteS / wall(one)).toFixed(2)}; ${s.rounds} alternating rounds, medians`,
     },
     {
       benchmark: 'single-site',
@@ -278,7 +284,7 @@ export async function benchSingleSite(
       nwb,
       runs: runs.map(({ outputs: _, ...r }) => r),
       siteReference: site,
-      siteWorstOfTolerance: worst,
+      siteAgreement: agreement,
       readCutSeconds: reference,
       readCutCpuSeconds: referenceCpu,
       fits: Object.fromEntries(fits),

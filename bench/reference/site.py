@@ -149,7 +149,7 @@ def analyze_pair(responses, rate):
     )
 
 
-PAIR_COLUMNS = ["nSamples", "nBackground", "synapseEx", "signEvidence", "detectionScore", "ampMean", "latencyMean", "fitAmplitude", "fitLatency", "fitRiseTime", "fitDecayTau", "fitNrmse"]
+PAIR_COLUMNS = ["nSamples", "nBackground", "synapseEx", "signEvidence", "detectionScore", "ampMean", "latencyMean", "fitGroups", "fitAmplitude", "fitLatency", "fitRiseTime", "fitDecayTau", "fitNrmse"]
 CELL_COLUMNS = ["restingPotential", "inputResistance", "membraneTau", "noiseSd", "nSweeps"]
 
 
@@ -182,7 +182,7 @@ def compute(meta, _samples):
             f = p and p["fit"]
             row = dict(nSamples=0, nBackground=0) if p is None else dict(p, ampMean=p["amp"]["mean"], latencyMean=p["latency"]["mean"])
             if f:
-                row.update(fitAmplitude=f["amplitudes"][0], fitLatency=f["latency"], fitRiseTime=f["riseTime"], fitDecayTau=f["decayTau"], fitNrmse=f["nrmse"])
+                row.update(fitGroups=len(f["amplitudes"]), fitAmplitude=f["amplitudes"][0], fitLatency=f["latency"], fitRiseTime=f["riseTime"], fitDecayTau=f["decayTau"], fitNrmse=f["nrmse"])
                 out["pair.fitPulseAmplitudes"].extend(f["amplitudes"])
             for c in PAIR_COLUMNS:
                 out["pair." + c].append(row.get(c, math.nan))
