@@ -105,7 +105,8 @@ def response_qc(data, rate, baseline, previous_dt, recording_pass):
     return passed, passed
 
 
-def analyze_sweep(experiment, sweep_number, channels, out):
+def analyze_sweep(experiment, sweep_number, channels, out, site=None):
+    """Appends the sweep's columns to `out`; with `site` ({recordings: [], responses: []}) also what the later modules read (site.py)."""
     chans = []
     for key, rate, cmd, v in channels:
         pulses = square_pulses(cmd)
@@ -121,6 +122,8 @@ def analyze_sweep(experiment, sweep_number, channels, out):
         tp = fit_test_pulse(c["v"], c["rate"], c["test"]) if c["test"] else None
         for k, x in [("baselinePotential", c["baseline"]), ("noiseSd", noise), ("qcPass", c["pass"])] + [("tp." + k, tp[k] if tp else np.nan) for k in ("inputResistance", "tau", "baseline")]:
             out["rec." + k].append(x)
+        if site is not None:
+            site["recordings"].append(dict(key=c["key"], baselinePotential=c["baseline"], noiseSd=noise, testPulse=tp))
     for c in chans:
         for k, (p, s) in enumerate(zip(c["stim"], c["spikes"])):
             for name, x in [("start", p[0]), ("stop", p[1]), ("amplitude", p[2])] + [(f, s[f] if s else np.nan) for f in ("onsetIndex", "maxSlopeTime", "maxSlope", "peakTime", "peakValue")]:
@@ -149,6 +152,8 @@ def analyze_sweep(experiment, sweep_number, channels, out):
                 for m in MEASURES:
                     out["resp." + m].append(fg[m])
                     out["resp.bg." + m].append(bg[m] if bg else np.nan)
+                if site is not None:
+                    site["responses"].append(dict(pre=pre["key"], post=post["key"], sweep=sweep_number, pulseNumber=k, rate=rate, windowStart=a, pulseStart=start, spikeTime=spike, window=data, snippet=v[quiet[ch][0] : quiet[ch][1]] if ch >= 0 else None, exPass=ex, inPass=inh))
 
 
 def compute(meta, samples):

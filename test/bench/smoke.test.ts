@@ -8,6 +8,7 @@ import { benchResultWrites } from '../../bench/result-writes.js';
 import { benchScaling } from '../../bench/scaling.js';
 import { benchSingleSite } from '../../bench/single-site.js';
 import type { BenchRow } from '../../bench/support/report.js';
+import type { SiteAgreement } from '../../bench/support/site-reference.js';
 
 function assertRows(rows: BenchRow[], benchmark: string): void {
   assert.ok(rows.length > 0, `${benchmark} produced no rows`);
@@ -70,10 +71,14 @@ test('connection-strength bench: both fit models analyse every pair and report f
 });
 
 test(
-  'single-site bench: one site on 1 thread and on every core writes the same rows and reports finite figures',
+  'single-site bench: one site on 1 thread and on every core writes the same rows, agrees with site.py and reports finite figures',
   { timeout: 600_000 },
   async () => {
-    const { rows } = await benchSingleSite(true, { cells: 2, sweepsPerCell: 1, rounds: 1 });
+    const { rows, details } = await benchSingleSite(true, { cells: 2, sweepsPerCell: 1, rounds: 1 });
     assertRows(rows, 'single-site');
+    // The bench throws on disagreement; this checks it compared the columns at all.
+    const { worst } = details.siteAgreement as SiteAgreement;
+    for (const k of ['responses', 'snippets', 'cell.inputResistance', 'pair.nSamples', 'pair.detectionScore'])
+      assert.ok(k in worst, `site.py vs mpctl: ${k} not compared`);
   },
 );
