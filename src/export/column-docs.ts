@@ -125,6 +125,8 @@ export const COLUMN_DOCS: Record<string, Record<string, string>> = {
   connection_strength_vc: {
     synapse_type: "'ex' or 'in', from the voltage-clamp responses (inward current = excitatory)",
     detection_score: '|Welch t| of PSC template amplitudes vs matched background',
+    detection_shift: "|foreground − background| mean PSC template amplitude, the score's numerator (A)",
+    detection_se: 'standard error of that difference from the noise alone (A); sets the detection power',
     sign_evidence: 'signed KS evidence for the sign, flipped for voltage clamp; > 0 excitatory',
     n_samples: 'voltage-clamp responses that passed QC',
     n_background: 'responses with a matched background snippet',
@@ -157,6 +159,8 @@ export const COLUMN_DOCS: Record<string, Record<string, string>> = {
   connection_strength: {
     synapse_type: "'ex' or 'in'",
     detection_score: '|Welch t| of template amplitudes vs matched background (larger = stronger evidence)',
+    detection_shift: "|foreground − background| mean template amplitude, the score's numerator (V)",
+    detection_se: 'standard error of that difference from the noise alone (V); sets the detection power',
     sign_evidence: 'signed KS evidence for the sign; > 0 excitatory',
     n_samples: 'responses that passed QC',
     n_background: 'responses with a matched background snippet',
