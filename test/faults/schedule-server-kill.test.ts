@@ -17,14 +17,20 @@ import { FaultStack, type WorkerProcess } from './fault-stack.js';
 const SCHEDULE_ID = 'kill-test';
 const TASK_QUEUE = 'schedule-kill';
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+/** Polls `check` until it gives a value; on timeout the error carries `state()`, what was seen last. */
+async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  state: () => unknown = () => undefined,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await check().catch(() => undefined);
     if (value !== undefined) return value;
     await sleep(500);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(state())}`);
 }
 
 describe('a schedule across a Temporal server SIGKILL and restart', () => {
@@ -82,10 +88,15 @@ describe('a schedule across a Temporal server SIGKILL and restart', () => {
     );
 
     // New actions after the restart, and one of the updates they start completes.
+    let seen: unknown;
     await until(
       'two runs after the restart',
-      async () => (await describeSchedule())!.runs >= before.runs + 2 || undefined,
+      async () => {
+        const now = (seen = await describeSchedule())!;
+        return now.runs >= before.runs + 2 || undefined;
+      },
       60_000,
+      () => ({ before, now: seen }),
     );
     const completedAfterRestart = await until(
       'a scheduled update started after the restart to complete',
