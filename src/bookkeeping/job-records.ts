@@ -262,6 +262,11 @@ export async function failedJobRecords(
   );
 }
 
+/** Every job record, for views that show the whole database (the report). */
+export async function allJobRecords(em: Em): Promise<JobRecordRow[]> {
+  return query<JobRecordRow>(em, sql`SELECT * FROM pipeline_job`);
+}
+
 /** Every record of these job ids (an experiment and its slice). */
 export async function jobRecordsOf(em: Em, jobIds: string[]): Promise<JobRecordRow[]> {
   return query<JobRecordRow>(em, sql`SELECT * FROM pipeline_job WHERE job_id = ANY(${jobIds}::text[])`);

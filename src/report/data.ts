@@ -1,3 +1,4 @@
+import { allJobRecords } from '../bookkeeping/job-records.js';
 import type { MpctlConfig } from '../config/config.js';
 import { fromFloat32Bytes } from '../db/float32.js';
 import type { Orm } from '../db/orm.js';
@@ -97,17 +98,6 @@ export interface ReportConnectivity {
   probed: { distance: number; connected: boolean }[];
 }
 
-type JobRow = {
-  module: string;
-  job_id: string;
-  status: string;
-  error_message: string | null;
-  error_type: string | null;
-  workflow_id: string | null;
-  run_id: string | null;
-  finished_at: Date | null;
-};
-
 /** The class column of `cell_class` (another module's table), when it has one keyed by cell. */
 async function classColumn(orm: Orm): Promise<string | null> {
   const em = orm.em.fork();
@@ -127,10 +117,7 @@ export async function loadReportData(
 ): Promise<ReportData> {
   const em = orm.em.fork();
   const filter = only?.length ? only : null;
-  const jobs = await query<JobRow>(
-    em,
-    sql`SELECT module, job_id, status, error_message, error_type, workflow_id, run_id, finished_at FROM pipeline_job`,
-  );
+  const jobs = await allJobRecords(em);
   const byKey = new Map(jobs.map((j) => [`${j.module}\u0000${j.job_id}`, j]));
   const plan = config.dataRoots.length
     ? await planUpdate(
