@@ -46,6 +46,22 @@ export interface PairRow {
   dynamics: Record<string, unknown> | null;
 }
 
+/** A pair whose postsynaptic cell was held in voltage clamp (`connection_strength_vc`): currents, never mixed with `pairs`. */
+export interface VoltageClampPairRow {
+  experiment: string;
+  pre: string;
+  post: string;
+  nSamples: number;
+  synapseType: string | null;
+  score: number | null;
+  connected: boolean;
+  /** Fitted first-pulse PSC amplitude (A), inward < 0. */
+  amplitude: number | null;
+  latency: number | null;
+  /** Mean holding command of the recordings used (V). */
+  holdingPotential: number | null;
+}
+
 export interface CellRow {
   experiment: string;
   cellId: number;
@@ -83,6 +99,7 @@ export interface ReportData {
   cells: CellRow[];
   qc: RecordingQc[];
   pairs: PairRow[];
+  voltageClampPairs: VoltageClampPairRow[];
   hasClasses: boolean;
   /** The class matrix as `mpctl connectivity` computes it, and its probed pairs; null without classes. */
   connectivity: ReportConnectivity | null;
@@ -201,6 +218,18 @@ export async function loadReportData(
     connected: (p.score ?? 0) >= DETECTION_THRESHOLD,
     dynamics: dynamics.get(p.pairId) ?? null,
   }));
+  const voltageClampPairs = (
+    await query<Omit<VoltageClampPairRow, 'connected'>>(
+      em,
+      sql`SELECT vc.experiment_id AS experiment, pre.ext_id AS pre, post.ext_id AS post, vc.n_samples AS "nSamples",
+      vc.synapse_type AS "synapseType", vc.detection_score AS score, vc.fit_amplitude AS amplitude,
+      vc.fit_latency AS latency, vc.holding_potential AS "holdingPotential"
+      FROM connection_strength_vc vc JOIN pair p ON p.id = vc.pair_id
+      JOIN cell pre ON pre.id = p.pre_cell_id JOIN cell post ON post.id = p.post_cell_id
+      WHERE vc.n_samples > 0 AND (${filter}::text[] IS NULL OR p.experiment_id = ANY(${filter}::text[]))
+      ORDER BY p.experiment_id, pre.ext_id, post.ext_id`,
+    )
+  ).map((p) => ({ ...p, connected: (p.score ?? 0) >= DETECTION_THRESHOLD }));
   let connectivity: ReportConnectivity | null = null;
   if (cls !== null) {
     const groups = await connectivityGroups(orm, 'class', filter ?? undefined);
@@ -220,6 +249,7 @@ export async function loadReportData(
     cells,
     qc,
     pairs,
+    voltageClampPairs,
     hasClasses: cls !== null,
     connectivity,
     hasDynamics,

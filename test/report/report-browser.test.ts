@@ -7,6 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
+import { query, sql } from '../../src/db/sql.js';
+import { experimentPage } from '../../src/report/html.js';
 import { mpctl } from '../helpers/cli.js';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.js';
 import { sampleRootWithNwb } from '../helpers/sample.js';
@@ -28,7 +30,14 @@ describe('mpctl report in a real browser (Debian chromium, playwright-core)', ()
   let failed: string;
 
   before(async () => {
-    const data = await sampleRootWithNwb({ slices: 1, sitesPerSlice: 3, cells: 4, seed: 5 });
+    // Voltage-clamp sweeps too, so the experiment pages have their own voltage-clamp tables.
+    const data = await sampleRootWithNwb({
+      slices: 1,
+      sitesPerSlice: 3,
+      cells: 4,
+      seed: 5,
+      voltageClampSweepsPerCell: 2,
+    });
     experiments = data.experiments;
     failed = experiments[2]!;
     const [slice, site] = failed.split('/');
@@ -121,6 +130,38 @@ describe('mpctl report in a real browser (Debian chromium, playwright-core)', ()
     assert.equal(fig.intervals, fig.points, 'each bin has its interval');
     assert.match(fig.caption, /maximum-likelihood fit p\(d\) = pmax·exp\(−d²\/2σ²\): pmax 0\.\d+/);
     assert.equal(fig.curves, 1, 'the fitted curve is drawn');
+    await page.close();
+  });
+
+  it('an experiment page lists its voltage-clamp pairs apart, in pA, with the values of connection_strength_vc', async () => {
+    const experiment = experiments[0]!;
+    const expected = await query<{
+      pre: string;
+      post: string;
+      fit_amplitude: number | null;
+      holding_potential: number;
+    }>(
+      p.db.orm.em.fork(),
+      sql`SELECT pre.ext_id AS pre, post.ext_id AS post, vc.fit_amplitude, vc.holding_potential
+        FROM connection_strength_vc vc JOIN pair p ON p.id = vc.pair_id
+        JOIN cell pre ON pre.id = p.pre_cell_id JOIN cell post ON post.id = p.post_cell_id
+        WHERE vc.n_samples > 0 AND vc.experiment_id = ${experiment} ORDER BY pre.ext_id, post.ext_id`,
+    );
+    assert.ok(expected.length > 0, 'the sample has voltage-clamp pairs');
+    const { page } = await open(experimentPage(experiment));
+    const rows = await page.evaluate(() =>
+      [...document.querySelectorAll('table.voltage-clamp tbody tr')].map((tr) =>
+        [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''),
+      ),
+    );
+    assert.deepEqual(
+      rows.map((r) => r[0]),
+      expected.map((e) => `${e.pre} → ${e.post}`),
+    );
+    for (const [i, e] of expected.entries()) {
+      if (e.fit_amplitude !== null) assert.equal(Number(rows[i]![5]), Number((e.fit_amplitude * 1e12).toFixed(1)));
+      assert.equal(rows[i]![7], (e.holding_potential * 1e3).toFixed(0), 'holding potential in mV');
+    }
     await page.close();
   });
 

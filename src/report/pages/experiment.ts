@@ -28,6 +28,7 @@ export function renderExperimentPage(d: ReportData, e: string): string {
   const qc = d.qc.find((q) => q.experiment === e);
   const jobs = d.grid.filter((c) => c.experiment === e);
   const pairs = d.pairs.filter((p) => p.experiment === e);
+  const clamped = d.voltageClampPairs.filter((p) => p.experiment === e);
   const link = (p: (typeof pairs)[number], text: string) =>
     p.connected ? `<a href="../${connectionPage(p.pairId)}">${esc(text)}</a>` : esc(text);
   return page(
@@ -70,6 +71,25 @@ export function renderExperimentPage(d: ReportData, e: string): string {
         fmt(p.amplitude, 1e3, 3),
         fmt(p.latency, 1e3, 2),
       ]),
-    )}`,
+    )}${clamped.length ? voltageClampTable(clamped) : ''}`,
   );
+}
+
+/** Pairs recorded with the postsynaptic cell in voltage clamp: currents, in a table of their own. */
+function voltageClampTable(pairs: ReportData['voltageClampPairs']): string {
+  return `
+<h2>Pairs, voltage clamp</h2><p>Postsynaptic cell held in voltage clamp; PSC amplitudes in pA (inward &lt; 0), never averaged with the current-clamp pairs above.</p>${table(
+    ['pre → post', 'responses', 'type', 'score', 'connected', 'PSC amplitude (pA)', 'latency (ms)', 'holding (mV)'],
+    pairs.map((p) => [
+      esc(`${p.pre} → ${p.post}`),
+      String(p.nSamples),
+      esc(p.synapseType),
+      fmt(p.score, 1, 1),
+      p.connected ? 'yes' : 'no',
+      fmt(p.amplitude, 1e12, 1),
+      fmt(p.latency, 1e3, 2),
+      fmt(p.holdingPotential, 1e3, 0),
+    ]),
+    'class="voltage-clamp"',
+  )}`;
 }
