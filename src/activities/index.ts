@@ -17,6 +17,7 @@ import type { SettleRule } from '../raw/settle.js';
 import { storePlan, type StoredPlanSummary } from '../planning/store-plan.js';
 import { cancelAndWait, runningExperimentWorkflows, updateIsRunning } from '../temporal/experiment-workflows.js';
 import { toActivityFailure } from './failures.js';
+import { HEARTBEAT_EVERY_MS, withHeartbeats } from './heartbeat.js';
 
 // Activities adapt between Temporal and the pipeline's own code: they take the activity's context
 // (attempt, heartbeats, cancellation), call one function, and turn its errors into failure types.
@@ -70,9 +71,6 @@ export interface RecordSkippedInput {
   updateId?: string;
 }
 
-/** How often a running job tells Temporal it is alive; well inside the heartbeat timeout. */
-const HEARTBEAT_EVERY_MS = 2_000;
-
 /** The same identity the Temporal worker reports, so job records and the Web UI agree. */
 export const WORKER_IDENTITY = `${process.pid}@${os.hostname()}`;
 
@@ -82,7 +80,7 @@ export function createActivities(deps: ActivityDeps) {
   // Without a client (tests of activities alone), assume the lock's holder still runs.
   const holderAlive = (holder: string) => (deps.client ? updateIsRunning(deps.client, holder) : Promise.resolve(true));
 
-  return {
+  const activities = {
     /** Plans an update and stores the plan for the workflow to page through (pruning old plans). */
     async planAndStore(input: PlanAndStoreInput): Promise<PlanAndStoreOutput> {
       try {
@@ -201,6 +199,7 @@ export function createActivities(deps: ActivityDeps) {
       return dropOrphans(deps.orm, deps.registry, input.updateId);
     },
   };
+  return withHeartbeats(activities, 'runModuleJob');
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -21,6 +21,9 @@ export const moduleJobOptions: ActivityOptions = {
 /** Planning and bookkeeping: short, and retried through database hiccups. */
 export const bookkeepingOptions: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
+  // Every activity beats every 2 s (activities/heartbeat.ts): an attempt whose completion a
+  // Temporal server outage lost is retried after this, not after the 10 minutes.
+  heartbeatTimeout: '10 seconds',
   retry: {
     initialInterval: '1 second',
     maximumInterval: '30 seconds',

@@ -42,6 +42,7 @@ const { takeUpdateLock } = proxyActivities<Activities>({ ...bookkeepingOptions, 
 // so a waiting update holds no worker slot and adds no history events.
 const { acquireUpdateLock } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: bookkeepingOptions.heartbeatTimeout,
   scheduleToCloseTimeout: '7 days',
   summary: 'wait for other updates',
   retry: { initialInterval: '1 second', backoffCoefficient: 1.5, maximumInterval: '10 seconds' },

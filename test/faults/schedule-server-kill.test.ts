@@ -16,6 +16,7 @@ import { FaultStack, type WorkerProcess } from './fault-stack.js';
 
 const SCHEDULE_ID = 'kill-test';
 const TASK_QUEUE = 'schedule-kill';
+const SERVER_DOWN_MS = 15_000;
 
 /** Polls `check` until it gives a value; on timeout the error carries `state()`, what was seen last. */
 async function until<T>(
@@ -72,8 +73,10 @@ describe('a schedule across a Temporal server SIGKILL and restart', () => {
     assert.equal(created.code, 0, created.stderr);
     await until('a first scheduled run', async () => ((await describeSchedule())?.runs ?? 0) >= 1 || undefined, 60_000);
 
+    // Down for longer than the SDK retries reporting an activity's completion (about 10 s), so
+    // the running update's in-flight completion is lost and only its heartbeat timeout retries it.
     stack.killTemporal();
-    await sleep(1_000);
+    await sleep(SERVER_DOWN_MS);
     const killedAt = Date.now();
     await stack.startTemporal();
     const before = (await describeSchedule())!;
