@@ -5,8 +5,8 @@ export const HEARTBEAT_EVERY_MS = 2_000;
 
 /**
  * Beats while `fn` runs. Why every activity beats, not only module jobs: when the Temporal server
- * is down for longer than the SDK retries an activity's completion (about 10 s), that completion is
- * lost, and Temporal only retries the attempt on a timeout. Without a heartbeat that is
+ * is down for longer than the SDK retries reporting an activity's completion (a few seconds), that
+ * report is lost, and Temporal only retries the attempt on a timeout. Without a heartbeat that is
  * start-to-close (10 minutes for bookkeeping), and an update stalls that long after the outage
  * (measured: test/faults/schedule-server-kill.test.ts, server down 15 s). Called outside an
  * activity (tests of the activities alone), it just runs `fn`.

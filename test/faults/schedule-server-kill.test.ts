@@ -73,7 +73,7 @@ describe('a schedule across a Temporal server SIGKILL and restart', () => {
     assert.equal(created.code, 0, created.stderr);
     await until('a first scheduled run', async () => ((await describeSchedule())?.runs ?? 0) >= 1 || undefined, 60_000);
 
-    // Down for longer than the SDK retries reporting an activity's completion (about 10 s), so
+    // Down for longer than the SDK retries reporting an activity's completion (a few seconds), so
     // the running update's in-flight completion is lost and only its heartbeat timeout retries it.
     stack.killTemporal();
     await sleep(SERVER_DOWN_MS);
