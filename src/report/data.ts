@@ -47,20 +47,15 @@ export interface PairRow {
 }
 
 /** A pair whose postsynaptic cell was held in voltage clamp (`connection_strength_vc`): currents, never mixed with `pairs`. */
-export interface VoltageClampPairRow {
-  experiment: string;
-  pre: string;
-  post: string;
-  nSamples: number;
-  synapseType: string | null;
-  score: number | null;
-  connected: boolean;
+export type VoltageClampPairRow = Pick<
+  PairRow,
+  'experiment' | 'pre' | 'post' | 'nSamples' | 'synapseType' | 'score' | 'connected' | 'latency'
+> & {
   /** Fitted first-pulse PSC amplitude (A), inward < 0. */
   amplitude: number | null;
-  latency: number | null;
   /** Mean holding command of the recordings used (V). */
   holdingPotential: number | null;
-}
+};
 
 export interface CellRow {
   experiment: string;
